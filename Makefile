@@ -1,0 +1,39 @@
+# The two commands a new user needs: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint migrate seed key bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## Start the gateway (8000) and the three services (8001-8003) on SQLite, loaded with the real data.
+run: $(STAMP)
+	$(PY) -m shared.devrun
+
+## The whole test suite; set TEST_DATABASE_URL to run it on Postgres.
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services gateway
+
+migrate: $(STAMP)
+	$(PY) -m shared.cli migrate
+
+seed: $(STAMP)
+	$(PY) -m shared.cli seed
+
+## Print the local admin key (made on first use).
+key: $(STAMP)
+	$(PY) -m shared.cli dev-key
+
+clean:
+	rm -rf var

@@ -1,0 +1,1 @@
+"""Riktade uppdrag: directed assignments to the committees and their status reports."""

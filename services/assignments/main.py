@@ -1,0 +1,23 @@
+"""The assignments service's ASGI app: `uvicorn services.assignments.main:app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.assignments.config import AssignmentsSettings
+from services.assignments.router import router
+from services.assignments.spec import SPEC
+from shared.app import create_service_app
+
+
+def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
+    return create_service_app(
+        SPEC,
+        title="Assignments service",
+        description="Riktade uppdrag: directed assignments to the committees and their status reports.",
+        routers=[router],
+        settings=settings,
+    )
+
+
+app = build_app()

@@ -1,0 +1,1 @@
+"""Regionbidrag, budget lines, outcome (utfall), forecasts (prognos) and earmarked money, in integer kronor."""

@@ -1,0 +1,23 @@
+"""The budget service's ASGI app: `uvicorn services.budget.main:app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.budget.config import BudgetSettings
+from services.budget.router import router
+from services.budget.spec import SPEC
+from shared.app import create_service_app
+
+
+def build_app(settings: BudgetSettings | None = None) -> FastAPI:
+    return create_service_app(
+        SPEC,
+        title="Budget service",
+        description="Regionbidrag, budget lines, outcome (utfall), forecasts (prognos) and earmarked money, in integer kronor.",
+        routers=[router],
+        settings=settings,
+    )
+
+
+app = build_app()

@@ -1,0 +1,1 @@
+"""Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations."""

@@ -1,0 +1,23 @@
+"""The indicators service's ASGI app: `uvicorn services.indicators.main:app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.indicators.config import IndicatorsSettings
+from services.indicators.router import router
+from services.indicators.spec import SPEC
+from shared.app import create_service_app
+
+
+def build_app(settings: IndicatorsSettings | None = None) -> FastAPI:
+    return create_service_app(
+        SPEC,
+        title="Indicators service",
+        description="Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations.",
+        routers=[router],
+        settings=settings,
+    )
+
+
+app = build_app()

@@ -1,0 +1,162 @@
+"""API keys: made here, stored hashed in each service's own schema, checked per request.
+
+A key looks like ``fu_<id>_<secret>``. Only ``sha256(secret)`` is stored; the id finds
+the row. Scopes are ``read`` < ``write`` < ``admin`` (each includes the ones before).
+A key bound to org units may write only for those units.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+
+from shared.errors import Forbidden, Unauthorized
+from shared.store import InfrastructureTables, utcnow
+
+SCOPES = ("read", "write", "admin")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller, as its key says."""
+
+    key_id: str
+    scopes: frozenset[str]
+    org_units: frozenset[str]  # empty: may speak for every org unit
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def may_speak_for(self, org_unit: str) -> bool:
+        return not self.org_units or org_unit in self.org_units
+
+    def check_org_unit(self, org_unit: str) -> None:
+        if not self.may_speak_for(org_unit):
+            raise Forbidden(
+                f"This key may not write for org unit {org_unit!r}; "
+                f"it is bound to {', '.join(sorted(self.org_units))}."
+            )
+
+
+@dataclass(frozen=True)
+class NewKey:
+    id: str
+    secret: str
+    token: str
+
+
+def expand_scopes(scopes: Iterable[str]) -> frozenset[str]:
+    granted: set[str] = set()
+    for scope in scopes:
+        if scope not in SCOPES:
+            raise ValueError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
+        granted.update(SCOPES[: SCOPES.index(scope) + 1])
+    return frozenset(granted)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def generate_key() -> NewKey:
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return NewKey(key_id, secret, f"fu_{key_id}_{secret}")
+
+
+def parse_token(token: str) -> tuple[str, str] | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "fu" or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def store_key(
+    conn: sa.Connection,
+    tables: InfrastructureTables,
+    key: NewKey,
+    name: str,
+    scopes: Iterable[str],
+    org_units: Iterable[str],
+) -> None:
+    conn.execute(
+        sa.insert(tables.api_key).values(
+            id=key.id,
+            name=name,
+            secret_hash=hash_secret(key.secret),
+            scopes=",".join(sorted(expand_scopes(scopes))),
+            org_units=",".join(sorted(org_units)),
+            created_at=utcnow(),
+        )
+    )
+
+
+class KeyVerifier:
+    """Looks keys up in the service's store, remembering good ones for a few seconds."""
+
+    def __init__(self, engine: Engine, tables: InfrastructureTables, cache_seconds: float) -> None:
+        self.engine = engine
+        self.table = tables.api_key
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Principal]] = {}
+
+    def verify(self, token: str) -> Principal:
+        now = time.monotonic()
+        cached = self._cache.get(token)
+        if cached and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        parsed = parse_token(token)
+        if parsed is None:
+            raise Unauthorized("The API key is malformed.")
+        key_id, secret = parsed
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(self.table).where(self.table.c.id == key_id)).first()
+        if row is None or not hmac.compare_digest(row.secret_hash, hash_secret(secret)):
+            raise Unauthorized("The API key is not known.")
+        if row.revoked_at is not None:
+            raise Unauthorized("The API key has been revoked.")
+        principal = Principal(
+            key_id=row.id,
+            scopes=frozenset(s for s in row.scopes.split(",") if s),
+            org_units=frozenset(u for u in row.org_units.split(",") if u),
+        )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token] = (now, principal)
+        return principal
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    return token.strip()
+
+
+def require(scope: str) -> Callable[[Request], Principal]:
+    """A FastAPI dependency: the caller must hold ``scope``."""
+
+    def dependency(request: Request) -> Principal:
+        verifier: KeyVerifier = request.app.state.key_verifier
+        principal = verifier.verify(_bearer(request))
+        if not principal.has(scope):
+            raise Forbidden(f"This key lacks the {scope!r} scope.")
+        return principal
+
+    dependency.__name__ = f"require_{scope}"
+    return dependency
+
+
+Reader = Annotated[Principal, Depends(require("read"))]
+Writer = Annotated[Principal, Depends(require("write"))]
+Admin = Annotated[Principal, Depends(require("admin"))]

@@ -1,0 +1,68 @@
+"""Alembic, once for all services.
+
+Each service's ``migrations/env.py`` is three lines calling ``run_env``. On Postgres the
+service's schema is created if missing and the version table lives in it; autogenerate
+only looks at that schema. On SQLite the schema is translated away (see ``shared.db``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+
+from shared.app import ServiceSpec
+from shared.db import make_engine
+
+
+def run_env(spec: ServiceSpec) -> None:
+    """Body of a service's ``env.py``; runs inside Alembic's context."""
+    from alembic import context
+
+    schema = spec.metadata.schema or spec.name
+    url = context.config.attributes.get("url") or spec.settings_factory().database_url
+    engine = make_engine(url, schema)
+    postgres = engine.dialect.name == "postgresql"
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        if type_ == "schema":
+            return name == schema
+        return True
+
+    with engine.connect() as conn:
+        if postgres:
+            conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.commit()
+        context.configure(
+            connection=conn,
+            target_metadata=spec.metadata,
+            version_table_schema=schema if postgres else None,
+            include_schemas=postgres,
+            include_name=include_name,
+            render_as_batch=not postgres,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def alembic_config(spec: ServiceSpec, url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", spec.migrations_dir)
+    config.attributes["url"] = url or spec.settings_factory().database_url
+    return config
+
+
+def upgrade(spec: ServiceSpec, url: str | None = None, revision: str = "head") -> None:
+    command.upgrade(alembic_config(spec, url), revision)
+
+
+def downgrade(spec: ServiceSpec, url: str | None = None, revision: str = "base") -> None:
+    command.downgrade(alembic_config(spec, url), revision)
+
+
+def migrations_dir(service_file: str) -> str:
+    return str(Path(service_file).resolve().parent / "migrations")

@@ -1,0 +1,49 @@
+"""Settings base: one class per app, each with its own env prefix (``INDICATORS_`` ...).
+
+A single ``DATABASE_URL`` switches all three services to one Postgres database, where
+each lives in its own schema; an app-specific ``<PREFIX>DATABASE_URL`` overrides it.
+Without either, each service uses its own SQLite file under ``var/`` (the embedded default).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppSettings(BaseSettings):
+    """What every app (service or gateway) is configured with."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    app_name: str = "app"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    #: Origins allowed to call the API from a browser (front ends); empty = CORS off.
+    cors_origins: list[str] = []
+    #: Largest request body accepted, in bytes; larger gets 413.
+    max_body_bytes: int = 200 * 1024 * 1024
+
+
+class ServiceSettings(AppSettings):
+    """A service that owns a database schema."""
+
+    #: The Postgres schema (and the SQLite file's name) this service owns.
+    schema_name: str = "service"
+    database_url: str = ""
+    #: Seconds a verified API key is trusted before it is looked up again.
+    key_cache_seconds: float = 5.0
+
+    @model_validator(mode="after")
+    def _default_database(self) -> ServiceSettings:
+        if not self.database_url:
+            self.database_url = os.environ.get("DATABASE_URL") or (
+                f"sqlite:///{REPO_ROOT / 'var' / (self.schema_name + '.db')}"
+            )
+        return self

@@ -1,0 +1,201 @@
+"""Tables every service has in its own schema: API keys, audit log, change feed.
+
+``infrastructure_tables`` adds them to a service's MetaData; ``create_infrastructure`` /
+``drop_infrastructure`` are what the service's first migration calls, so the DDL is
+written once and every service's schema gets the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.operations import Operations
+from sqlalchemy.orm import Session
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InfrastructureTables:
+    api_key: sa.Table
+    audit_log: sa.Table
+    change_counter: sa.Table
+    tombstone: sa.Table
+
+
+def _columns() -> dict[str, list[Any]]:
+    return {
+        "api_key": [
+            sa.Column("id", sa.String(32), primary_key=True),
+            sa.Column("name", sa.String(200), nullable=False),
+            sa.Column("secret_hash", sa.String(64), nullable=False),
+            sa.Column("scopes", sa.String(100), nullable=False),
+            # Comma-separated org unit codes; empty means the key speaks for every unit.
+            sa.Column("org_units", sa.String(1000), nullable=False, server_default=""),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        ],
+        "audit_log": [
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+            sa.Column("key_id", sa.String(32), nullable=False),
+            sa.Column("action", sa.String(40), nullable=False),
+            sa.Column("resource", sa.String(60), nullable=False),
+            sa.Column("resource_id", sa.String(300), nullable=False),
+            sa.Column("change", sa.Text, nullable=False),
+        ],
+        "change_counter": [
+            sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+            sa.Column("last_seq", sa.BigInteger, nullable=False),
+        ],
+        "tombstone": [
+            sa.Column("resource", sa.String(60), primary_key=True),
+            sa.Column("resource_id", sa.String(300), primary_key=True),
+            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("change_seq", sa.BigInteger, nullable=False, index=True),
+        ],
+    }
+
+
+def infrastructure_tables(metadata: sa.MetaData) -> InfrastructureTables:
+    tables = {name: sa.Table(name, metadata, *cols) for name, cols in _columns().items()}
+    return InfrastructureTables(**tables)
+
+
+def create_infrastructure(op: Operations, schema: str) -> None:
+    for name, cols in _columns().items():
+        op.create_table(name, *cols, schema=schema)
+        for col in cols:
+            if col.index:
+                op.create_index(f"ix_{name}_{col.name}", name, [col.name], schema=schema)
+    # A full Table (not sa.table()) so that SQLite's schema translation applies.
+    counter = sa.Table(
+        "change_counter", sa.MetaData(), *_columns()["change_counter"], schema=schema
+    )
+    op.execute(sa.insert(counter).values(id=1, last_seq=0))
+
+
+def drop_infrastructure(op: Operations, schema: str) -> None:
+    for name in reversed(list(_columns())):
+        op.drop_table(name, schema=schema)
+
+
+class ChangeFeed:
+    """Hands out ``change_seq`` numbers in commit order.
+
+    The counter row is updated in the writer's transaction, so its row lock is held
+    until commit: a second writer waits, and a number handed out is never undercut by
+    a transaction that commits later. A loader polling ``after_seq`` misses nothing.
+    """
+
+    def __init__(self, tables: InfrastructureTables) -> None:
+        self.t = tables
+
+    def allocate(self, session: Session, count: int = 1) -> int:
+        """Reserve ``count`` numbers; returns the first. Call once per write transaction."""
+        counter = self.t.change_counter
+        last = session.execute(
+            sa.update(counter)
+            .where(counter.c.id == 1)
+            .values(last_seq=counter.c.last_seq + count)
+            .returning(counter.c.last_seq)
+        ).scalar_one()
+        return int(last) - count + 1
+
+    def bury(self, session: Session, resource: str, ids: list[str], first_seq: int) -> None:
+        """Record deletions so incremental loaders see them as tombstones."""
+        if not ids:
+            return
+        tomb = self.t.tombstone
+        session.execute(
+            sa.delete(tomb).where(tomb.c.resource == resource, tomb.c.resource_id.in_(ids))
+        )
+        now = utcnow()
+        session.execute(
+            sa.insert(tomb),
+            [
+                {
+                    "resource": resource,
+                    "resource_id": i,
+                    "deleted_at": now,
+                    "change_seq": first_seq + n,
+                }
+                for n, i in enumerate(ids)
+            ],
+        )
+
+    def tombstones(
+        self,
+        session: Session,
+        resource: str,
+        after_seq: int | None,
+        updated_since: datetime | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        tomb = self.t.tombstone
+        stmt = sa.select(tomb).where(tomb.c.resource == resource)
+        if after_seq is not None:
+            stmt = stmt.where(tomb.c.change_seq > after_seq)
+        if updated_since is not None:
+            stmt = stmt.where(tomb.c.deleted_at > updated_since)
+        rows = session.execute(stmt.order_by(tomb.c.change_seq).limit(limit)).all()
+        return [
+            {
+                "id": r.resource_id,
+                "deleted": True,
+                "updated_at": r.deleted_at,
+                "change_seq": r.change_seq,
+            }
+            for r in rows
+        ]
+
+
+class AuditTrail:
+    """Who (key id), when, what (resource and id) and the change, for every write."""
+
+    def __init__(self, tables: InfrastructureTables) -> None:
+        self.t = tables
+
+    def record(
+        self,
+        session: Session,
+        key_id: str,
+        action: str,
+        resource: str,
+        resource_id: str,
+        change: Any,
+    ) -> None:
+        session.execute(
+            sa.insert(self.t.audit_log).values(
+                at=utcnow(),
+                key_id=key_id,
+                action=action,
+                resource=resource,
+                resource_id=resource_id[:300],
+                change=json.dumps(change, ensure_ascii=False, default=str),
+            )
+        )
+
+    def since(self, session: Session, since: datetime | None, limit: int) -> list[dict[str, Any]]:
+        log = self.t.audit_log
+        stmt = sa.select(log).order_by(log.c.id).limit(limit)
+        if since is not None:
+            stmt = stmt.where(log.c.at >= since)
+        return [
+            {
+                "id": r.id,
+                "at": r.at,
+                "key_id": r.key_id,
+                "action": r.action,
+                "resource": r.resource,
+                "resource_id": r.resource_id,
+                "change": json.loads(r.change),
+            }
+            for r in session.execute(stmt).all()
+        ]

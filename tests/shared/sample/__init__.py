@@ -1,0 +1,1 @@
+"""A minimal service built only from shared/, so the infrastructure is tested on its own."""
