@@ -18,6 +18,8 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -91,6 +93,34 @@ def _json_rows(body: bytes) -> list[dict[str, Any]]:
 
 
 def csv_rows(body: bytes, numeric_fields: set[str]) -> list[dict[str, Any]]:
+    header, records = csv_records(body, numeric_fields)
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        if isinstance(record, CsvRowError):
+            rows.append({"__csv_error__": record.message, "__row__": record.row})
+        else:
+            rows.append(dict(zip(header, record, strict=True)))
+    return rows
+
+
+@dataclass(frozen=True)
+class CsvRowError:
+    """A CSV line that could not be split into the header's columns."""
+
+    row: int
+    message: str
+
+
+def csv_records(
+    body: bytes, numeric_fields: set[str]
+) -> tuple[list[str], list[list[Any] | CsvRowError]]:
+    """The header and the rows of a CSV body as lists (no dict per row: cheap for big loads).
+
+    Empty cells are ``None``; cells of ``numeric_fields`` are normalised to the API form
+    (``79.7``), or left as an ambiguous marker that ``validate_rows`` / ``is_ambiguous``
+    reject. Blank lines are skipped; a line with the wrong column count becomes a
+    ``CsvRowError``.
+    """
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -110,29 +140,29 @@ def csv_rows(body: bytes, numeric_fields: set[str]) -> list[dict[str, Any]]:
             "The CSV header has empty or repeated column names.",
             errors=[field_error(["header"], ",".join(header))],
         )
-    rows: list[dict[str, Any]] = []
+    width = len(header)
+    numeric = [i for i, name in enumerate(header) if name in numeric_fields]
+    point_match = _POINT_NUMBER.match
+    records: list[list[Any] | CsvRowError] = []
+    append = records.append
     for number, cells in enumerate(reader, start=1):
-        if not cells or cells == [""]:
+        if len(cells) != width or cells == [""]:
+            if not cells or cells == [""]:
+                continue
+            append(CsvRowError(number, f"expected {width} columns, found {len(cells)}"))
             continue
-        if len(cells) != len(header):
-            rows.append(
-                {
-                    "__csv_error__": f"expected {len(header)} columns, found {len(cells)}",
-                    "__row__": number,
-                }
-            )
-            continue
-        row: dict[str, Any] = {}
-        for name, raw in zip(header, cells, strict=True):
-            value = raw.strip()
-            if value == "":
-                row[name] = None
-            elif name in numeric_fields:
-                row[name] = _number(value, swedish)
-            else:
-                row[name] = value
-        rows.append(row)
-    return rows
+        row: list[Any] = [c.strip() or None for c in cells]
+        for i in numeric:
+            value = row[i]
+            if value is not None and (swedish or not point_match(value)):
+                row[i] = _number(value, swedish)
+        append(row)
+    return header, records
+
+
+def is_ambiguous(value: Any) -> bool:
+    """True for a CSV cell that should have been a number but could not be read as one."""
+    return isinstance(value, _Ambiguous)
 
 
 class _Ambiguous(str):
@@ -222,43 +252,159 @@ def upsert(
     ``table`` must have ``change_seq`` and ``updated_at``; each written row gets its
     own change number from one allocation. Duplicate keys within ``rows``: the last wins.
     """
-    if not rows:
-        return UpsertCounts(0, 0, 0)
     cols = [*keys, *values]
+    return upsert_records(
+        session,
+        table,
+        [tuple(row.get(c) for c in cols) for row in rows],
+        keys=keys,
+        values=values,
+        feed=feed,
+    )
+
+
+def upsert_records(
+    session: Session,
+    table: sa.Table,
+    records: Sequence[Sequence[Any]],
+    *,
+    keys: Sequence[str],
+    values: Sequence[str],
+    feed: ChangeFeed,
+) -> UpsertCounts:
+    """``upsert`` for rows given as sequences in the order ``[*keys, *values]``.
+
+    The fast path for big loads (no dict per row). Values may be Python objects or, for
+    numeric columns, their text in the API form (``79.7``). Duplicate keys: the last wins.
+
+    On Postgres the rows are COPYed into a temporary table and merged with one
+    ``INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM`` when ``table`` has a
+    unique constraint or index on ``keys``; change numbers are then allocated for every
+    distinct row of the load, so a load with unchanged rows leaves gaps in ``change_seq``
+    (numbers still grow and never repeat). Elsewhere a handful of set-based statements.
+    """
+    if not records:
+        return UpsertCounts(0, 0, 0)
+    nkeys = len(keys)
+    # Last row wins for a key repeated within one load (dict keeps the last value).
+    latest = list({tuple(r[:nkeys]): r for r in records}.values())
+    cols = [*keys, *values]
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
     staging = sa.Table(
         f"staging_{uuid.uuid4().hex[:12]}",
         sa.MetaData(),
-        sa.Column("_ord", sa.Integer, primary_key=True),
         *[sa.Column(c, table.c[c].type) for c in cols],
         prefixes=["TEMPORARY"],
     )
-    conn = session.connection()
     staging.create(conn)
     try:
-        _fill(conn, staging, cols, rows)
+        if postgres:
+            _copy_in(conn, staging.name, cols, latest)
+        else:
+            conn.execute(sa.insert(staging), [dict(zip(cols, r, strict=True)) for r in latest])
+        if postgres and _has_unique(table, keys):
+            return _merge_on_conflict(session, table, staging, keys, values, feed, len(latest))
+        if postgres:
+            conn.exec_driver_sql(f'ANALYZE "{staging.name}"')
         return _merge(session, table, staging, keys, values, feed)
     finally:
         staging.drop(conn)
 
 
-def _fill(
-    conn: sa.Connection, staging: sa.Table, cols: Sequence[str], rows: Sequence[dict[str, Any]]
-) -> None:
-    if conn.dialect.name == "postgresql":
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        names = ", ".join(f'"{c}"' for c in ["_ord", *cols])
-        with (
-            driver.cursor() as cur,
-            cur.copy(f'COPY "{staging.name}" ({names}) FROM STDIN') as copy,
+def _has_unique(table: sa.Table, keys: Sequence[str]) -> bool:
+    wanted = set(keys)
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint | sa.PrimaryKeyConstraint) and (
+            {c.name for c in constraint.columns} == wanted
         ):
-            for n, row in enumerate(rows):
-                copy.write_row([n, *[row.get(c) for c in cols]])
-    else:
-        conn.execute(
-            sa.insert(staging),
-            [{"_ord": n, **{c: row.get(c) for c in cols}} for n, row in enumerate(rows)],
+            return True
+    return any(ix.unique and {c.name for c in ix.columns} == wanted for ix in table.indexes)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    """One cell in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_in(
+    conn: sa.Connection, name: str, cols: Sequence[str], records: Sequence[Sequence[Any]]
+) -> None:
+    """COPY ``records`` into table ``name``, written as text in large blocks."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{c}"' for c in cols)
+    cell = _copy_text
+    block = 20_000
+    with driver.cursor() as cur, cur.copy(f'COPY "{name}" ({names}) FROM STDIN') as copy:
+        for start in range(0, len(records), block):
+            lines = [
+                "\t".join(
+                    [
+                        v
+                        if type(v) is str and v.isprintable() and "\\" not in v
+                        else cell(v)
+                        for v in r
+                    ]
+                )
+                for r in records[start : start + block]
+            ]
+            lines.append("")
+            copy.write("\n".join(lines).encode())
+
+
+def _merge_on_conflict(
+    session: Session,
+    table: sa.Table,
+    staging: sa.Table,
+    keys: Sequence[str],
+    values: Sequence[str],
+    feed: ChangeFeed,
+    count: int,
+) -> UpsertCounts:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    first = feed.allocate(session, count)
+    now = utcnow()
+    cols = [*keys, *values]
+    source = sa.select(
+        *[staging.c[c] for c in cols],
+        (sa.func.row_number().over() + (first - 1)).label("change_seq"),
+        sa.literal(now, sa.DateTime(timezone=True)).label("updated_at"),
+    )
+    stmt = pg_insert(table).from_select([*cols, "change_seq", "updated_at"], source)
+    written = stmt.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys],
+        set_={
+            **{v: stmt.excluded[v] for v in values},
+            "change_seq": stmt.excluded.change_seq,
+            "updated_at": stmt.excluded.updated_at,
+        },
+        where=sa.or_(*[table.c[v].is_distinct_from(stmt.excluded[v]) for v in values])
+        if values
+        else sa.false(),
+    ).returning(sa.literal_column("xmax = 0", sa.Boolean).label("fresh"))
+    cte = written.cte("written")
+    inserted, updated = session.execute(
+        sa.select(
+            sa.func.count().filter(cte.c.fresh),
+            sa.func.count().filter(sa.not_(cte.c.fresh)),
         )
+    ).one()
+    return UpsertCounts(int(inserted), int(updated), count - int(inserted) - int(updated))
 
 
 def _merge(
@@ -269,16 +415,8 @@ def _merge(
     values: Sequence[str],
     feed: ChangeFeed,
 ) -> UpsertCounts:
-    # Last row wins for a key repeated within one load.
-    latest = (
-        sa.select(*[staging.c[c] for c in (*keys, *values)])
-        .where(
-            staging.c._ord.in_(
-                sa.select(sa.func.max(staging.c._ord)).group_by(*[staging.c[k] for k in keys])
-            )
-        )
-        .subquery("s")
-    )
+    # Keys are unique in the staging table (deduplicated before it was filled).
+    latest = staging
     on_key = sa.and_(*[table.c[k] == latest.c[k] for k in keys])
     differs = (
         sa.or_(*[table.c[v].is_distinct_from(latest.c[v]) for v in values])

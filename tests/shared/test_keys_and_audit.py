@@ -15,7 +15,10 @@ def test_a_read_without_a_key_is_401(sample: Sample) -> None:
 
 def test_an_unknown_key_is_401(sample: Sample) -> None:
     fake = generate_key().token
-    assert sample.client.get("/v1/things", headers={"Authorization": f"Bearer {fake}"}).status_code == 401
+    assert (
+        sample.client.get("/v1/things", headers={"Authorization": f"Bearer {fake}"}).status_code
+        == 401
+    )
 
 
 def test_a_read_key_cannot_write(sample: Sample) -> None:
@@ -25,7 +28,8 @@ def test_a_read_key_cannot_write(sample: Sample) -> None:
 
 def test_a_key_bound_to_sus_cannot_load_for_another_committee(sample: Sample) -> None:
     r = sample.client.post(
-        "/v1/things", json=[{"code": "A", "org_unit": "PVN", "amount": 1}],
+        "/v1/things",
+        json=[{"code": "A", "org_unit": "PVN", "amount": 1}],
         headers=sample.auth("write", "SUS"),
     )
     assert r.status_code == 403
@@ -34,7 +38,8 @@ def test_a_key_bound_to_sus_cannot_load_for_another_committee(sample: Sample) ->
 
 def test_a_key_bound_to_sus_can_load_for_sus(sample: Sample) -> None:
     r = sample.client.post(
-        "/v1/things", json=[{"code": "A", "org_unit": "SUS", "amount": 1}],
+        "/v1/things",
+        json=[{"code": "A", "org_unit": "SUS", "amount": 1}],
         headers=sample.auth("write", "SUS"),
     )
     assert r.status_code == 200
@@ -65,7 +70,9 @@ def test_a_revoked_key_is_refused(sample: Sample) -> None:
 
 def test_every_write_is_in_the_audit_trail_with_who_and_what(sample: Sample) -> None:
     writer = sample.auth("write")
-    sample.client.post("/v1/things", json=[{"code": "A", "org_unit": "SUS", "amount": 1}], headers=writer)
+    sample.client.post(
+        "/v1/things", json=[{"code": "A", "org_unit": "SUS", "amount": 1}], headers=writer
+    )
     sample.client.delete("/v1/things/A", headers=writer)
     entries = sample.client.get("/v1/audit", headers=sample.auth("admin")).json()["items"]
     key_id = writer["Authorization"].split("_")[1]

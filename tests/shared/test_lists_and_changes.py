@@ -31,7 +31,10 @@ def test_loading_the_same_rows_twice_changes_nothing(sample: Sample) -> None:
 
 
 def test_an_atomic_load_with_one_bad_row_writes_nothing(sample: Sample) -> None:
-    rows = [*_things(2), {"code": "X", "org_unit": "SUS", "amount": "lots"}]
+    rows: list[dict[str, object]] = [
+        *_things(2),
+        {"code": "X", "org_unit": "SUS", "amount": "lots"},
+    ]
     result = _load(sample, rows)
     assert result["status"] == 422
     assert result["rejected"][0]["row"] == 3  # type: ignore[index]
@@ -39,7 +42,10 @@ def test_an_atomic_load_with_one_bad_row_writes_nothing(sample: Sample) -> None:
 
 
 def test_a_partial_load_writes_the_good_rows_and_reports_the_bad(sample: Sample) -> None:
-    rows = [*_things(2), {"code": "X", "org_unit": "SUS", "amount": "lots"}]
+    rows: list[dict[str, object]] = [
+        *_things(2),
+        {"code": "X", "org_unit": "SUS", "amount": "lots"},
+    ]
     result = _load(sample, rows, mode="partial")
     assert result["inserted"] == 2
     assert [r["row"] for r in result["rejected"]] == [3]  # type: ignore[attr-defined]

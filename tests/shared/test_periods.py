@@ -20,8 +20,20 @@ def test_the_four_period_forms_parse(text: str, kind: str, first: int, last: int
 
 @pytest.mark.parametrize(
     "text",
-    ["24", "2024-13", "2024-00", "2024-Q5", "2024-08/2024-01", "2023-11/2024-02", "2024/08",
-     "2024-8", " ", "Q3-2024", "2024-01/2024-13", "1066"],
+    [
+        "24",
+        "2024-13",
+        "2024-00",
+        "2024-Q5",
+        "2024-08/2024-01",
+        "2023-11/2024-02",
+        "2024/08",
+        "2024-8",
+        " ",
+        "Q3-2024",
+        "2024-01/2024-13",
+        "1066",
+    ],
 )
 def test_anything_else_is_rejected(text: str) -> None:
     with pytest.raises(PeriodError):

@@ -47,7 +47,7 @@ class Thing(SampleTable, table=True):
 
 INFRA = infrastructure_tables(metadata)
 SPEC = ServiceSpec("sample", metadata, INFRA, SampleSettings, migrations_dir(__file__))
-THING = sa.inspect(Thing).local_table
+THING: sa.Table = Thing.__table__  # type: ignore[attr-defined]
 
 
 class ThingRow(BaseModel, extra="forbid"):
@@ -84,9 +84,16 @@ def list_things(
         cols = ["code", "org_unit", "amount"]
         return csv_response(engine, sa.select(*[THING.c[c] for c in cols]), cols, "things")
     return paginate(
-        session, stmt, key=THING.c.id, seq=THING.c.change_seq, updated_at=THING.c.updated_at,
-        params=params, request=request, to_item=lambda r: ThingOut(**r._mapping),
-        feed=feed, resource="thing",
+        session,
+        stmt,
+        key=THING.c.id,
+        seq=THING.c.change_seq,
+        updated_at=THING.c.updated_at,
+        params=params,
+        request=request,
+        to_item=lambda r: ThingOut(**r._mapping),
+        feed=feed,
+        resource="thing",
     )
 
 
@@ -103,19 +110,29 @@ async def load_things(
 
     with Session(request.app.state.engine) as session:
         counts = upsert(
-            session, THING, [r.model_dump(exclude={"period"}) for _, r in good],
-            keys=["code"], values=["org_unit", "amount"], feed=request.app.state.feed,
+            session,
+            THING,
+            [r.model_dump(exclude={"period"}) for _, r in good],
+            keys=["code"],
+            values=["org_unit", "amount"],
+            feed=request.app.state.feed,
         )
-        request.app.state.audit.record(session, writer.key_id, "load", "thing", "*",
-                                       {"inserted": counts.inserted})
+        request.app.state.audit.record(
+            session, writer.key_id, "load", "thing", "*", {"inserted": counts.inserted}
+        )
         session.commit()
-    return LoadReport(inserted=counts.inserted, updated=counts.updated,
-                      unchanged=counts.unchanged, rejected=rejected)
+    return LoadReport(
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        rejected=rejected,
+    )
 
 
 @router.delete("/things/{code}", status_code=204)
-def delete_thing(code: str, session: SessionDep, feed: FeedDep, audit: AuditDep,
-                 writer: Writer) -> None:
+def delete_thing(
+    code: str, session: SessionDep, feed: FeedDep, audit: AuditDep, writer: Writer
+) -> None:
     row = session.execute(sa.select(THING).where(THING.c.code == code)).first()
     if row is None:
         raise NotFound(f"No thing {code!r}.")
@@ -126,8 +143,9 @@ def delete_thing(code: str, session: SessionDep, feed: FeedDep, audit: AuditDep,
     session.commit()
 
 
-def build_app(url: str) -> FastAPI:
-    settings = SampleSettings(database_url=url, max_body_bytes=10_000, key_cache_seconds=0)
+def build_app(url: str, max_body_bytes: int = 10_000) -> FastAPI:
+    settings = SampleSettings(database_url=url, max_body_bytes=max_body_bytes, key_cache_seconds=0)
     _ = utcnow
-    return create_service_app(SPEC, title="sample", description="sample", routers=[router],
-                              settings=settings)
+    return create_service_app(
+        SPEC, title="sample", description="sample", routers=[router], settings=settings
+    )
