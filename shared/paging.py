@@ -11,7 +11,7 @@ import base64
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -64,7 +64,9 @@ def list_params(
         AwareDatetime | None, Query(description="Only rows changed after this time (RFC 3339).")
     ] = None,
 ) -> ListParams:
-    return ListParams(limit, cursor, after_seq, updated_since)
+    # Stored times are UTC; compare in UTC whatever offset the caller wrote.
+    since = updated_since.astimezone(UTC) if updated_since is not None else None
+    return ListParams(limit, cursor, after_seq, since)
 
 
 def encode_cursor(value: Any) -> str:

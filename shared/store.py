@@ -21,6 +21,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A point in time, always aware and in UTC, on Postgres and SQLite alike.
+
+    SQLite has no time zones: values are stored as naive UTC and made aware on the way
+    out, so comparisons with ``updated_since`` and the JSON a client sees agree.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 @dataclass(frozen=True)
 class InfrastructureTables:
     api_key: sa.Table
@@ -38,12 +62,12 @@ def _columns() -> dict[str, list[Any]]:
             sa.Column("scopes", sa.String(100), nullable=False),
             # Comma-separated org unit codes; empty means the key speaks for every unit.
             sa.Column("org_units", sa.String(1000), nullable=False, server_default=""),
-            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-            sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("created_at", UTCDateTime(), nullable=False),
+            sa.Column("revoked_at", UTCDateTime(), nullable=True),
         ],
         "audit_log": [
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-            sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+            sa.Column("at", UTCDateTime(), nullable=False),
             sa.Column("key_id", sa.String(32), nullable=False),
             sa.Column("action", sa.String(40), nullable=False),
             sa.Column("resource", sa.String(60), nullable=False),
@@ -57,23 +81,34 @@ def _columns() -> dict[str, list[Any]]:
         "tombstone": [
             sa.Column("resource", sa.String(60), primary_key=True),
             sa.Column("resource_id", sa.String(300), primary_key=True),
-            sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=False),
-            sa.Column("change_seq", sa.BigInteger, nullable=False, index=True),
+            sa.Column("deleted_at", UTCDateTime(), nullable=False),
+            sa.Column("change_seq", sa.BigInteger, nullable=False),
         ],
     }
 
 
+#: Named explicitly so the models and the migration agree (autogenerate stays quiet).
+_INDEXES = {
+    "audit_log": [("ix_audit_log_at", ["at"])],
+    "tombstone": [("ix_tombstone_change_seq", ["change_seq"])],
+}
+
+
 def infrastructure_tables(metadata: sa.MetaData) -> InfrastructureTables:
-    tables = {name: sa.Table(name, metadata, *cols) for name, cols in _columns().items()}
+    tables = {
+        name: sa.Table(
+            name, metadata, *cols, *[sa.Index(ix, *on) for ix, on in _INDEXES.get(name, [])]
+        )
+        for name, cols in _columns().items()
+    }
     return InfrastructureTables(**tables)
 
 
 def create_infrastructure(op: Operations, schema: str) -> None:
     for name, cols in _columns().items():
         op.create_table(name, *cols, schema=schema)
-        for col in cols:
-            if col.index:
-                op.create_index(f"ix_{name}_{col.name}", name, [col.name], schema=schema)
+        for ix, on in _INDEXES.get(name, []):
+            op.create_index(ix, name, on, schema=schema)
     # A full Table (not sa.table()) so that SQLite's schema translation applies.
     counter = sa.Table(
         "change_counter", sa.MetaData(), *_columns()["change_counter"], schema=schema
