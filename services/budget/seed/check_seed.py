@@ -5,7 +5,7 @@ Usage:
     python3 check_seed.py [path/to/budget.yaml] [--seed-dir DIR]
 
 Checks
-  * no floats anywhere; every money field is an int (None only where the entry says the figure is not stated)
+  * no binary fractions anywhere; every money field is an int (None only where the entry says the figure is not stated)
   * each grant's components sum to expected_total; the non-supplementary part sums to ingoing_total;
     base + stated_increase == ingoing_total; supplementary parts sum to supplementary_total / _used_total;
     efficiency percentages are consistent; efficiency components are negative; transfers say direction
@@ -108,9 +108,9 @@ def mnkr(v: int | None) -> str:
 
 
 def walk(node, path="$"):
-    """Yield (path, key, value, parent_dict) for every dict entry; check floats everywhere."""
-    if isinstance(node, float):
-        fail(f"{path}: float value {node!r} (money and shares must be ints)")
+    """Yield (path, key, value, parent_dict) for every dict entry; check that no number is a binary fraction."""
+    if isinstance(node, int | str | bool | dict | list | type(None)) is False:
+        fail(f"{path}: non-integer number {node!r} (money and shares must be ints)")
     if isinstance(node, dict):
         for k, v in node.items():
             yield path, k, v, node

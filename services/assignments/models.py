@@ -1,0 +1,89 @@
+"""Tables of the assignments service, on its own registry and MetaData (schema `assignments`).
+
+- ``assignment``: one riktat uppdrag (or Framtidens hälsosystem milestone, ``kind``).
+  ``version`` is the optimistic-concurrency counter behind the ETag.
+- ``assignment_unit``: the responsible org units, expanded (``ALL_HOSPITAL_BOARDS`` →
+  the eight boards); the lead is one of them unless the lead is a group (``lead_text``).
+- ``status_report``: the append-only report history; the latest status is derived from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import MetaData
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from shared.store import infrastructure_tables
+
+SCHEMA = "assignments"
+metadata = MetaData(schema=SCHEMA)
+
+
+class AssignmentsTable(SQLModel, registry=registry(metadata=metadata)):
+    """Base of every table this service owns."""
+
+
+class Assignment(AssignmentsTable, table=True):
+    __tablename__ = "assignment"
+
+    id: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=20)
+    title: str = Field(sa_type=sa.Text)
+    goal: str | None = Field(default=None, max_length=200)
+    area: str | None = Field(default=None, max_length=300, index=True)
+    section: str | None = Field(default=None, max_length=40)
+    year_given: int = Field(index=True)
+    year_given_stated: bool = True
+    continued: bool = False
+    source: str | None = Field(default=None, max_length=300)
+    lead_org_unit: str | None = Field(default=None, max_length=20)
+    lead_text: str | None = Field(default=None, max_length=200)
+    deadline: date | None = None
+    deadline_text: str | None = Field(default=None, max_length=200)
+    earmarked_amount: int | None = Field(default=None, sa_type=sa.BigInteger)
+    earmarked_purpose: str | None = Field(default=None, max_length=500)
+    version: int = 1
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
+class AssignmentUnit(AssignmentsTable, table=True):
+    __tablename__ = "assignment_unit"
+
+    assignment_id: str = Field(
+        primary_key=True, max_length=40, foreign_key=f"{SCHEMA}.assignment.id", ondelete="CASCADE"
+    )
+    org_unit: str = Field(primary_key=True, max_length=20, index=True)
+
+
+class StatusReport(AssignmentsTable, table=True):
+    __tablename__ = "status_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: str = Field(
+        max_length=40, foreign_key=f"{SCHEMA}.assignment.id", ondelete="CASCADE", index=True
+    )
+    org_unit: str = Field(max_length=20, index=True)
+    period: str = Field(max_length=20, index=True)
+    period_year: int
+    period_first_month: int
+    period_last_month: int
+    status: str = Field(max_length=30)
+    explanation: str | None = Field(default=None, sa_type=sa.Text)
+    key_id: str = Field(max_length=32)
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
+#: API keys, audit log and change feed, in this service's schema.
+INFRASTRUCTURE = infrastructure_tables(metadata)
+
+#: Core tables, for set-based statements.
+ASSIGNMENT: sa.Table = metadata.tables[f"{SCHEMA}.assignment"]
+ASSIGNMENT_UNIT: sa.Table = metadata.tables[f"{SCHEMA}.assignment_unit"]
+STATUS_REPORT: sa.Table = metadata.tables[f"{SCHEMA}.status_report"]

@@ -1,0 +1,161 @@
+"""Request and response models of the assignments service."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from shared.periods import PeriodField
+
+Kind = Literal["assignment", "milestone"]
+#: Every status value the service knows; which ones are allowed depends on the kind.
+Status = Literal[
+    "ej_startat", "pagar_enligt_plan", "avvikelse", "klart", "green", "yellow", "orange"
+]
+ASSIGNMENT_STATUSES = ("ej_startat", "pagar_enligt_plan", "avvikelse", "klart")
+MILESTONE_STATUSES = ("green", "yellow", "orange")
+
+OrgUnitOrToken = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=40,
+        description=(
+            "An org unit code (`SUS`, `HSN` ...) or a group token: `ALL_HOSPITAL_BOARDS` "
+            '("Samtliga sjukhusstyrelser", the eight boards) or `ALL_COMMITTEES` '
+            "(every nämnd and styrelse, the boards included)."
+        ),
+        examples=["HSN", "ALL_HOSPITAL_BOARDS"],
+    ),
+]
+
+
+class Earmarked(BaseModel):
+    """Earmarked money (riktade medel) tied to the assignment, in whole kronor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: StrictInt = Field(gt=0, description="Integer kronor (SEK); 15 mnkr is 15000000.")
+    purpose: str = Field(min_length=1, max_length=500)
+
+
+class AssignmentCreate(BaseModel):
+    """A new assignment. `lead_org_unit` and `org_units` may use the group tokens."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Kind = "assignment"
+    title: str = Field(min_length=1, max_length=5000, description="The region's own wording.")
+    goal: str | None = Field(default=None, description="One of the five övergripande mål.")
+    area: str | None = Field(default=None, max_length=300)
+    section: str | None = Field(default=None, max_length=40)
+    year_given: int = Field(ge=2000, le=2100)
+    source: str | None = Field(
+        default=None,
+        max_length=300,
+        description="`U`, `VP` or a decision reference such as `HSN §28 2021-03-04`.",
+    )
+    lead_org_unit: OrgUnitOrToken
+    org_units: list[OrgUnitOrToken] = Field(
+        default_factory=list,
+        description="The other responsible units; the lead is added if absent.",
+    )
+    deadline: date | None = None
+    deadline_text: str | None = Field(default=None, max_length=200)
+    earmarked: Earmarked | None = None
+
+
+class AssignmentPatch(BaseModel):
+    """Fields to change; absent fields stay as they are. `kind` cannot be changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=5000)
+    goal: str | None = None
+    area: str | None = Field(default=None, max_length=300)
+    section: str | None = Field(default=None, max_length=40)
+    year_given: int | None = Field(default=None, ge=2000, le=2100)
+    source: str | None = Field(default=None, max_length=300)
+    lead_org_unit: OrgUnitOrToken | None = None
+    org_units: list[OrgUnitOrToken] | None = None
+    deadline: date | None = None
+    deadline_text: str | None = Field(default=None, max_length=200)
+    earmarked: Earmarked | None = None
+
+
+class LatestReport(BaseModel):
+    id: int
+    org_unit: str
+    period: str
+    status: str
+    explanation: str | None
+    reported_at: datetime
+
+
+class AssignmentOut(BaseModel):
+    id: str
+    kind: Kind
+    title: str
+    goal: str | None
+    area: str | None
+    section: str | None
+    year_given: int
+    year_given_stated: bool = Field(
+        description=(
+            "False where the source has no 'Nytt uppdrag <year>' marker: the assignment is in "
+            "the 2023 plan, so `year_given` is 2023 at the latest (stored as 2023)."
+        )
+    )
+    continued: bool = Field(description="Marked 'Fortsatt uppdrag' in the source.")
+    source: str | None
+    lead_org_unit: str | None = Field(
+        description="The lead org unit; null when the lead is a group (see `lead_text`)."
+    )
+    lead_text: str | None = Field(
+        description="The group named as lead, e.g. 'Samtliga sjukhusstyrelser'; else null."
+    )
+    org_units: list[str] = Field(description="Every responsible org unit, the lead included.")
+    deadline: date | None
+    deadline_text: str | None
+    earmarked: Earmarked | None
+    latest_status: str | None
+    latest_report: LatestReport | None
+    carried_over: bool | None = Field(
+        description=(
+            "With `?year=Y`: true when the assignment was given before Y and was not finished "
+            "(`klart`, or `green` for a milestone) at the end of Y-1. Null without `year`."
+        )
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    change_seq: int
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    org_unit: str = Field(min_length=1, max_length=20)
+    period: PeriodField
+    status: Status
+    explanation: str | None = Field(default=None, max_length=20_000)
+
+
+class ReportRow(ReportIn):
+    """A row of a bulk report load."""
+
+    assignment_id: str = Field(min_length=1, max_length=40)
+
+
+class ReportOut(BaseModel):
+    id: int
+    assignment_id: str
+    org_unit: str
+    period: str
+    status: str
+    explanation: str | None
+    reported_at: datetime
+    updated_at: datetime
+    change_seq: int

@@ -1,0 +1,115 @@
+"""Every route needs a key; writes need write (and the org unit); definitions need admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.assignments.conftest import new_assignment
+from tests.harness import ServiceHarness
+
+A = "UP2023-013"  # Samtliga sjukhusstyrelser
+
+
+def _write_routes() -> list[tuple[str, str, str, dict[str, Any] | list[Any], dict[str, str]]]:
+    """(name, method, path, body, extra headers) of every write route."""
+    return [
+        (
+            "create",
+            "POST",
+            "/v1/assignments",
+            {"title": "T", "year_given": 2024, "lead_org_unit": "SUS"},
+            {},
+        ),
+        ("patch", "PATCH", f"/v1/assignments/{A}", {"title": "T"}, {"If-Match": '"1"'}),
+        ("delete", "DELETE", f"/v1/assignments/{A}", {}, {}),
+        (
+            "report",
+            "POST",
+            f"/v1/assignments/{A}/reports",
+            {"org_unit": "SUS", "period": "2024", "status": "klart"},
+            {},
+        ),
+        (
+            "bulk",
+            "POST",
+            "/v1/reports",
+            [{"assignment_id": A, "org_unit": "SUS", "period": "2024", "status": "klart"}],
+            {},
+        ),
+    ]
+
+
+WRITES = _write_routes()
+ADMIN_ONLY = {"create", "patch", "delete"}
+
+
+def _send(svc: ServiceHarness, route: tuple, headers: dict[str, str]) -> Any:  # type: ignore[type-arg]
+    _, method, path, body, extra = route
+    return svc.client.request(method, path, json=body, headers={**headers, **extra})
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_write_without_a_key_is_401(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    assert _send(seeded, route, {}).status_code == 401
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_write_with_a_bad_key_is_401(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    assert _send(seeded, route, {"Authorization": "Bearer fu_x_y"}).status_code == 401
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_write_with_a_read_key_is_403(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    assert _send(seeded, route, seeded.auth("read")).status_code == 403
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_write_scope_may_report_but_not_define(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    code = _send(seeded, route, seeded.auth("write")).status_code
+    if route[0] in ADMIN_ONLY:
+        assert code == 403
+    else:
+        assert code in (200, 201)
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_a_key_bound_to_another_unit_may_not_write(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    scope = "admin" if route[0] in ADMIN_ONLY else "write"
+    r = _send(seeded, route, seeded.auth(scope, "PVN"))
+    if route[0] == "bulk":  # row-level: the row is rejected, nothing written
+        assert r.status_code == 422
+        assert "may not report for SUS" in r.json()["rejected"][0]["errors"][0]["msg"]
+    else:
+        assert r.status_code == 403
+
+
+@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
+def test_a_key_bound_to_the_unit_may_write(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+    scope = "admin" if route[0] in ADMIN_ONLY else "write"
+    if route[0] in ("patch", "delete"):
+        # SUS alone may not change an assignment that all eight boards share.
+        assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code == 403
+        created = new_assignment(seeded, lead_org_unit="SUS", org_units=[])
+        path = f"/v1/assignments/{created['id']}"
+        route = (route[0], route[1], path, route[3], route[4])
+    assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code in (200, 201, 204)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/assignments",
+        f"/v1/assignments/{A}",
+        f"/v1/assignments/{A}/reports",
+        "/v1/reports",
+    ],
+)
+def test_reads_need_a_key(seeded: ServiceHarness, path: str) -> None:
+    assert seeded.client.get(path).status_code == 401
+    assert seeded.client.get(path, headers=seeded.auth("read")).status_code == 200
+
+
+def test_audit_trail_is_for_admins(seeded: ServiceHarness) -> None:
+    assert seeded.client.get("/v1/audit", headers=seeded.auth("write")).status_code == 403
