@@ -8,69 +8,68 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.harness import ServiceHarness
 
-EXAMPLES = 12
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
+EXAMPLES = 10
+# What the issue asks: no 5xx, and answers (status, media type, body) that match the schema.
+# Domain validation (an unknown org unit in a schema-valid body) is a 422 by design, so
+# "positive data acceptance" is not among them.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
-def _schema(harness: ServiceHarness) -> Any:
+def _fuzz(harness: ServiceHarness) -> list[str]:
+    """Run every operation of the service's schema; return what went wrong."""
     harness.seed()
-    return schemathesis.openapi.from_asgi("/openapi.json", harness.app)
+    auth = harness.auth("admin")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", harness.app)
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def run(case: Any) -> None:
+            response = case.call(headers=auth)
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                f"{response.text[:300]}"
+            )
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - collect them all, report at once
+            failures.append(f"{operation.method.upper()} {operation.path}: {exc!s:.1500}")
+    return failures
 
 
-@pytest.fixture
-def indicators_api(indicators: ServiceHarness) -> Any:
-    return _schema(indicators)
+def test_indicators_api_never_fails_and_keeps_its_schema(indicators: ServiceHarness) -> None:
+    assert _fuzz(indicators) == []
 
 
-@pytest.fixture
-def assignments_api(assignments: ServiceHarness) -> Any:
-    return _schema(assignments)
+def test_assignments_api_never_fails_and_keeps_its_schema(assignments: ServiceHarness) -> None:
+    assert _fuzz(assignments) == []
 
 
-@pytest.fixture
-def budget_api(budget: ServiceHarness) -> Any:
-    return _schema(budget)
-
-
-indicators_schema = schemathesis.pytest.from_fixture("indicators_api")
-assignments_schema = schemathesis.pytest.from_fixture("assignments_api")
-budget_schema = schemathesis.pytest.from_fixture("budget_api")
-
-
-def _check(case: Any, harness: ServiceHarness) -> None:
-    response = case.call(headers=harness.auth("admin"))
-    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text[:500]}"
-    case.validate_response(response)
-
-
-@indicators_schema.parametrize()
-@FUZZ
-def test_indicators_api_never_fails_and_keeps_its_schema(
-    case: Any, indicators: ServiceHarness
-) -> None:
-    _check(case, indicators)
-
-
-@assignments_schema.parametrize()
-@FUZZ
-def test_assignments_api_never_fails_and_keeps_its_schema(
-    case: Any, assignments: ServiceHarness
-) -> None:
-    _check(case, assignments)
-
-
-@budget_schema.parametrize()
-@FUZZ
-def test_budget_api_never_fails_and_keeps_its_schema(case: Any, budget: ServiceHarness) -> None:
-    _check(case, budget)
+def test_budget_api_never_fails_and_keeps_its_schema(budget: ServiceHarness) -> None:
+    assert _fuzz(budget) == []

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.store import infrastructure_tables
+from shared.store import UTCDateTime, infrastructure_tables
 
 SCHEMA = "assignments"
 metadata = MetaData(schema=SCHEMA)
@@ -46,8 +46,8 @@ class Assignment(AssignmentsTable, table=True):
     earmarked_amount: int | None = Field(default=None, sa_type=sa.BigInteger)
     earmarked_purpose: str | None = Field(default=None, max_length=500)
     version: int = 1
-    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
-    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime())
+    updated_at: datetime = Field(sa_type=UTCDateTime())
     change_seq: int = Field(sa_type=sa.BigInteger, index=True)
 
 
@@ -75,8 +75,8 @@ class StatusReport(AssignmentsTable, table=True):
     status: str = Field(max_length=30)
     explanation: str | None = Field(default=None, sa_type=sa.Text)
     key_id: str = Field(max_length=32)
-    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
-    updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=UTCDateTime())
+    updated_at: datetime = Field(sa_type=UTCDateTime())
     change_seq: int = Field(sa_type=sa.BigInteger, index=True)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.store import infrastructure_tables
+from shared.store import UTCDateTime, infrastructure_tables
 
 SCHEMA = "budget"
 metadata = MetaData(schema=SCHEMA)
@@ -38,7 +38,7 @@ def _feed_index(name: str) -> sa.Index:
 
 
 def _at() -> sa.Column[datetime]:
-    return sa.Column(sa.DateTime(timezone=True), nullable=False)
+    return sa.Column(UTCDateTime(), nullable=False)
 
 
 class Regionbidrag(BudgetTable, table=True):
