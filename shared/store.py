@@ -143,6 +143,10 @@ class ChangeFeed:
         ).scalar_one()
         return int(last) - count + 1
 
+    def lock(self, session: Session) -> None:
+        """Become the only writer of this service until the transaction ends."""
+        self.allocate(session, 0)
+
     def bury(self, session: Session, resource: str, ids: list[str], first_seq: int) -> None:
         """Record deletions so incremental loaders see them as tombstones."""
         if not ids:

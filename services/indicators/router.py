@@ -1,0 +1,287 @@
+"""HTTP endpoints of the indicators service: parse, call the service, return."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from services.indicators import service
+from services.indicators.models import indicator_table, result_table
+from services.indicators.schemas import (
+    AreaEvaluationList,
+    DeleteAnswer,
+    EvaluationList,
+    IndicatorIn,
+    IndicatorOut,
+    LoadAnswer,
+    ResultOut,
+    TargetIn,
+    TargetList,
+    TargetOut,
+)
+from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
+from shared.bulk import LoadMode
+from shared.csvstream import csv_response, wants_csv
+from shared.keys import Admin, Reader, Writer
+from shared.paging import ListParams, Page, Tombstone, list_params, paginate
+from shared.periods import Period, parse_period_param
+
+router = APIRouter(prefix="/v1")
+Params = Annotated[ListParams, Depends(list_params)]
+
+AREA_RULE = (
+    "An area's verdict is `met` when at least half of its counted evaluations that were judged "
+    "(`met` or `not_met`) are met (seed 000, footnote 6), `not_met` otherwise, and "
+    "`not_evaluable` when none was judged. Counting: an indicator with a `total` breakdown "
+    "counts once, through its total; an indicator without one (the NPE indicators exist only "
+    "per care setting) counts each of its breakdowns once. `no_target`, `no_data` and "
+    "`not_evaluable` evaluations are not in the denominator."
+)
+EVALUATION_RULES = (
+    "The target in force for a year is the latest one set for that year or before; a "
+    "committee's own target (always at least as strict as the region's) wins for that "
+    "committee unless the region set a newer one. Thresholds are judged on the value; "
+    "`ökning ≥10%/år`, `≥ 10 % minskning/år`, `Ökning` and the NPE rule compare with the "
+    "last earlier period of the same span that has a value (`compared_with`); none → "
+    "`not_evaluable`. A bare percentage (`50%`) means at least that much, so `100%` means all. "
+    "`-` is `no_target`. For `REGION`, where no region value is stored but units have "
+    "numerators and denominators, the value is Σnumerator/Σdenominator (scaled ×100 for "
+    "percent and per 100 vårdplatser, ×1000 per 1 000 inhabitants), never a mean of "
+    "percentages (`aggregated: true`). Without `breakdown`, every breakdown with results is "
+    "returned; an indicator without results comes once as `total`."
+)
+
+
+def _period(value: str, field: str = "period") -> Period:
+    return parse_period_param(value, field)
+
+
+# ------------------------------------------------------------------ indicators
+
+
+@router.put("/indicators/{code}", response_model=IndicatorOut, tags=["indicators"])
+def put_indicator(
+    code: Annotated[str, Path(description="e.g. ID0069; `^[A-Z0-9][A-Z0-9_-]{1,39}$`")],
+    body: IndicatorIn,
+    response: Response,
+    session: SessionDep,
+    feed: FeedDep,
+    audit: AuditDep,
+    principal: Admin,
+    if_match: Annotated[str | None, Header()] = None,
+) -> IndicatorOut:
+    """Create or replace an indicator (admin). The area must be in the goal hierarchy."""
+    out, created = service.put_indicator(session, feed, audit, principal, code, body, if_match)
+    response.headers["ETag"] = service.indicator_etag(out.change_seq)
+    response.status_code = 201 if created else 200
+    return out
+
+
+@router.get("/indicators", response_model=Page[IndicatorOut | Tombstone], tags=["indicators"])
+def list_indicators(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    feed: FeedDep,
+    _reader: Reader,
+    params: Params,
+    area: Annotated[str | None, Query(description="Area name or code (G2.A1).")] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Indikatorbiblioteket, by code; `Accept: text/csv` for all of it as CSV."""
+    stmt = service.indicator_query(area)
+    if wants_csv(accept):
+        cols = [c.name for c in indicator_table.c]
+        return csv_response(engine, stmt.order_by(indicator_table.c.code), cols, "indicators")
+    return paginate(
+        session,
+        stmt,
+        key=indicator_table.c.code,
+        seq=indicator_table.c.change_seq,
+        updated_at=indicator_table.c.updated_at,
+        params=params,
+        request=request,
+        to_item=service.indicator_out,
+        feed=feed,
+        resource="indicator",
+    )
+
+
+@router.get("/indicators/{code}", response_model=IndicatorOut, tags=["indicators"])
+def get_indicator(
+    code: str, session: SessionDep, response: Response, _reader: Reader
+) -> IndicatorOut:
+    out = service.get_indicator(session, code)
+    response.headers["ETag"] = service.indicator_etag(out.change_seq)
+    return out
+
+
+@router.put("/indicators/{code}/targets/{year}", response_model=TargetOut, tags=["targets"])
+def put_target(
+    code: str,
+    year: int,
+    body: TargetIn,
+    response: Response,
+    session: SessionDep,
+    feed: FeedDep,
+    audit: AuditDep,
+    principal: Admin,
+) -> TargetOut:
+    """Set a year's target as written (admin). A committee's own target (`org_unit`) must be
+    at least as strict as the region's in force for that year; unreadable → 422 saying why."""
+    out = service.put_target(session, feed, audit, principal, code, year, body)
+    response.headers["ETag"] = f'"t{out.change_seq}"'
+    return out
+
+
+@router.get("/indicators/{code}/targets", response_model=TargetList, tags=["targets"])
+def list_targets(code: str, session: SessionDep, _reader: Reader) -> TargetList:
+    """Every target of the indicator, by year, the region's and committees' own."""
+    return TargetList(items=service.list_targets(session, code))
+
+
+# ------------------------------------------------------------------ results
+
+
+async def _raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+@router.post("/results", response_model=LoadAnswer, tags=["results"])
+def load_results(
+    body: Annotated[bytes, Depends(_raw_body)],
+    session: SessionDep,
+    feed: FeedDep,
+    audit: AuditDep,
+    principal: Writer,
+    mode: LoadMode = LoadMode.atomic,
+    dry_run: bool = False,
+    content_type: Annotated[str, Header()] = "",
+) -> LoadAnswer:
+    """Load results: a JSON list of rows or CSV (API form, or Swedish Excel form with `;`
+    and decimal comma). Upsert on (indicator, org_unit, period, breakdown); loading the same
+    file twice changes nothing. `mode=atomic` (default): any bad row → 422 naming every bad
+    row, nothing written; a row of an org unit the key is not bound to → 403 for the whole
+    load. `mode=partial`: bad rows, and rows of org units the key may not write for, are
+    returned in `rejected` and the rest written. Row numbers count data rows from 1."""
+    rows = service.parse_load_body(content_type.split(";")[0].strip().lower(), body)
+    return service.load_results(session, feed, audit, principal, rows, mode=mode, dry_run=dry_run)
+
+
+@router.get("/results", response_model=Page[ResultOut | Tombstone], tags=["results"])
+def list_results(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    feed: FeedDep,
+    _reader: Reader,
+    params: Params,
+    indicator: str | None = None,
+    org_unit: str | None = None,
+    period: str | None = None,
+    breakdown: str | None = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Results by id; with `after_seq`/`updated_since` by change, deletions as tombstones.
+    `Accept: text/csv` streams the whole filtered set."""
+    stmt = service.results_query(
+        indicator=indicator,
+        org_unit=org_unit,
+        period=_period(period) if period else None,
+        breakdown=breakdown,
+    )
+    r = result_table
+    if wants_csv(accept):
+        if params.after_seq is not None:
+            stmt = stmt.where(r.c.change_seq > params.after_seq)
+        if params.updated_since is not None:
+            stmt = stmt.where(r.c.updated_at > params.updated_since)
+        order = r.c.change_seq if params.wants_changes else r.c.id
+        out: StreamingResponse = csv_response(
+            engine, stmt.order_by(order), list(service.RESULT_COLUMNS), "results"
+        )
+        return out
+    return paginate(
+        session,
+        stmt,
+        key=r.c.id,
+        seq=r.c.change_seq,
+        updated_at=r.c.updated_at,
+        params=params,
+        request=request,
+        to_item=lambda row: ResultOut.model_validate(row._mapping),
+        feed=feed,
+        resource=service.RESULT_RESOURCE,
+    )
+
+
+@router.delete("/results/{result_id}", response_model=DeleteAnswer, tags=["results"])
+def delete_result(
+    result_id: int, session: SessionDep, feed: FeedDep, audit: AuditDep, principal: Writer
+) -> DeleteAnswer:
+    """Delete one result (write scope; a bound key only for its org units); a tombstone
+    shows it to incremental loaders."""
+    return service.delete_result(session, feed, audit, principal, result_id)
+
+
+@router.delete("/results", response_model=DeleteAnswer, tags=["results"])
+def delete_results(
+    session: SessionDep,
+    feed: FeedDep,
+    audit: AuditDep,
+    principal: Writer,
+    indicator: str | None = None,
+    org_unit: str | None = None,
+    period: str | None = None,
+    breakdown: str | None = None,
+) -> DeleteAnswer:
+    """Delete the results matching all filters given (indicator or org_unit required)."""
+    return service.delete_results(
+        session,
+        feed,
+        audit,
+        principal,
+        indicator=indicator,
+        org_unit=org_unit,
+        period=_period(period) if period else None,
+        breakdown=breakdown,
+    )
+
+
+# ------------------------------------------------------------------ evaluations
+
+
+@router.get(
+    "/evaluations",
+    response_model=EvaluationList,
+    tags=["evaluations"],
+    description=EVALUATION_RULES,
+)
+def list_evaluations(
+    session: SessionDep,
+    _reader: Reader,
+    org_unit: str,
+    period: str,
+    indicator: str | None = None,
+    breakdown: str | None = None,
+) -> EvaluationList:
+    """Each indicator's result judged against the target in force."""
+    items = service.evaluations(
+        session, org_unit, _period(period), indicator=indicator, breakdown=breakdown
+    )
+    return EvaluationList(items=items)
+
+
+@router.get(
+    "/area-evaluations",
+    response_model=AreaEvaluationList,
+    tags=["evaluations"],
+    description=AREA_RULE,
+)
+def list_area_evaluations(
+    session: SessionDep, _reader: Reader, org_unit: str, period: str
+) -> AreaEvaluationList:
+    """Per area: counted evaluations, met, share and verdict."""
+    return AreaEvaluationList(items=service.area_evaluations(session, org_unit, _period(period)))

@@ -1,0 +1,199 @@
+"""Request and response models of the indicators service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from services.indicators.targets import ParsedTarget
+
+
+def _json_number(value: Decimal) -> int | float:
+    """Exact decimals go out as JSON numbers (integral ones as integers)."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+#: A Decimal inside, a JSON number outside (the float's shortest form shows the same digits).
+Number = Annotated[
+    Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")
+]
+
+Unit = Literal[
+    "percent",
+    "count",
+    "per_100_vardplatser",
+    "per_1000_inhabitants",
+    "index_score",
+    "days",
+    "other",
+]
+Direction = Literal["higher_is_better", "lower_is_better"]
+Source = Literal["NPE", "national_register", "own_systems", "other"]
+OrgUnitKind = Literal["region", "committee", "hospital_board"]
+ResultStatus = Literal["final", "preliminary", "missing", "not_available"]
+EvaluationStatus = Literal["met", "not_met", "no_target", "no_data", "not_evaluable"]
+
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,39}$"
+
+
+class IndicatorIn(BaseModel):
+    """An indicator as `PUT /v1/indicators/{code}` takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1)
+    unit: Unit
+    direction: Direction
+    source: Source = "other"
+    area: str = Field(
+        min_length=1, description="An area of the goal hierarchy (its name or code, e.g. G2.A1)."
+    )
+    goal: str | None = Field(
+        default=None, description="Optional; must be the goal the area belongs to."
+    )
+    delmal: str | None = Field(
+        default=None, description="Optional delmål under the area (its text or code)."
+    )
+    not_reportable_by: list[Literal["hospital_board"]] = Field(
+        default=[],
+        description="Org-unit kinds that cannot report it (a population denominator: `hospital_board`).",
+    )
+
+
+class IndicatorOut(BaseModel):
+    code: str
+    name: str
+    description: str
+    unit: Unit
+    direction: Direction
+    source: str
+    goal: str
+    area: str
+    delmal: str | None
+    not_reportable_by: list[str]
+    reportable_at: list[OrgUnitKind]
+    updated_at: datetime
+    change_seq: int
+
+
+class TargetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expression: str = Field(
+        max_length=200,
+        description="As written: `>95%`, `≥80%`, `<0,5/100 vpl.`, `<20 000`, `ökning ≥10%/år`, "
+        "`≥ 10 % minskning/år`, `Ökning`, `NPE: förbättring ≥1,0 enhet`, `-` (no target).",
+    )
+    org_unit: str | None = Field(
+        default=None,
+        description="A committee setting its own target (at least as strict as the region's); "
+        "null for the region's target.",
+    )
+
+
+class TargetOut(BaseModel):
+    indicator: str
+    year: int
+    org_unit: str | None
+    source: Literal["region", "org_unit"]
+    expression: str
+    parsed: ParsedTarget
+    updated_at: datetime
+    change_seq: int
+
+
+class TargetList(BaseModel):
+    items: list[TargetOut]
+
+
+class ResultOut(BaseModel):
+    id: int
+    indicator: str
+    org_unit: str
+    period: str
+    breakdown: str
+    value: Number | None
+    numerator: Number | None
+    denominator: Number | None
+    status: ResultStatus
+    updated_at: datetime
+    change_seq: int
+
+
+class RowErrorOut(BaseModel):
+    row: int
+    errors: list[dict[str, Any]]
+
+
+class LoadAnswer(BaseModel):
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: list[RowErrorOut]
+    dry_run: bool = False
+
+
+class DeleteAnswer(BaseModel):
+    deleted: int
+
+
+class TargetInForce(BaseModel):
+    expression: str
+    year: int
+    source: Literal["region", "org_unit"]
+    org_unit: str | None = None
+    kind: str
+
+
+class ComparedWith(BaseModel):
+    period: str
+    value: Number
+
+
+class EvaluationItem(BaseModel):
+    indicator: str
+    name: str
+    goal: str
+    area: str
+    delmal: str | None
+    unit: str
+    direction: str
+    org_unit: str
+    period: str
+    breakdown: str
+    value: Number | None
+    result_status: ResultStatus | None = Field(
+        description="The result's own status (`preliminary` values are evaluated as they are)."
+    )
+    aggregated: bool = Field(
+        default=False,
+        description="The value is the region's Σnumerator/Σdenominator over the units (no stored region value).",
+    )
+    target: TargetInForce | None
+    status: EvaluationStatus
+    compared_with: ComparedWith | None
+
+
+class EvaluationList(BaseModel):
+    items: list[EvaluationItem]
+
+
+class AreaEvaluation(BaseModel):
+    goal: str
+    area: str
+    indicators: int = Field(description="Indicators of the area in this view.")
+    with_target: int = Field(description="Counted evaluations whose indicator has a target.")
+    evaluated: int = Field(description="Counted evaluations judged `met` or `not_met`.")
+    met: int
+    share: Number | None = Field(description="met / evaluated, four decimals; null when none.")
+    verdict: Literal["met", "not_met", "not_evaluable"]
+
+
+class AreaEvaluationList(BaseModel):
+    items: list[AreaEvaluation]

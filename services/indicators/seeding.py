@@ -1,0 +1,91 @@
+"""Loads the real data shipped in ``seed/`` into an empty store (set-based).
+
+``indicators.yaml``: every indicator of the quality annex of HSN verksamhetsberättelse 2024
+with its targets; ``results.csv``: every value of the annex (2022–2024). Results go
+through the same row checks and set-based upsert as ``POST /v1/results``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from sqlmodel import Session
+
+from services.indicators import service
+from services.indicators.models import REGION, indicator_table, result_table, target_table
+from services.indicators.schemas import IndicatorIn
+from shared.app import ServiceSpec
+from shared.bulk import LoadMode
+from shared.keys import Principal
+from shared.store import AuditTrail, ChangeFeed, utcnow
+
+SEED = Path(__file__).resolve().parent / "seed"
+SEED_PRINCIPAL = Principal(
+    key_id="seed", scopes=frozenset({"read", "write", "admin"}), org_units=frozenset()
+)
+
+
+def load_seed(session: Session, spec: ServiceSpec) -> int:
+    """Load the seed files into an empty store; returns the rows loaded (0 if data exists)."""
+    for table in (indicator_table, result_table):
+        if session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
+            return 0
+    feed = ChangeFeed(spec.infrastructure)
+    audit = AuditTrail(spec.infrastructure)
+    docs: list[dict[str, Any]] = yaml.safe_load((SEED / "indicators.yaml").read_text("utf-8"))
+    now = utcnow()
+    n_targets = sum(len(d.get("targets") or []) for d in docs)
+    first = feed.allocate(session, len(docs) + n_targets)
+    indicators: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    for n, doc in enumerate(docs):
+        service.check_code(doc["code"])
+        body = IndicatorIn(
+            name=doc["name"],
+            description=doc["description"],
+            unit=doc["unit"],
+            direction=doc["direction"],
+            source=doc["source"],
+            area=doc["area"],
+            goal=doc["goal"],
+            delmal=doc.get("delmal"),
+            not_reportable_by=doc.get("not_reportable_by") or [],
+        )
+        place = service._place(body)
+        indicators.append(
+            {
+                "code": doc["code"],
+                "name": body.name,
+                "description": body.description,
+                "unit": body.unit,
+                "direction": body.direction,
+                "source": body.source,
+                "goal": place.goal,
+                "area": place.area,
+                "delmal": place.delmal,
+                "not_reportable_by": ",".join(body.not_reportable_by),
+                "updated_at": now,
+                "change_seq": first + n,
+            }
+        )
+        for t in doc.get("targets") or []:
+            parsed = service.parse_expression(t["expression"], [doc["code"], t["year"]])
+            targets.append(
+                {
+                    "indicator": doc["code"],
+                    "year": t["year"],
+                    "org_unit": REGION,
+                    "expression": t["expression"],
+                    "parsed": parsed.model_dump_json(),
+                    "updated_at": now,
+                    "change_seq": first + len(docs) + len(targets),
+                }
+            )
+    session.execute(sa.insert(indicator_table), indicators)
+    session.execute(sa.insert(target_table), targets)
+    rows = service.parse_load_body("text/csv", (SEED / "results.csv").read_bytes())
+    answer = service.load_results(session, feed, audit, SEED_PRINCIPAL, rows, mode=LoadMode.atomic)
+    return len(indicators) + len(targets) + answer.inserted
