@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -137,52 +138,120 @@ def csv_columns(
     ``csv_records``) and the lines that could not be split into the header's columns.
     Row numbers count the data lines kept (blank lines are dropped), from 1.
     """
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"The CSV is not UTF-8 (byte {exc.start} cannot be read); save it as UTF-8.",
-            errors=[field_error(["body"], f"invalid UTF-8 at byte {exc.start}")],
-        ) from exc
-    header_line = text.split("\n", 1)[0]
-    swedish = ";" in header_line
-    # Cells are stripped only where the body has blanks at all (saves a call per cell).
-    blanks = any(ch in text for ch in (" ", "\t", "\u00a0", "\u202f", "\u2009", "\x0b", "\x0c"))
-    reader = csv.reader(io.StringIO(text), delimiter=";" if swedish else ",")
-    del text
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration as exc:
-        raise BadRequest("The CSV has no header line.") from exc
-    if len(set(header)) != len(header) or "" in header:
-        raise InvalidInput(
-            "The CSV header has empty or repeated column names.",
-            errors=[field_error(["header"], ",".join(header))],
-        )
-    width = len(header)
-    lines = [cells for cells in reader if cells and cells != [""]]
-    broken: list[CsvRowError] = []
-    if any(len(cells) != width for cells in lines):
-        kept = []
-        for number, cells in enumerate(lines, start=1):
-            if len(cells) == width:
-                kept.append(cells)
-            else:
-                broken.append(CsvRowError(number, f"expected {width} columns, found {len(cells)}"))
-        lines = kept
-    raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in header]
-    del lines
-    point_match = _POINT_NUMBER.match
-    columns: list[list[Any]] = []
-    for name, raw in zip(header, raw_columns, strict=True):
-        column: list[Any] = [c.strip() or None for c in raw] if blanks else [c or None for c in raw]
-        if name in numeric_fields:
-            column = [
-                v if v is None or (not swedish and point_match(v)) else _number(v, swedish)
-                for v in column
-            ]
-        columns.append(column)
-    return header, columns, broken
+    stream = csv_stream(body, numeric_fields)
+    batch = next(stream.batches(size=None), None)
+    if batch is None:
+        return stream.header, [[] for _ in stream.header], []
+    return stream.header, batch.columns, batch.broken
+
+
+@dataclass(frozen=True)
+class CsvBatch:
+    """Consecutive data lines of a CSV body, column by column (cells as in ``csv_columns``).
+
+    ``first`` is the row number of the batch's first line; ``count`` the lines in it,
+    good (in ``columns``) and broken (in ``broken``, numbered within the whole body).
+    """
+
+    first: int
+    count: int
+    columns: list[list[Any]]
+    broken: list[CsvRowError]
+
+
+_BLANKS = tuple(ch.encode() for ch in (" ", "\t", "\u00a0", "\u202f", "\u2009", "\x0b", "\x0c"))
+
+
+class CsvStream:
+    """A CSV body read in batches of lines, so a big load never holds every row at once.
+
+    The header is read and checked up front (and the body checked to be UTF-8); each call
+    of ``batches`` reads the body again from its start.
+    """
+
+    def __init__(self, body: bytes, numeric_fields: set[str]) -> None:
+        try:
+            body.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"The CSV is not UTF-8 (byte {exc.start} cannot be read); save it as UTF-8.",
+                errors=[field_error(["body"], f"invalid UTF-8 at byte {exc.start}")],
+            ) from exc
+        self._body = body
+        self.swedish = b";" in body.split(b"\n", 1)[0]
+        # Cells are stripped only where the body has blanks at all (saves a call per cell).
+        self._blanks = any(ch in body for ch in _BLANKS)
+        self._numeric = numeric_fields
+        reader = self._reader()
+        try:
+            self.header = [h.strip() for h in next(reader)]
+        except StopIteration as exc:
+            raise BadRequest("The CSV has no header line.") from exc
+        if len(set(self.header)) != len(self.header) or "" in self.header:
+            raise InvalidInput(
+                "The CSV header has empty or repeated column names.",
+                errors=[field_error(["header"], ",".join(self.header))],
+            )
+
+    def _reader(self) -> Iterator[list[str]]:
+        text = io.TextIOWrapper(io.BytesIO(self._body), encoding="utf-8-sig", newline="")
+        return csv.reader(text, delimiter=";" if self.swedish else ",")
+
+    def limit(self) -> int:
+        """An upper bound of the number of data lines (for allocating numbers up front)."""
+        return self._body.count(b"\n") + 1
+
+    def batches(self, size: int | None = 10_000) -> Iterator[CsvBatch]:
+        """The data lines in batches of ``size`` (None: all in one batch)."""
+        reader = self._reader()
+        next(reader, None)  # the header
+        width = len(self.header)
+        numeric = [name in self._numeric for name in self.header]
+        swedish, blanks = self.swedish, self._blanks
+        point_match = _POINT_NUMBER.match
+        number = 0
+        while True:
+            read = list(itertools.islice(reader, size))
+            if not read:
+                return
+            lines = [c for c in read if c and c != [""]]
+            del read
+            if not lines:
+                continue
+            first = number + 1
+            number += len(lines)
+            broken: list[CsvRowError] = []
+            if any(len(cells) != width for cells in lines):
+                kept = []
+                for n, cells in enumerate(lines, start=first):
+                    if len(cells) == width:
+                        kept.append(cells)
+                    else:
+                        broken.append(
+                            CsvRowError(n, f"expected {width} columns, found {len(cells)}")
+                        )
+                lines = kept
+            raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in self.header]
+            count = len(lines) + len(broken)
+            del lines
+            columns: list[list[Any]] = []
+            for is_numeric, raw in zip(numeric, raw_columns, strict=True):
+                column: list[Any] = (
+                    [c.strip() or None for c in raw] if blanks else [c or None for c in raw]
+                )
+                if is_numeric:
+                    column = [
+                        v if v is None or (not swedish and point_match(v)) else _number(v, swedish)
+                        for v in column
+                    ]
+                columns.append(column)
+            del raw_columns
+            yield CsvBatch(first, count, columns, broken)
+
+
+def csv_stream(body: bytes, numeric_fields: set[str]) -> CsvStream:
+    """A CSV body to read in batches (see ``CsvStream``); the header is checked now."""
+    return CsvStream(body, numeric_fields)
 
 
 def is_ambiguous(value: Any) -> bool:
@@ -332,6 +401,131 @@ def upsert_records(
         return _merge(session, table, staging, keys, values, feed)
     finally:
         staging.drop(conn)
+
+
+#: A fresh pass over the rows of a load, batch by batch (see ``upsert_stream``).
+Batches = Callable[[], Iterable[Sequence[Sequence[Any]]]]
+
+
+def upsert_stream(
+    session: Session,
+    table: sa.Table,
+    batches: Batches,
+    *,
+    keys: Sequence[str],
+    values: Sequence[str],
+    feed: ChangeFeed,
+    limit: int,
+) -> UpsertCounts:
+    """``upsert_records`` for rows that come in batches, each written while the next is made.
+
+    ``batches()`` gives the rows (sequences in ``[*keys, *values]`` order) batch by batch;
+    it may be called a second time and must then give the same rows again. ``limit`` is
+    an upper bound of their number (change numbers are allocated for it up front, so a
+    load may leave gaps in ``change_seq``). An exception raised by the batches (a load
+    rejected after its last row was checked) propagates, and the transaction must then be
+    rolled back: what was written is part of it.
+
+    On Postgres, when ``table`` has a unique constraint on ``keys`` and the first row's
+    key is new, every batch is COPYed straight into ``table`` as it comes (so the caller
+    checks batch k+1 while the database stores batch k). On a key already stored or
+    repeated in the load, that is rolled back to a savepoint and a second pass COPYs the
+    rows into a staging table, merged with ``INSERT … ON CONFLICT`` (the last of a
+    repeated key wins). Elsewhere the rows are gathered and given to ``upsert_records``.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "postgresql" or not _has_unique(table, keys):
+        records = [r for batch in batches() for r in batch]
+        return upsert_records(session, table, records, keys=keys, values=values, feed=feed)
+    rows = iter(batches())
+    head = next((b for b in rows if b), None)
+    if head is None:
+        return UpsertCounts(0, 0, 0)
+    first = feed.allocate(session, limit)
+    stamp = utcnow().isoformat()
+    cols = [*keys, *values, "change_seq", "updated_at"]
+    probe = sa.select(sa.literal(1)).where(
+        *[table.c[k] == v for k, v in zip(keys, head[0], strict=False)]
+    )
+    if session.execute(probe).first() is None:
+        savepoint = conn.begin_nested()
+        try:
+            count = _copy_stream(
+                conn,
+                _qualified(conn, table),
+                cols,
+                itertools.chain([head], rows),
+                first,
+                stamp,
+                limit,
+            )
+            savepoint.commit()
+            return UpsertCounts(count, 0, 0)
+        except sa.exc.IntegrityError:
+            savepoint.rollback()
+        except Exception as exc:  # psycopg's own UniqueViolation, raised outside SQLAlchemy
+            if type(exc).__name__ != "UniqueViolation":
+                raise
+            savepoint.rollback()
+        rows = iter(batches())
+    else:
+        rows = itertools.chain([head], rows)
+    staging = sa.Table(
+        f"staging_{uuid.uuid4().hex[:12]}",
+        sa.MetaData(),
+        *[sa.Column(c, table.c[c].type) for c in [*keys, *values]],
+        sa.Column("change_seq", sa.BigInteger),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+        prefixes=["TEMPORARY"],
+    )
+    staging.create(conn)
+    try:
+        _copy_stream(conn, staging.name, cols, rows, first, stamp, limit)
+        # The last of a repeated key wins: it has the higher change number.
+        later = staging.alias("later")
+        session.execute(
+            sa.delete(staging).where(
+                *[staging.c[k] == later.c[k] for k in keys],
+                staging.c.change_seq < later.c.change_seq,
+            )
+        )
+        count = session.execute(sa.select(sa.func.count()).select_from(staging)).scalar_one()
+        return _merge_on_conflict(session, table, staging, keys, values, int(count))
+    finally:
+        staging.drop(conn)
+
+
+def _copy_stream(
+    conn: sa.Connection,
+    name: str,
+    cols: Sequence[str],
+    batches: Iterable[Sequence[Sequence[Any]]],
+    first: int,
+    stamp: str,
+    limit: int,
+) -> int:
+    """COPY batches of records into ``name`` as they come; returns the number of rows.
+
+    The two last columns of ``cols`` get consecutive change numbers from ``first`` (at
+    most ``limit`` of them) and ``stamp``.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{c}"' for c in cols)
+    target = name if name.startswith('"') else f'"{name}"'
+    block = 25_000
+    count = 0
+    with driver.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        for batch in batches:
+            for start in range(0, len(batch), block):
+                chunk = batch[start : start + block]
+                if count + len(chunk) > limit:
+                    raise ValueError(f"more than the {limit} rows announced")
+                seq0 = first + count
+                extra = [list(map(str, range(seq0, seq0 + len(chunk)))), [stamp] * len(chunk)]
+                copy.write(_copy_block(chunk, extra).encode())
+                count += len(chunk)
+    return count
 
 
 def _last_per_key(records: Sequence[Sequence[Any]], nkeys: int) -> list[Sequence[Any]]:

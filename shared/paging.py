@@ -131,6 +131,34 @@ def paginate(
     }
 
 
+def paginate_table(
+    session: Session,
+    stmt: sa.Select[Any],
+    table: sa.Table,
+    *,
+    params: ListParams,
+    request: Request,
+    to_item: Callable[[Any], Any],
+    key: str = "id",
+    feed: ChangeFeed | None = None,
+    resource: str = "",
+) -> dict[str, Any]:
+    """``paginate`` over a listed table: keyed by its ``key`` column, in change order by its
+    ``change_seq`` and ``updated_at`` (every listed table has both)."""
+    return paginate(
+        session,
+        stmt,
+        key=table.c[key],
+        seq=table.c.change_seq,
+        updated_at=table.c.updated_at,
+        params=params,
+        request=request,
+        to_item=to_item,
+        feed=feed,
+        resource=resource,
+    )
+
+
 def _sort_value(row: Any, col: sa.ColumnElement[Any]) -> Any:
     name = getattr(col, "key", None) or getattr(col, "name", None)
     value = row._mapping[name] if name in row._mapping else row._mapping[col]

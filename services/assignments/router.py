@@ -21,6 +21,7 @@ from services.assignments.service import AssignmentFilters, ReportFilters, Write
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import csv_response, wants_csv
+from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
 from shared.paging import ListParams, Page, Tombstone, list_params
 from shared.periods import parse_period_param
@@ -42,7 +43,7 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 def _with_etag(response: Response, out: AssignmentOut) -> AssignmentOut:
-    response.headers["ETag"] = service.etag(out.version)
+    response.headers["ETag"] = etag(out.version)
     return out
 
 

@@ -58,8 +58,9 @@ from shared.errors import (
     ProblemError,
     field_error,
 )
+from shared.etag import check_if_match, if_match_versions
 from shared.keys import Principal
-from shared.paging import ListParams, Tombstone, paginate
+from shared.paging import ListParams, Tombstone, paginate_table
 from shared.periods import Period
 from shared.reference import check_org_unit, committees, goal_names, hospital_boards, org_units
 from shared.store import AuditTrail, ChangeFeed, utcnow
@@ -350,12 +351,10 @@ def list_assignments(
     """One page: the main statement, then the units of the page's assignments in bulk."""
     filters.check()
     a = ASSIGNMENT
-    page = paginate(
+    page = paginate_table(
         session,
         _select(filters),
-        key=a.c.id,
-        seq=a.c.change_seq,
-        updated_at=a.c.updated_at,
+        a,
         params=_utc_params(params),
         request=request,
         to_item=lambda row: row,
@@ -502,26 +501,14 @@ def create_assignment(session: Session, w: Writes, body: AssignmentCreate) -> As
     return get_assignment(session, assignment_id)
 
 
-def parse_if_match(header: str | None) -> list[int] | None:
-    """The versions an ``If-Match`` accepts; None for ``*``. Unparsable tags match nothing."""
-    if header is None:
+def _accepted_versions(if_match: str | None) -> list[int] | None:
+    """The versions a required ``If-Match`` accepts (None for ``*``); 428 without one."""
+    if if_match is None:
         raise PreconditionRequired(
             "Send If-Match with the ETag of the assignment you read (or '*' to overwrite).",
             errors=[field_error(["header", "If-Match"], "required")],
         )
-    versions: list[int] = []
-    for tag in header.split(","):
-        tag = tag.strip()
-        if tag == "*":
-            return None
-        tag = tag.removeprefix("W/").strip('"')
-        if tag.isdigit():
-            versions.append(int(tag))
-    return versions
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
+    return if_match_versions(if_match)
 
 
 def _current(session: Session, assignment_id: str) -> Any:
@@ -542,7 +529,7 @@ def patch_assignment(
     if_match: str | None,
     body: AssignmentPatch,
 ) -> AssignmentOut:
-    accepted = parse_if_match(if_match)
+    accepted = _accepted_versions(if_match)
     current = _current(session, assignment_id)
     changes = body.model_dump(exclude_unset=True)
     nulls = [f for f in _REQUIRED if f in changes and changes[f] is None]
@@ -612,10 +599,7 @@ def delete_assignment(
     session: Session, w: Writes, assignment_id: str, if_match: str | None
 ) -> None:
     current = _current(session, assignment_id)
-    if if_match is not None:
-        accepted = parse_if_match(if_match)
-        if accepted is not None and current.version not in accepted:
-            raise PreconditionFailed(f"Assignment {assignment_id!r} has changed since it was read.")
+    check_if_match(if_match, current.version, subject=f"assignment {assignment_id!r}")
     units = _units_of(session, [assignment_id])[assignment_id]
     _check_may_touch(w.principal, units)
     r, u, a = STATUS_REPORT, ASSIGNMENT_UNIT, ASSIGNMENT
@@ -798,12 +782,10 @@ def list_reports(
     session: Session, f: ReportFilters, params: ListParams, request: Request, feed: ChangeFeed
 ) -> dict[str, Any]:
     r = STATUS_REPORT
-    page = paginate(
+    page = paginate_table(
         session,
         _report_select(f),
-        key=r.c.id,
-        seq=r.c.change_seq,
-        updated_at=r.c.updated_at,
+        r,
         params=_utc_params(params),
         request=request,
         to_item=_report_out,

@@ -11,6 +11,7 @@ from services.budget import service
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import csv_response, wants_csv
+from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
 from shared.paging import ListParams, Page, Tombstone, list_params
 from shared.reference import check_org_unit
@@ -64,6 +65,38 @@ async def _rows(request: Request) -> list[dict[str, Any]]:
 Rows = Annotated[list[dict[str, Any]], Depends(_rows)]
 
 
+def _unit_year_list_route(
+    listing: service.UnitYearList, path: str, tag: str, page: type[Page[Any]]
+) -> None:
+    """GET ``path``: the listing's page (deletions as tombstones), or CSV."""
+
+    def list_(
+        request: Request,
+        params: Params,
+        session: SessionDep,
+        engine: EngineDep,
+        feed: FeedDep,
+        _: Reader,
+        accept: Accept = None,
+        org_unit: UnitQuery = None,
+        year: YearQuery = None,
+    ) -> Any:
+        org_unit = _unit_filter(org_unit)
+        if wants_csv(accept):
+            stmt = service.unit_year_csv(listing, org_unit, year)
+            return csv_response(engine, stmt, listing.csv_header, path.removeprefix("/"))
+        return service.list_unit_year(session, feed, listing, params, request, org_unit, year)
+
+    router.add_api_route(
+        path,
+        list_,
+        name=f"list_{path.removeprefix('/').replace('-', '_')}",
+        response_model=page,
+        responses=CSV,
+        tags=[tag],
+    )
+
+
 # --- grants ---------------------------------------------------------------------------------
 
 
@@ -89,7 +122,7 @@ def put_grant(
     owns it, and a write on the other side that contradicts it is a 409.
     """
     grant = service.put_grant(session, feed, audit, principal, org_unit, year, body, if_match)
-    response.headers["ETag"] = service.etag(grant.change_seq)
+    response.headers["ETag"] = etag(grant.change_seq)
     return grant
 
 
@@ -98,7 +131,7 @@ def get_grant(
     org_unit: OrgUnitPath, year: YearPath, response: Response, session: SessionDep, _: Reader
 ) -> s.GrantOut:
     grant = service.get_grant(session, org_unit, year)
-    response.headers["ETag"] = service.etag(grant.change_seq)
+    response.headers["ETag"] = etag(grant.change_seq)
     return grant
 
 
@@ -150,7 +183,7 @@ def put_budget_line(
     out = service.put_budget_line(
         session, feed, audit, principal, org_unit, year, line, body, if_match
     )
-    response.headers["ETag"] = service.etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq)
     return out
 
 
@@ -168,7 +201,7 @@ def get_budget_line(
     _: Reader,
 ) -> s.BudgetLineOut:
     out = service.get_budget_line(session, org_unit, year, line)
-    response.headers["ETag"] = service.etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq)
     return out
 
 
@@ -192,145 +225,82 @@ def delete_budget_line(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get(
-    "/budget-lines",
-    response_model=Page[s.BudgetLineOut | Tombstone],
-    responses=CSV,
-    tags=["budget lines"],
+_unit_year_list_route(
+    service.BUDGET_LINES, "/budget-lines", "budget lines", Page[s.BudgetLineOut | Tombstone]
 )
-def list_budget_lines(
-    request: Request,
-    params: Params,
-    session: SessionDep,
-    engine: EngineDep,
-    feed: FeedDep,
-    _: Reader,
-    accept: Accept = None,
-    org_unit: UnitQuery = None,
-    year: YearQuery = None,
-) -> Any:
-    org_unit = _unit_filter(org_unit)
-    if wants_csv(accept):
-        return csv_response(
-            engine,
-            service.budget_lines_csv(org_unit, year),
-            service.LINE_CSV_HEADER,
-            "budget-lines",
-        )
-    return service.list_budget_lines(session, feed, params, request, org_unit, year)
 
 
 # --- outcomes and forecasts -----------------------------------------------------------------
 
 
-def _load(
-    flow: service.Flow,
-    rows: list[dict[str, Any]],
-    session: SessionDep,
-    feed: FeedDep,
-    audit: AuditDep,
-    principal: Writer,
-    mode: LoadMode,
-    dry_run: bool,
-) -> LoadReport:
-    return service.load(session, feed, audit, principal, flow, rows, mode, dry_run)
+def _flow_routes(
+    flow: service.Flow, tag: str, page: type[Page[Any]], load_description: str
+) -> None:
+    """POST (a bulk load) and GET (a list, or CSV) of ``/<flow>s``."""
+    path = f"/{flow.resource}s"
+
+    def load(
+        rows: Rows,
+        session: SessionDep,
+        feed: FeedDep,
+        audit: AuditDep,
+        principal: Writer,
+        mode: LoadMode = LoadMode.atomic,
+        dry_run: bool = False,
+    ) -> LoadReport:
+        return service.load(session, feed, audit, principal, flow, rows, mode, dry_run)
+
+    def list_(
+        request: Request,
+        params: Params,
+        session: SessionDep,
+        engine: EngineDep,
+        _: Reader,
+        accept: Accept = None,
+        org_unit: UnitQuery = None,
+        line: str | None = None,
+        year: YearQuery = None,
+    ) -> Any:
+        org_unit = _unit_filter(org_unit)
+        if wants_csv(accept):
+            return csv_response(
+                engine,
+                service.flow_csv(flow, org_unit, line, year),
+                service.flow_csv_header(flow),
+                flow.resource + "s",
+            )
+        return service.list_flow(session, flow, params, request, org_unit, line, year)
+
+    router.add_api_route(
+        path,
+        load,
+        methods=["POST"],
+        name=f"load_{flow.resource}s",
+        response_model=LoadReport,
+        openapi_extra=LOAD_BODY,
+        tags=[tag],
+        description=load_description + LOAD_DOC,
+    )
+    router.add_api_route(
+        path, list_, name=f"list_{flow.resource}s", response_model=page, responses=CSV, tags=[tag]
+    )
 
 
-@router.post(
-    "/outcomes",
-    response_model=LoadReport,
-    openapi_extra=LOAD_BODY,
-    tags=["outcomes"],
-    description="Monthly outcomes (utfall, one month's figure, not cumulative): rows "
-    "`{org_unit, line, month, revenue, cost}`. " + LOAD_DOC,
+_flow_routes(
+    service.OUTCOMES,
+    "outcomes",
+    Page[s.OutcomeOut],
+    "Monthly outcomes (utfall, one month's figure, not cumulative): rows "
+    "`{org_unit, line, month, revenue, cost}`. ",
 )
-def load_outcomes(
-    rows: Rows,
-    session: SessionDep,
-    feed: FeedDep,
-    audit: AuditDep,
-    principal: Writer,
-    mode: LoadMode = LoadMode.atomic,
-    dry_run: bool = False,
-) -> LoadReport:
-    return _load(service.OUTCOMES, rows, session, feed, audit, principal, mode, dry_run)
-
-
-@router.post(
-    "/forecasts",
-    response_model=LoadReport,
-    openapi_extra=LOAD_BODY,
-    tags=["forecasts"],
-    description="Full-year forecasts (prognos) for the year of `made_in`: rows "
+_flow_routes(
+    service.FORECASTS,
+    "forecasts",
+    Page[s.ForecastOut],
+    "Full-year forecasts (prognos) for the year of `made_in`: rows "
     "`{org_unit, line, made_in, revenue, cost}`, `made_in` a month `YYYY-MM`. The region "
-    "forecasts after March, May, August and October; any month is accepted. " + LOAD_DOC,
+    "forecasts after March, May, August and October; any month is accepted. ",
 )
-def load_forecasts(
-    rows: Rows,
-    session: SessionDep,
-    feed: FeedDep,
-    audit: AuditDep,
-    principal: Writer,
-    mode: LoadMode = LoadMode.atomic,
-    dry_run: bool = False,
-) -> LoadReport:
-    return _load(service.FORECASTS, rows, session, feed, audit, principal, mode, dry_run)
-
-
-def _list_flow(
-    flow: service.Flow,
-    request: Request,
-    params: ListParams,
-    session: SessionDep,
-    engine: EngineDep,
-    accept: str | None,
-    org_unit: str | None,
-    line: str | None,
-    year: int | None,
-) -> Any:
-    org_unit = _unit_filter(org_unit)
-    if wants_csv(accept):
-        return csv_response(
-            engine,
-            service.flow_csv(flow, org_unit, line, year),
-            service.flow_csv_header(flow),
-            flow.resource + "s",
-        )
-    return service.list_flow(session, flow, params, request, org_unit, line, year)
-
-
-@router.get("/outcomes", response_model=Page[s.OutcomeOut], responses=CSV, tags=["outcomes"])
-def list_outcomes(
-    request: Request,
-    params: Params,
-    session: SessionDep,
-    engine: EngineDep,
-    _: Reader,
-    accept: Accept = None,
-    org_unit: UnitQuery = None,
-    line: str | None = None,
-    year: YearQuery = None,
-) -> Any:
-    return _list_flow(
-        service.OUTCOMES, request, params, session, engine, accept, org_unit, line, year
-    )
-
-
-@router.get("/forecasts", response_model=Page[s.ForecastOut], responses=CSV, tags=["forecasts"])
-def list_forecasts(
-    request: Request,
-    params: Params,
-    session: SessionDep,
-    engine: EngineDep,
-    _: Reader,
-    accept: Accept = None,
-    org_unit: UnitQuery = None,
-    line: str | None = None,
-    year: YearQuery = None,
-) -> Any:
-    return _list_flow(
-        service.FORECASTS, request, params, session, engine, accept, org_unit, line, year
-    )
 
 
 # --- earmarked money ------------------------------------------------------------------------
@@ -351,7 +321,7 @@ def put_earmarked(
     org unit, year, line and purpose: a write changing any of them is a 422
     ("earmarked money cannot be moved to other activity")."""
     out, _created = service.put_earmarked(session, feed, audit, principal, id, body, if_match)
-    response.headers["ETag"] = service.etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq)
     return out
 
 
@@ -372,7 +342,7 @@ def post_earmarked(
 ) -> s.EarmarkedOut:
     """Create earmarked money with a new id (admin)."""
     out, _created = service.put_earmarked(session, feed, audit, principal, None, body, None)
-    response.headers["ETag"] = service.etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq)
     response.headers["Location"] = str(request.url_for("get_earmarked", id=out.id))
     return out
 
@@ -382,7 +352,7 @@ def get_earmarked(
     id: EarmarkedId, response: Response, session: SessionDep, _: Reader
 ) -> s.EarmarkedOut:
     out = service.get_earmarked(session, id)
-    response.headers["ETag"] = service.etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq)
     return out
 
 
@@ -394,32 +364,9 @@ def delete_earmarked(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get(
-    "/earmarked",
-    response_model=Page[s.EarmarkedOut | Tombstone],
-    responses=CSV,
-    tags=["earmarked"],
+_unit_year_list_route(
+    service.EARMARKED_MONEY, "/earmarked", "earmarked", Page[s.EarmarkedOut | Tombstone]
 )
-def list_earmarked(
-    request: Request,
-    params: Params,
-    session: SessionDep,
-    engine: EngineDep,
-    feed: FeedDep,
-    _: Reader,
-    accept: Accept = None,
-    org_unit: UnitQuery = None,
-    year: YearQuery = None,
-) -> Any:
-    org_unit = _unit_filter(org_unit)
-    if wants_csv(accept):
-        return csv_response(
-            engine,
-            service.earmarked_csv(org_unit, year),
-            service.EARMARKED_CSV_HEADER,
-            "earmarked",
-        )
-    return service.list_earmarked(session, feed, params, request, org_unit, year)
 
 
 # --- summary --------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -31,9 +31,10 @@ from services.budget.models import (
     table,
 )
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, upsert, validate_rows
-from shared.errors import Conflict, InvalidInput, NotFound, PreconditionFailed, field_error
+from shared.errors import Conflict, InvalidInput, NotFound, field_error
+from shared.etag import check_if_match
 from shared.keys import Principal
-from shared.paging import ListParams, paginate
+from shared.paging import ListParams, paginate_table
 from shared.reference import check_org_unit, org_units
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
@@ -75,23 +76,6 @@ def mnkr(kronor: int | None) -> str:
     return f"{sign}{whole:,}".replace(",", " ") + f",{tenth}"
 
 
-def etag(change_seq: int) -> str:
-    return f'"{change_seq}"'
-
-
-def check_if_match(if_match: str | None, current_seq: int | None) -> None:
-    """412 when the caller's ``If-Match`` no longer names the stored version."""
-    if if_match is None:
-        return
-    if current_seq is None:
-        raise PreconditionFailed("If-Match was sent but the resource does not exist yet.")
-    tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
-    if "*" not in tags and etag(current_seq) not in tags:
-        raise PreconditionFailed(
-            f"The resource has changed (now {etag(current_seq)}); read it again and retry."
-        )
-
-
 def _unit(code: str, loc: list[str | int]) -> str:
     check_org_unit(code, loc)
     return code
@@ -104,6 +88,11 @@ def _year(year: int) -> int:
             errors=[field_error(["path", "year"], "year out of range")],
         )
     return year
+
+
+def _equal(table: sa.Table, **values: object) -> list[sa.ColumnElement[bool]]:
+    """``column == value`` for each filter given (None: not filtered)."""
+    return [table.c[name] == v for name, v in values.items() if v is not None]
 
 
 def _sum(values: Iterable[int | None]) -> int | None:
@@ -477,15 +466,6 @@ def get_grant(session: Session, org_unit: str, year: int) -> s.GrantOut:
     return grant
 
 
-def _grant_filters(year: int | None, org_unit: str | None) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
-    if year is not None:
-        where.append(GRANT.c.year == year)
-    if org_unit is not None:
-        where.append(GRANT.c.org_unit == org_unit)
-    return where
-
-
 def list_grants(
     session: Session,
     params: ListParams,
@@ -493,12 +473,10 @@ def list_grants(
     year: int | None,
     org_unit: str | None,
 ) -> dict[str, Any]:
-    page = paginate(
+    page = paginate_table(
         session,
-        sa.select(GRANT).where(*_grant_filters(year, org_unit)),
-        key=GRANT.c.id,
-        seq=GRANT.c.change_seq,
-        updated_at=GRANT.c.updated_at,
+        sa.select(GRANT).where(*_equal(GRANT, year=year, org_unit=org_unit)),
+        GRANT,
         params=params,
         request=request,
         to_item=lambda r: r,
@@ -551,7 +529,7 @@ def grants_csv(year: int | None, org_unit: str | None) -> sa.Select[Any]:
             g.change_seq,
         )
         .join(COMPONENT, c.grant_id == g.id)
-        .where(*_grant_filters(year, org_unit))
+        .where(*_equal(GRANT, year=year, org_unit=org_unit))
         .order_by(g.id, c.position)
     )
 
@@ -700,77 +678,6 @@ def _count(
     return n
 
 
-def _line_filters(org_unit: str | None, year: int | None) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
-    if org_unit is not None:
-        where.append(LINE.c.org_unit == org_unit)
-    if year is not None:
-        where.append(LINE.c.year == year)
-    return where
-
-
-def list_budget_lines(
-    session: Session,
-    feed: ChangeFeed,
-    params: ListParams,
-    request: Request,
-    org_unit: str | None,
-    year: int | None,
-) -> dict[str, Any]:
-    return paginate(
-        session,
-        sa.select(LINE).where(*_line_filters(org_unit, year)),
-        key=LINE.c.id,
-        seq=LINE.c.change_seq,
-        updated_at=LINE.c.updated_at,
-        params=params,
-        request=request,
-        to_item=_line_out,
-        feed=feed,
-        resource="budget_line",
-    )
-
-
-LINE_CSV_HEADER = [
-    "id",
-    "org_unit",
-    "year",
-    "line",
-    "label",
-    "revenue",
-    "cost",
-    "result",
-    "counterparty",
-    "basis",
-    "derivation",
-    "updated_at",
-    "change_seq",
-]
-
-
-def budget_lines_csv(org_unit: str | None, year: int | None) -> sa.Select[Any]:
-    c = LINE.c
-    return (
-        sa.select(
-            c.id,
-            c.org_unit,
-            c.year,
-            c.line,
-            c.label,
-            c.revenue,
-            c.cost,
-            (c.revenue - c.cost).label("result"),
-            c.counterparty,
-            c.basis,
-            c.derivation,
-            c.updated_at,
-            c.change_seq,
-        )
-        .where(*_line_filters(org_unit, year))
-        .order_by(c.id)
-    )
-
-
 # --- outcomes and forecasts: bulk loads -----------------------------------------------------
 
 
@@ -897,14 +804,9 @@ def load(
 def _flow_filters(
     flow: Flow, org_unit: str | None, line: str | None, year: int | None
 ) -> list[sa.ColumnElement[bool]]:
-    t = flow.table
-    where: list[sa.ColumnElement[bool]] = []
-    if org_unit is not None:
-        where.append(t.c.org_unit == org_unit)
-    if line is not None:
-        where.append(t.c.line == line)
+    where = _equal(flow.table, org_unit=org_unit, line=line)
     if year is not None:
-        where.append(t.c[flow.month_field].like(f"{year}-%"))
+        where.append(flow.table.c[flow.month_field].like(f"{year}-%"))
     return where
 
 
@@ -922,12 +824,10 @@ def list_flow(
     def item(r: Any) -> BaseModel:
         return flow.out.model_validate({**r._mapping, "derived": r.derivation is not None})
 
-    return paginate(
+    return paginate_table(
         session,
         sa.select(t).where(*_flow_filters(flow, org_unit, line, year)),
-        key=t.c.id,
-        seq=t.c.change_seq,
-        updated_at=t.c.updated_at,
+        t,
         params=params,
         request=request,
         to_item=item,
@@ -1071,61 +971,96 @@ def delete_earmarked(
     session.commit()
 
 
-def _earmarked_filters(org_unit: str | None, year: int | None) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
-    if org_unit is not None:
-        where.append(EARMARKED.c.org_unit == org_unit)
-    if year is not None:
-        where.append(EARMARKED.c.year == year)
-    return where
+# --- lists by org unit and year (budget lines, earmarked money) -------------------------------
 
 
-def list_earmarked(
+@dataclass(frozen=True)
+class UnitYearList:
+    """A resource listed by org unit and year: JSON pages (deletions as tombstones) or CSV."""
+
+    resource: str
+    table: sa.Table
+    to_item: Callable[[Any], BaseModel]
+    csv_header: tuple[str, ...]
+    #: CSV columns that are not stored but computed, by header name.
+    computed: Mapping[str, sa.ColumnElement[Any]] = field(default_factory=dict)
+
+
+BUDGET_LINES = UnitYearList(
+    "budget_line",
+    LINE,
+    _line_out,
+    (
+        "id",
+        "org_unit",
+        "year",
+        "line",
+        "label",
+        "revenue",
+        "cost",
+        "result",
+        "counterparty",
+        "basis",
+        "derivation",
+        "updated_at",
+        "change_seq",
+    ),
+    {"result": (LINE.c.revenue - LINE.c.cost).label("result")},
+)
+EARMARKED_MONEY = UnitYearList(
+    "earmarked",
+    EARMARKED,
+    _earmarked_out,
+    (
+        "id",
+        "org_unit",
+        "year",
+        "kind",
+        "purpose",
+        "amount",
+        "used_amount",
+        "line",
+        "assignment_id",
+        "allocation_key",
+        "decision",
+        "counterparty",
+        "co_org_units",
+        "updated_at",
+        "change_seq",
+    ),
+)
+
+
+def list_unit_year(
     session: Session,
     feed: ChangeFeed,
+    listing: UnitYearList,
     params: ListParams,
     request: Request,
     org_unit: str | None,
     year: int | None,
 ) -> dict[str, Any]:
-    return paginate(
+    t = listing.table
+    return paginate_table(
         session,
-        sa.select(EARMARKED).where(*_earmarked_filters(org_unit, year)),
-        key=EARMARKED.c.id,
-        seq=EARMARKED.c.change_seq,
-        updated_at=EARMARKED.c.updated_at,
+        sa.select(t).where(*_equal(t, org_unit=org_unit, year=year)),
+        t,
         params=params,
         request=request,
-        to_item=_earmarked_out,
+        to_item=listing.to_item,
         feed=feed,
-        resource="earmarked",
+        resource=listing.resource,
     )
 
 
-EARMARKED_CSV_HEADER = [
-    "id",
-    "org_unit",
-    "year",
-    "kind",
-    "purpose",
-    "amount",
-    "used_amount",
-    "line",
-    "assignment_id",
-    "allocation_key",
-    "decision",
-    "counterparty",
-    "co_org_units",
-    "updated_at",
-    "change_seq",
-]
-
-
-def earmarked_csv(org_unit: str | None, year: int | None) -> sa.Select[Any]:
+def unit_year_csv(listing: UnitYearList, org_unit: str | None, year: int | None) -> sa.Select[Any]:
+    t = listing.table
     return (
-        sa.select(*[EARMARKED.c[h] for h in EARMARKED_CSV_HEADER])
-        .where(*_earmarked_filters(org_unit, year))
-        .order_by(EARMARKED.c.id)
+        sa.select(
+            *[listing.computed[h] if h in listing.computed else t.c[h] for h in listing.csv_header]
+        )
+        .where(*_equal(t, org_unit=org_unit, year=year))
+        .order_by(t.c.id)
     )
 
 

@@ -24,8 +24,9 @@ from services.indicators.schemas import (
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.bulk import LoadMode
 from shared.csvstream import csv_response, wants_csv
+from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params, paginate
+from shared.paging import ListParams, Page, Tombstone, list_params, paginate_table
 from shared.periods import Period, parse_period_param
 
 router = APIRouter(prefix="/v1")
@@ -74,7 +75,7 @@ def put_indicator(
 ) -> IndicatorOut:
     """Create or replace an indicator (admin). The area must be in the goal hierarchy."""
     out, created = service.put_indicator(session, feed, audit, principal, code, body, if_match)
-    response.headers["ETag"] = service.indicator_etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq, service.INDICATOR_ETAG)
     response.status_code = 201 if created else 200
     return out
 
@@ -95,12 +96,11 @@ def list_indicators(
     if wants_csv(accept):
         cols = [c.name for c in indicator_table.c]
         return csv_response(engine, stmt.order_by(indicator_table.c.code), cols, "indicators")
-    return paginate(
+    return paginate_table(
         session,
         stmt,
-        key=indicator_table.c.code,
-        seq=indicator_table.c.change_seq,
-        updated_at=indicator_table.c.updated_at,
+        indicator_table,
+        key="code",
         params=params,
         request=request,
         to_item=service.indicator_out,
@@ -114,7 +114,7 @@ def get_indicator(
     code: str, session: SessionDep, response: Response, _reader: Reader
 ) -> IndicatorOut:
     out = service.get_indicator(session, code)
-    response.headers["ETag"] = service.indicator_etag(out.change_seq)
+    response.headers["ETag"] = etag(out.change_seq, service.INDICATOR_ETAG)
     return out
 
 
@@ -132,7 +132,7 @@ def put_target(
     """Set a year's target as written (admin). A committee's own target (`org_unit`) must be
     at least as strict as the region's in force for that year; unreadable → 422 saying why."""
     out = service.put_target(session, feed, audit, principal, code, year, body)
-    response.headers["ETag"] = f'"t{out.change_seq}"'
+    response.headers["ETag"] = etag(out.change_seq, service.TARGET_ETAG)
     return out
 
 
@@ -203,12 +203,10 @@ def list_results(
             engine, stmt.order_by(order), list(service.RESULT_COLUMNS), "results"
         )
         return out
-    return paginate(
+    return paginate_table(
         session,
         stmt,
-        key=r.c.id,
-        seq=r.c.change_seq,
-        updated_at=r.c.updated_at,
+        r,
         params=params,
         request=request,
         to_item=lambda row: ResultOut.model_validate(row._mapping),

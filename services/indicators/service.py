@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,22 +38,23 @@ from services.indicators.targets import (
 )
 from shared.bulk import (
     CsvRowError,
+    CsvStream,
     LoadMode,
     RowError,
-    csv_columns,
+    csv_stream,
     is_ambiguous,
     reject_if_atomic,
-    upsert_records,
+    upsert_stream,
 )
 from shared.errors import (
     BadRequest,
     Forbidden,
     InvalidInput,
     NotFound,
-    PreconditionFailed,
     UnsupportedMediaType,
     field_error,
 )
+from shared.etag import check_if_match
 from shared.keys import Principal
 from shared.periods import MIN_YEAR, Period, PeriodError
 from shared.reference import check_org_unit, goals, org_units
@@ -147,8 +148,9 @@ def indicator_out(row: Any) -> IndicatorOut:
     )
 
 
-def indicator_etag(change_seq: int) -> str:
-    return f'"i{change_seq}"'
+#: ETag prefixes, so an indicator's tag is never taken for a target's (``"i12"``, ``"t12"``).
+INDICATOR_ETAG = "i"
+TARGET_ETAG = "t"
 
 
 def get_indicator(session: Session, code: str) -> IndicatorOut:
@@ -172,12 +174,12 @@ def put_indicator(
     place = _place(body)
     t = indicator_table
     current = session.execute(sa.select(t.c.change_seq).where(t.c.code == code)).first()
-    if if_match is not None:
-        tag = if_match.strip()
-        if current is None or tag not in ("*", indicator_etag(current.change_seq)):
-            raise PreconditionFailed(
-                f"Indicator {code!r} has changed since it was read (If-Match {if_match})."
-            )
+    check_if_match(
+        if_match,
+        current.change_seq if current else None,
+        prefix=INDICATOR_ETAG,
+        subject=f"indicator {code!r}",
+    )
     seq = feed.allocate(session, 1)
     fields = {
         "name": body.name,
@@ -326,11 +328,12 @@ def list_targets(session: Session, code: str) -> list[TargetOut]:
 # --------------------------------------------------------------------------- loads
 
 
-def parse_load_body(content_type: str, body: bytes) -> list[Any] | Columns:
-    """The rows of a load, each a list in ``COLUMNS`` order, or a per-row problem.
+def parse_load_body(content_type: str, body: bytes) -> list[Any] | CsvLoad:
+    """The rows of a load: a CSV body to read in batches, or a list of JSON rows.
 
-    CSV (API form or Swedish Excel form, see ``shared.bulk``) or a JSON list of objects
-    (numbers read exactly, as decimals).
+    CSV (API form or Swedish Excel form, see ``shared.bulk``) is read batch by batch when
+    loaded (``CsvLoad``); a JSON list of objects (numbers read exactly, as decimals) gives
+    a list of rows, each a list in ``COLUMNS`` order or a per-row problem.
     """
     if not body.strip():
         raise BadRequest("The body is empty; send a JSON list of rows or CSV with a header line.")
@@ -356,23 +359,61 @@ def parse_load_body(content_type: str, body: bytes) -> list[Any] | Columns:
 
 @dataclass
 class Columns:
-    """A CSV load column by column in ``COLUMNS`` order, plus the lines that were broken."""
+    """Consecutive rows of a load column by column in ``COLUMNS`` order, plus the lines
+    that were broken; ``first`` is the row number of the first of them."""
 
     columns: list[list[Any]]
     broken: list[CsvRowError]
+    first: int = 1
 
     def rows(self) -> list[Any]:
         out: list[Any] = [list(r) for r in zip(*self.columns, strict=True)]
         for error in self.broken:
-            out.insert(error.row - 1, error)
+            out.insert(error.row - self.first, error)
         return out
 
     def __len__(self) -> int:
         return len(self.columns[0]) + len(self.broken)
 
 
-def _csv_load(body: bytes) -> Columns:
-    header, columns, broken = csv_columns(body, set(NUMERIC))
+#: Rows of a load in one batch: column by column, or a list of rows (JSON).
+Part = Columns | list[Any]
+
+
+@dataclass
+class CsvLoad:
+    """A CSV load body, read in batches of lines when it is loaded (never all at once)."""
+
+    stream: CsvStream
+    positions: list[int | None]  # for each of COLUMNS, its column in the body (None: absent)
+    batch_size: int = 10_000
+
+    def limit(self) -> int:
+        return self.stream.limit()
+
+    def parts(self) -> Iterator[Part]:
+        # The codes repeat on most rows: one string object each per load, not one per cell.
+        interned: dict[str, str] = {}
+        coded = {COLUMNS.index(c) for c in ("indicator", "org_unit", "period", "breakdown")}
+        coded.add(COLUMNS.index("status"))
+        for batch in self.stream.batches(self.batch_size):
+            size = len(batch.columns[0]) if batch.columns else 0
+            columns: list[list[Any]] = []
+            for i, position in enumerate(self.positions):
+                if position is None:
+                    columns.append([None] * size)
+                    continue
+                column = batch.columns[position]
+                if i in coded:
+                    get = interned.setdefault
+                    column = [v if v is None else get(v, v) for v in column]
+                columns.append(column)
+            yield Columns(columns, batch.broken, batch.first)
+
+
+def _csv_load(body: bytes) -> CsvLoad:
+    stream = csv_stream(body, set(NUMERIC))
+    header = stream.header
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     if unknown or missing:
@@ -385,9 +426,7 @@ def _csv_load(body: bytes) -> Columns:
             f"{'; missing: ' + ', '.join(missing) if missing else ''}.",
             errors=problems,
         )
-    size = len(columns[0]) if columns else 0
-    by_name = dict(zip(header, columns, strict=True))
-    return Columns([by_name.get(c) or [None] * size for c in COLUMNS], broken)
+    return CsvLoad(stream, [header.index(c) if c in header else None for c in COLUMNS])
 
 
 def _json_record(item: Any) -> Any:
@@ -584,70 +623,118 @@ def _known_indicators(session: Session) -> dict[str, frozenset[str]]:
     }
 
 
+@dataclass
+class _LoadRun:
+    """One pass over a load's rows: checks each batch, names the bad rows, gives the good."""
+
+    checker: _Checker
+    mode: LoadMode
+    parts: Callable[[], Iterable[Part]]
+
+    def __post_init__(self) -> None:
+        self.rejected: list[RowError] = []
+        self.forbidden: dict[str, int] = {}
+        self.total = 0
+
+    def batches(self) -> Iterator[list[tuple[Any, ...]]]:
+        """The good rows batch by batch, as records in ``COLUMNS`` order; at the end, in
+        atomic mode, 403/422 when any row was bad (no good row is given after the first bad).
+        """
+        self.rejected, self.forbidden, self.total = [], {}, 0
+        atomic = self.mode is LoadMode.atomic
+        for part in self.parts():
+            good = self._check(part)
+            if not atomic or not (self.rejected or self.forbidden):
+                yield good
+        if self.forbidden and atomic:
+            units = ", ".join(f"{u} (first at row {n})" for u, n in sorted(self.forbidden.items()))
+            org_units = self.checker.principal.org_units
+            raise Forbidden(
+                f"This key may not write for {units}; it is bound to "
+                f"{', '.join(sorted(org_units))}. Nothing was written.",
+                errors=[
+                    field_error(["body", n, "org_unit"], f"not allowed: {u}")
+                    for u, n in self.forbidden.items()
+                ],
+            )
+        reject_if_atomic(self.mode, self.rejected, self.total)
+
+    def _check(self, part: Part) -> list[tuple[Any, ...]]:
+        self.total += len(part)
+        first = 1
+        listed: list[Any]
+        if isinstance(part, Columns):
+            first = part.first
+            if not part.broken and part.columns[0]:
+                fast = self.checker.check_columns(part.columns)
+                if fast is not None:
+                    return fast
+            listed = part.rows()
+        else:
+            listed = part
+            if part and all(type(r) is list for r in part):
+                fast = self.checker.check_columns([list(c) for c in zip(*part, strict=True)])
+                if fast is not None:
+                    return fast
+        good: list[tuple[Any, ...]] = []
+        check = self.checker.check
+        for number, row in enumerate(listed, start=first):
+            if isinstance(row, CsvRowError):
+                self.rejected.append(RowError(row=number, errors=[field_error([], row.message)]))
+                continue
+            if isinstance(row, RowError):
+                self.rejected.append(RowError(row=number, errors=row.errors))
+                continue
+            record, errors, other_unit = check(row)
+            if record is not None:
+                good.append(record)
+                continue
+            if other_unit is not None:
+                self.forbidden.setdefault(other_unit, number)
+                errors = [
+                    *errors,
+                    field_error(
+                        ["org_unit"], f"this key may not write for org unit {other_unit!r}"
+                    ),
+                ]
+            self.rejected.append(RowError(row=number, errors=errors))
+        return good
+
+
 def load_results(
     session: Session,
     feed: ChangeFeed,
     audit: AuditTrail,
     principal: Principal,
-    rows: Sequence[Any] | Columns,
+    rows: Sequence[Any] | CsvLoad,
     *,
     mode: LoadMode = LoadMode.atomic,
     dry_run: bool = False,
 ) -> LoadAnswer:
-    """Check every row, then upsert the good ones in one set-based statement.
+    """Check every row and upsert the good ones, set-based, batch by batch.
 
-    Atomic: any bad row → 422 naming every bad row; a row of an org unit the key may not
-    write for → 403 for the whole load. Partial: bad rows and rows of other org units are
-    rejected (named in ``rejected``), the others written.
+    A CSV body is read, checked and written (COPY on Postgres) in batches: batch k+1 is
+    checked while the database stores batch k, all in one transaction. Atomic: any bad
+    row → 422 naming every bad row; a row of an org unit the key may not write for → 403
+    for the whole load; either way the transaction is rolled back, nothing written.
+    Partial: bad rows and rows of other org units are rejected (named in ``rejected``),
+    the others written.
     """
-    checker = _Checker(_known_indicators(session), principal)
-    good: list[tuple[Any, ...]] = []
-    rejected: list[RowError] = []
-    forbidden: dict[str, int] = {}
-    total = len(rows)
-    fast = None
-    listed: Sequence[Any]
-    if isinstance(rows, Columns):
-        if not rows.broken and rows.columns[0]:
-            fast = checker.check_columns(rows.columns)
-        listed = rows.rows() if fast is None else []
+    if isinstance(rows, CsvLoad):
+        parts: Callable[[], Iterable[Part]] = rows.parts
+        limit = rows.limit()
     else:
-        listed = rows
-        if rows and all(type(r) is list for r in rows):
-            fast = checker.check_columns([list(c) for c in zip(*rows, strict=True)])
-    if fast is not None:
-        good, listed = fast, []
-    check = checker.check
-    for number, row in enumerate(listed, start=1):
-        if isinstance(row, CsvRowError):
-            rejected.append(RowError(row=number, errors=[field_error([], row.message)]))
-            continue
-        if isinstance(row, RowError):
-            rejected.append(RowError(row=number, errors=row.errors))
-            continue
-        record, errors, other_unit = check(row)
-        if record is not None:
-            good.append(record)
-            continue
-        if other_unit is not None:
-            forbidden.setdefault(other_unit, number)
-            errors = [
-                *errors,
-                field_error(["org_unit"], f"this key may not write for org unit {other_unit!r}"),
-            ]
-        rejected.append(RowError(row=number, errors=errors))
-    if forbidden and mode is LoadMode.atomic:
-        units = ", ".join(f"{u} (first at row {n})" for u, n in sorted(forbidden.items()))
-        raise Forbidden(
-            f"This key may not write for {units}; it is bound to "
-            f"{', '.join(sorted(principal.org_units))}. Nothing was written.",
-            errors=[
-                field_error(["body", n, "org_unit"], f"not allowed: {u}")
-                for u, n in forbidden.items()
-            ],
+        listed = list(rows)
+        parts, limit = (lambda: [listed]), len(listed)
+    run = _LoadRun(_Checker(_known_indicators(session), principal), mode, parts)
+    try:
+        counts = upsert_stream(
+            session, result_table, run.batches, keys=KEYS, values=VALUES, feed=feed, limit=limit
         )
-    reject_if_atomic(mode, rejected, total)
-    counts = upsert_records(session, result_table, good, keys=KEYS, values=VALUES, feed=feed)
+    except Exception:
+        session.rollback()
+        raise
+    rejected = run.rejected
     answer = LoadAnswer(
         inserted=counts.inserted,
         updated=counts.updated,
@@ -663,10 +750,10 @@ def load_results(
         principal.key_id,
         "load",
         "results",
-        f"{total} rows",
+        f"{run.total} rows",
         {
             "mode": mode.value,
-            "rows": total,
+            "rows": run.total,
             "inserted": counts.inserted,
             "updated": counts.updated,
             "unchanged": counts.unchanged,
