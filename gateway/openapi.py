@@ -1,0 +1,90 @@
+"""The gateway's OpenAPI document, with the services' own `/v1` operations merged in.
+
+The gateway's routes are documented as usual; the proxied ones are fetched from each
+service's ``/openapi.json`` the first time the document is asked for (and again until all
+three have answered). Their schemas are renamed ``<service>__<Name>`` so two services' models
+of the same name cannot collide. A service that does not answer is simply left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.routing import Route
+
+from gateway.clients.adapter import Upstream, UpstreamUnavailable
+from gateway.followup import Upstreams
+
+REF_PREFIX = "#/components/schemas/"
+
+
+def _rename_refs(node: Any, service: str) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: (
+                REF_PREFIX + f"{service}__" + v.removeprefix(REF_PREFIX)
+                if k == "$ref" and isinstance(v, str) and v.startswith(REF_PREFIX)
+                else _rename_refs(v, service)
+            )
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_rename_refs(v, service) for v in node]
+    return node
+
+
+def merge(base: dict[str, Any], service: str, spec: dict[str, Any]) -> None:
+    """Add ``spec``'s ``/v1`` operations (its audit excepted) to ``base``, in place."""
+    spec = _rename_refs(spec, service)
+    paths = base.setdefault("paths", {})
+    for path, item in spec.get("paths", {}).items():
+        if not path.startswith("/v1/") or path == "/v1/audit" or path in paths:
+            continue
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["tags"] = [service, *operation.get("tags", [])]
+                if "operationId" in operation:
+                    operation["operationId"] = f"{service}__{operation['operationId']}"
+        paths[path] = item
+    schemas = base.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+        schemas[f"{service}__{name}"] = schema
+
+
+async def _fetch(upstream: Upstream) -> dict[str, Any] | None:
+    try:
+        answer = await upstream.get("/openapi.json", deadline=2.0, use_breaker=False)
+    except UpstreamUnavailable:
+        return None
+    if answer.status != 200:
+        return None
+    spec: dict[str, Any] = answer.json()
+    return spec
+
+
+def install_merged_openapi(app: FastAPI) -> None:
+    url = app.openapi_url or "/openapi.json"
+    app.router.routes[:] = [
+        r for r in app.router.routes if not (isinstance(r, Route) and r.path == url)
+    ]
+    merged: dict[str, Any] = {}
+
+    async def openapi(request: Request) -> JSONResponse:
+        if "complete" in merged:
+            return JSONResponse(merged["complete"])
+        upstreams: Upstreams = request.app.state.upstreams
+        names = ("indicators", "assignments", "budget")
+        specs = await asyncio.gather(*(_fetch(u) for u in upstreams.all()))
+        document = copy.deepcopy(app.openapi())
+        for name, spec in zip(names, specs, strict=True):
+            if spec is not None:
+                merge(document, name, spec)
+        if all(spec is not None for spec in specs):
+            merged["complete"] = document
+        return JSONResponse(document)
+
+    app.add_route(url, openapi, include_in_schema=False)

@@ -1,0 +1,200 @@
+"""Assembling the follow-up view from what the services answered (pure functions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.followup import (
+    Section,
+    assemble_view,
+    assignment_counts,
+    goal_tree,
+    latest_report,
+    ordered_assignments,
+    overview_row,
+    through_month,
+)
+from shared.periods import Period
+
+G1 = "Bättre liv och hälsa för fler"
+G1_A1 = "Högt förtroende för god och jämlik vård"
+G1_A1_D1 = (
+    "Befolkningens uppfattning och patienternas upplevelse av hälso- och sjukvård ska förbättras."
+)
+G2 = "Tillgänglighet och kvalitet"
+G2_A1 = "God tillgänglighet"
+G2_A1_D1 = "Följsamhet till vårdgarantin"
+
+
+def evaluation(
+    code: str, goal: str | None, area: str | None, delmal: str | None, **kw: Any
+) -> dict[str, Any]:
+    return {
+        "indicator": code,
+        "org_unit": "REGION",
+        "period": "2024",
+        "breakdown": kw.pop("breakdown", "total"),
+        "value": kw.pop("value", "80.0"),
+        "target": {"expression": "≥80%", "year": 2024, "source": "region"},
+        "status": kw.pop("status", "met"),
+        "compared_with": None,
+        "goal": goal,
+        "area": area,
+        "delmal": delmal,
+        **kw,
+    }
+
+
+def test_goals_follow_the_reference_order_not_the_services_order() -> None:
+    tree = goal_tree(
+        [
+            evaluation("ID0700", G2, G2_A1, G2_A1_D1),
+            evaluation("ID0288", G1, G1_A1, G1_A1_D1),
+        ],
+        [],
+    )
+    assert [g["goal"] for g in tree] == [G1, G2]
+    assert [g["code"] for g in tree] == ["G1", "G2"]
+    delmal = tree[0]["areas"][0]["delmal"][0]
+    assert delmal["code"] == "G1.A1.D1"
+    assert delmal["indicators"][0]["indicator"] == "ID0288"
+
+
+def test_each_indicator_carries_all_its_breakdowns_without_repeating_its_placement() -> None:
+    tree = goal_tree(
+        [
+            evaluation(
+                "ID0001", G2, G2_A1, G2_A1_D1, breakdown="vardcentraler", name="Vårdgaranti"
+            ),
+            evaluation("ID0001", G2, G2_A1, G2_A1_D1, breakdown="akutmottagningar"),
+        ],
+        [],
+    )
+    (indicator,) = tree[0]["areas"][0]["delmal"][0]["indicators"]
+    assert indicator["name"] == "Vårdgaranti"
+    assert [e["breakdown"] for e in indicator["evaluations"]] == [
+        "vardcentraler",
+        "akutmottagningar",
+    ]
+    assert "area" not in indicator["evaluations"][0]
+
+
+def test_empty_branches_are_dropped_but_an_area_with_a_verdict_stays() -> None:
+    tree = goal_tree(
+        [evaluation("ID0288", G1, G1_A1, G1_A1_D1)],
+        [{"area": G2_A1, "evaluated": 0, "met": 0, "share": None, "verdict": "not_evaluable"}],
+    )
+    assert [g["goal"] for g in tree] == [G1, G2]
+    assert len(tree[0]["areas"]) == 1  # G1's other areas had nothing
+    g2_area = tree[1]["areas"][0]
+    assert g2_area["verdict"]["verdict"] == "not_evaluable"
+    assert g2_area["delmal"] == []
+
+
+def test_the_goal_is_found_from_the_area_when_the_item_has_none() -> None:
+    tree = goal_tree([evaluation("ID0700", None, G2_A1, G2_A1_D1)], [])
+    assert tree[0]["goal"] == G2
+
+
+def test_placements_unknown_to_the_tree_come_after_the_known_ones() -> None:
+    tree = goal_tree(
+        [
+            evaluation("ID9999", "Okänt mål", "Okänt område", None),
+            evaluation("ID0288", G1, G1_A1, G1_A1_D1),
+            evaluation("ID0289", G1, G1_A1, None),
+        ],
+        [],
+    )
+    assert [g["goal"] for g in tree] == [G1, "Okänt mål"]
+    assert [d["delmal"] for d in tree[0]["areas"][0]["delmal"]] == [G1_A1_D1, None]
+    assert tree[1]["code"] is None
+
+
+def test_assignments_are_ordered_by_their_area_in_the_tree() -> None:
+    items = [
+        {"id": "B", "area": G2_A1},
+        {"id": "X", "area": "Något annat"},
+        {"id": "A", "area": G1_A1},
+        {"id": "C", "area": G2_A1},
+    ]
+    assert [a["id"] for a in ordered_assignments(items)] == ["A", "B", "C", "X"]
+
+
+def test_latest_status_and_explanation_come_from_the_latest_report() -> None:
+    item = {
+        "latest_status": "avvikelse",
+        "latest_report": {
+            "status": "avvikelse",
+            "explanation": "Försenad upphandling",
+            "period": "2024",
+        },
+    }
+    assert latest_report(item) == {
+        "status": "avvikelse",
+        "explanation": "Försenad upphandling",
+        "period": "2024",
+    }
+    assert latest_report({"latest_status": None, "latest_report": None})["status"] is None
+
+
+def test_assignments_are_counted_per_status_and_unreported_ones_apart() -> None:
+    counts = assignment_counts(
+        [{"latest_status": "avvikelse"}, {"latest_status": "klart"}, {"latest_status": None}]
+    )
+    assert counts == {
+        "ej_startat": 0,
+        "pagar_enligt_plan": 0,
+        "avvikelse": 1,
+        "klart": 1,
+        "ingen_rapport": 1,
+    }
+
+
+def test_the_economy_runs_through_the_periods_last_month_unless_december() -> None:
+    assert through_month(Period.parse("2024")) is None
+    assert through_month(Period.parse("2024-01/2024-08")) == "2024-08"
+    assert through_month(Period.parse("2024-Q1")) == "2024-03"
+
+
+def test_a_missing_source_makes_the_view_partial_with_its_problem() -> None:
+    problem = {"type": "x", "title": "Upstream unavailable", "status": 503, "detail": "down"}
+    view = assemble_view(
+        "HSN",
+        Period.parse("2024"),
+        "REGION",
+        {
+            "indicators": Section("ok", {"evaluations": [], "areas": []}),
+            "assignments": Section("unavailable", problem=problem),
+            "budget": Section("ok", {"grant": 1}),
+        },
+    )
+    assert view["sources"] == {"indicators": "ok", "assignments": "unavailable", "budget": "ok"}
+    assert view["partial"] is True
+    assert view["problems"] == {"assignments": problem}
+    assert view["assignments"] == []
+    assert view["economy"] == {"grant": 1}
+    assert view["indicator_org_unit"] == "REGION"
+
+
+def test_an_overview_row_sums_the_area_evaluations() -> None:
+    row = overview_row(
+        "PVN",
+        {
+            "indicators": Section(
+                "ok",
+                {
+                    "evaluations": [],
+                    "areas": [
+                        {"area": G1_A1, "evaluated": 4, "met": 3, "verdict": "met"},
+                        {"area": G2_A1, "evaluated": 2, "met": 0, "verdict": "not_met"},
+                    ],
+                },
+            ),
+            "assignments": Section("ok", [{"latest_status": "klart"}]),
+            "budget": Section("ok", None),
+        },
+    )
+    assert row["indicators"] == {"met": 3, "evaluated": 6, "areas_met": 1, "areas": 2}
+    assert row["assignments"]["klart"] == 1
+    assert row["economy"] is None
+    assert row["partial"] is False
