@@ -52,7 +52,8 @@ class CuttableProxy:
                     if not data:
                         return
                     (b if s is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):
+            # cut() closed the sockets under us (a closed socket's fd is -1: ValueError).
             pass
         finally:
             for s in socks:
