@@ -66,7 +66,6 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "x-request-id",
     }
 )
-_BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
 
 class GatewayTimeout(ProblemError):
@@ -121,7 +120,11 @@ async def forward(request: Request, upstream: Upstream, path: str) -> StreamingR
     """Send ``request`` to ``upstream`` at ``path`` and stream the answer back."""
     query = request.url.query
     target = f"{path}?{query}" if query else path
-    content = None if request.method in _BODYLESS else request.stream()
+    # Pass on whatever body the caller sent, whatever the method (a DELETE may carry one):
+    # a body left unread would also spoil the caller's keep-alive connection.
+    declared = request.headers.get("content-length")
+    has_body = "transfer-encoding" in request.headers or (declared not in (None, "0"))
+    content = request.stream() if has_body else None
     try:
         reply = await upstream.open_stream(
             request.method, target, headers=forward_headers(request), content=content
