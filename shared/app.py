@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
@@ -29,22 +27,10 @@ from shared.keys import Admin, KeyVerifier
 from shared.observability import REGISTRY, ObservabilityMiddleware, configure_logging
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
-from shared.store import AuditTrail, ChangeFeed, InfrastructureTables
+from shared.spec import ServiceSpec
+from shared.store import AuditTrail, ChangeFeed
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-
-
-@dataclass(frozen=True)
-class ServiceSpec:
-    """What the suite's tooling (migrations, seeding, keys) needs to know of a service."""
-
-    name: str
-    metadata: sa.MetaData
-    infrastructure: InfrastructureTables
-    settings_factory: Callable[[], ServiceSettings]
-    migrations_dir: str
-    #: Loads the real data shipped in the repo when the store is empty.
-    seed: Callable[[Session, ServiceSpec], int] | None = None
 
 
 class Health(BaseModel):

@@ -1,4 +1,4 @@
-"""The suite's command line: migrations, seed data and API keys for all three services.
+"""The suite's command line: migrations, seed data and API keys for every service in the registry.
 
     python -m shared.cli migrate [--down] [SERVICE ...]
     python -m shared.cli seed [SERVICE ...]
@@ -12,35 +12,34 @@ A key is written, hashed, to every service's own store, so one token works every
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from shared.app import ServiceSpec
 from shared.db import make_engine
 from shared.keys import SCOPES, NewKey, generate_key, parse_token, store_key
 from shared.migrations import downgrade, upgrade
 from shared.reference import org_units
+from shared.registry import app, service_names
 from shared.settings import REPO_ROOT
+from shared.spec import ServiceSpec
 from shared.store import utcnow
 
-SERVICES = ("indicators", "assignments", "budget")
 DEV_KEY_FILE = REPO_ROOT / "var" / "admin.key"
 
 
 def load_spec(name: str) -> ServiceSpec:
-    spec: ServiceSpec = importlib.import_module(f"services.{name}.spec").SPEC
-    return spec
+    return app(name).load_spec()
 
 
 def _specs(names: list[str]) -> list[ServiceSpec]:
+    known = service_names()
     for name in names:
-        if name not in SERVICES:
-            raise SystemExit(f"unknown service {name!r}; choose from {', '.join(SERVICES)}")
-    return [load_spec(n) for n in (names or SERVICES)]
+        if name not in known:
+            raise SystemExit(f"unknown service {name!r}; choose from {', '.join(known)}")
+    return [load_spec(n) for n in (names or known)]
 
 
 def _engine(spec: ServiceSpec) -> sa.Engine:
@@ -80,7 +79,7 @@ def create_key(name: str, scopes: list[str], units: list[str], key: NewKey | Non
 
 
 def list_keys() -> None:
-    spec = load_spec(SERVICES[0])
+    spec = load_spec(service_names()[0])
     engine = _engine(spec)
     with engine.connect() as conn:
         for row in conn.execute(sa.select(spec.infrastructure.api_key)).all():
@@ -104,7 +103,7 @@ def dev_key() -> str:
     if DEV_KEY_FILE.exists():
         token = DEV_KEY_FILE.read_text().strip()
         parsed = parse_token(token)
-        spec = load_spec(SERVICES[0])
+        spec = load_spec(service_names()[0])
         engine = _engine(spec)
         with engine.connect() as conn:
             t = spec.infrastructure.api_key

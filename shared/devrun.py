@@ -12,15 +12,9 @@ import sys
 import time
 import urllib.request
 
-from shared.cli import SERVICES, dev_key, migrate, seed
+from shared.cli import dev_key, migrate, seed
+from shared.registry import apps
 from shared.settings import REPO_ROOT
-
-APPS = [
-    ("gateway", "gateway.main:app", 8000),
-    ("indicators", "services.indicators.main:app", 8001),
-    ("assignments", "services.assignments.main:app", 8002),
-    ("budget", "services.budget.main:app", 8003),
-]
 
 
 def _ready(port: int, path: str) -> bool:
@@ -32,20 +26,29 @@ def _ready(port: int, path: str) -> bool:
 
 
 def main() -> None:
-    migrate(list(SERVICES))
-    seed(list(SERVICES))
+    migrate([])
+    seed([])
     token = dev_key()
     host = os.environ.get("RUN_HOST", "127.0.0.1")
     procs: list[subprocess.Popen[bytes]] = []
-    # Services first, so the gateway finds them.
-    for name, module, port in [*APPS[1:], APPS[0]]:
+    # The registry lists services first, so the gateway finds them.
+    for entry in apps():
         procs.append(
             subprocess.Popen(  # noqa: S603 - our own interpreter and module names
-                [sys.executable, "-m", "uvicorn", module, "--host", host, "--port", str(port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    entry.asgi,
+                    "--host",
+                    host,
+                    "--port",
+                    str(entry.port),
+                ],
                 cwd=REPO_ROOT,
             )
         )
-        print(f"started {name} on http://{host}:{port}", flush=True)
+        print(f"started {entry.name} on http://{host}:{entry.port}", flush=True)
 
     def stop(*_: object) -> None:
         for p in procs:
@@ -57,19 +60,19 @@ def main() -> None:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     deadline = time.monotonic() + 120
-    pending = {port for _, _, port in APPS}
+    pending = {entry.port for entry in apps()}
     while pending and time.monotonic() < deadline:
         pending = {p for p in pending if not _ready(p, "/ready")}
         time.sleep(0.3)
     print("\nThe follow-up suite is running.")
-    for name, _, port in APPS:
-        state = "ready" if port not in pending else "NOT READY"
-        print(f"  {name:<12} http://{host}:{port}/docs   ({state})")
+    for entry in apps():
+        state = "ready" if entry.port not in pending else "NOT READY"
+        print(f"  {entry.name:<12} http://{host}:{entry.port}/docs   ({state})")
     print(f"\nLocal admin key (kept in var/admin.key):\n  {token}")
     print(
         "\nTry:\n  curl -H 'Authorization: Bearer "
         + token
-        + "' 'http://127.0.0.1:8000/v1/follow-up/HSN?period=2024'\n\nCtrl-C stops all four."
+        + "' 'http://127.0.0.1:8000/v1/follow-up/HSN?period=2024'\n\nCtrl-C stops them all."
     )
     while True:
         for p in procs:

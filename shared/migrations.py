@@ -13,8 +13,8 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 
-from shared.app import ServiceSpec
 from shared.db import make_engine
+from shared.spec import ServiceSpec
 
 
 def run_env(spec: ServiceSpec) -> None:

@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from shared.app import ServiceSpec
 from shared.cli import load_spec
 from shared.db import make_engine
 from shared.keys import generate_key, store_key
 from shared.migrations import upgrade
+from shared.spec import ServiceSpec
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICE_NAMES = ("indicators", "assignments", "budget")

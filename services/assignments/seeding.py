@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
 from services.assignments.service import TOKEN_TEXT, expand_unit, resolve_units
-from shared.app import ServiceSpec
 from shared.periods import Period
+from shared.spec import ServiceSpec
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
 SEED_FILE = Path(__file__).with_name("seed") / "assignments.yaml"

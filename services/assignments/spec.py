@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.assignments.config import get_settings
 from services.assignments.models import INFRASTRUCTURE, metadata
 from services.assignments.seeding import load_seed
-from shared.app import ServiceSpec
 from shared.migrations import migrations_dir
+from shared.spec import ServiceSpec
 
 SPEC = ServiceSpec(
     name="assignments",

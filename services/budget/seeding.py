@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from services.budget import schemas as s
 from services.budget import service
-from shared.app import ServiceSpec
+from shared.spec import ServiceSpec
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "budget.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.budget.config import get_settings
 from services.budget.models import INFRASTRUCTURE, metadata
 from services.budget.seeding import load_seed
-from shared.app import ServiceSpec
 from shared.migrations import migrations_dir
+from shared.spec import ServiceSpec
 
 SPEC = ServiceSpec(
     name="budget",

@@ -17,9 +17,9 @@ from sqlmodel import Session
 from services.indicators import service
 from services.indicators.models import REGION, indicator_table, result_table, target_table
 from services.indicators.schemas import IndicatorIn
-from shared.app import ServiceSpec
 from shared.bulk import LoadMode
 from shared.keys import Principal
+from shared.spec import ServiceSpec
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
 SEED = Path(__file__).resolve().parent / "seed"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.indicators.config import get_settings
 from services.indicators.models import INFRASTRUCTURE, metadata
 from services.indicators.seeding import load_seed
-from shared.app import ServiceSpec
 from shared.migrations import migrations_dir
+from shared.spec import ServiceSpec
 
 SPEC = ServiceSpec(
     name="indicators",

@@ -12,7 +12,7 @@ from pydantic_settings import SettingsConfigDict
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.app import AuditDep, EngineDep, FeedDep, ServiceSpec, SessionDep, create_service_app
+from shared.app import AuditDep, EngineDep, FeedDep, SessionDep, create_service_app
 from shared.bulk import LoadMode, LoadReport, read_rows, reject_if_atomic, upsert, validate_rows
 from shared.csvstream import csv_response, wants_csv
 from shared.errors import NotFound
@@ -21,6 +21,7 @@ from shared.migrations import migrations_dir
 from shared.paging import ListParams, Page, list_params, paginate
 from shared.periods import PeriodField
 from shared.settings import ServiceSettings
+from shared.spec import ServiceSpec
 from shared.store import infrastructure_tables, utcnow
 
 metadata = sa.MetaData(schema="sample")

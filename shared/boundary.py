@@ -1,0 +1,154 @@
+"""The values every route takes from outside, validated once at the edge.
+
+An org unit code, a year, a month and a period come in as text in paths, queries, JSON
+bodies and CSV cells. Each has one type here, with one rule and one message per mistake,
+so a router declares ``org_unit: OrgUnitQuery`` and everything behind it trusts the
+value: an unknown org unit or an impossible period is a 422 naming the field before any
+service code runs.
+
+Use the ``*Field`` aliases in pydantic models (bodies, read models) and the ``*Path`` /
+``*Query`` aliases in FastAPI signatures. ``shared.periods`` keeps the period arithmetic.
+"""
+
+# No `from __future__ import annotations`: the period dependencies below are closures whose
+# annotations FastAPI must read as real objects, not as strings naming local variables.
+import re
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Query
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+from shared.errors import InvalidInput, field_error
+from shared.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, PeriodField
+from shared.reference import org_units
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MonthField",
+    "MonthQuery",
+    "OptionalOrgUnitQuery",
+    "OptionalPeriodQuery",
+    "OptionalYearQuery",
+    "OrgUnitField",
+    "OrgUnitPath",
+    "OrgUnitQuery",
+    "Period",
+    "PeriodField",
+    "PeriodQuery",
+    "YearField",
+    "YearPath",
+    "YearQuery",
+    "check_month",
+    "check_org_unit_code",
+]
+
+ORG_UNIT_PATTERN = r"^[A-Z][A-Z0-9_]{1,31}$"
+
+
+def check_org_unit_code(value: str) -> str:
+    """One rule for an org unit code: it must be one of the reference units."""
+    if value not in org_units():
+        raise ValueError(f"unknown org unit {value!r}; GET /v1/org-units lists them")
+    return value
+
+
+def _org_unit_schema() -> dict[str, Any]:
+    return {"type": "string", "pattern": ORG_UNIT_PATTERN, "examples": ["HSN", "SUS", "REGION"]}
+
+
+#: An org unit code from the reference data (``REGION``, ``HSN``, ``SUS``, …).
+OrgUnitField = Annotated[
+    str, AfterValidator(check_org_unit_code), WithJsonSchema(_org_unit_schema())
+]
+
+#: A year the suite can hold (the same bounds as a period's year).
+YearField = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, examples=[2024])]
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def check_month(value: Any) -> str:
+    """One rule for a month: ``YYYY-MM`` with a real month and a year in range."""
+    if not isinstance(value, str) or not _MONTH.fullmatch(value.strip()):
+        raise ValueError("a month is written YYYY-MM, such as 2024-08")
+    try:
+        period = Period.parse(value.strip())
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+    return str(period)
+
+
+#: A calendar month as text, ``2024-08`` (outcomes are booked per month, forecasts made in one).
+MonthField = Annotated[
+    str,
+    BeforeValidator(check_month),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2024-08"]}
+    ),
+]
+
+# FastAPI signatures: the same types with where they come from.
+OrgUnitPath = Annotated[OrgUnitField, Path(description="An org unit code, e.g. HSN.")]
+OrgUnitQuery = Annotated[OrgUnitField, Query(description="An org unit code, e.g. HSN.")]
+OptionalOrgUnitQuery = Annotated[
+    OrgUnitField | None, Query(description="Only this org unit (a code, e.g. HSN).")
+]
+YearPath = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR, description="A year, e.g. 2024.")]
+YearQuery = Annotated[int, Query(ge=MIN_YEAR, le=MAX_YEAR, description="A year, e.g. 2024.")]
+OptionalYearQuery = Annotated[
+    int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="Only this year, e.g. 2024.")
+]
+MonthQuery = Annotated[MonthField, Query(description="A month, YYYY-MM.")]
+
+
+_PERIOD_HELP = "2024, 2024-Q3, 2024-08 or 2024-01/2024-08."
+_PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(/\d{4}-\d{2})?)?$"
+
+
+def _parse_period(name: str, text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise InvalidInput(
+            f"{name}: {exc}", errors=[field_error(["query", name], str(exc))]
+        ) from exc
+
+
+def period_query(name: str = "period", description: str = _PERIOD_HELP) -> Any:
+    """A required period query parameter, parsed once (FastAPI cannot take a dataclass as a
+    query type, so the text goes through this dependency): ``period: PeriodQuery``."""
+
+    async def parse(
+        value: Annotated[
+            str,
+            Query(
+                alias=name, description=description, json_schema_extra={"pattern": _PERIOD_PATTERN}
+            ),
+        ],
+    ) -> Period:
+        return _parse_period(name, value)
+
+    return Depends(parse)
+
+
+def optional_period_query(name: str = "period", description: str = _PERIOD_HELP) -> Any:
+    """The same, optional: ``None`` when the parameter is absent."""
+
+    async def parse(
+        value: Annotated[
+            str | None,
+            Query(
+                alias=name, description=description, json_schema_extra={"pattern": _PERIOD_PATTERN}
+            ),
+        ] = None,
+    ) -> Period | None:
+        return None if value is None else _parse_period(name, value)
+
+    return Depends(parse)
+
+
+#: ``period: PeriodQuery`` — the ``period`` query parameter as a parsed ``Period``.
+PeriodQuery = Annotated[Period, period_query()]
+OptionalPeriodQuery = Annotated[Period | None, optional_period_query()]
