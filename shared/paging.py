@@ -88,7 +88,16 @@ def _next_url(request: Request, cursor: str) -> str:
     return str(request.url.include_query_params(cursor=cursor))
 
 
-def paginate(
+@dataclass(frozen=True)
+class Slice(Generic[T]):
+    """One page of a listing as the repository read it: the items and the cursor of the
+    next page (``None`` on the last). The router turns it into a ``Page`` with ``next``."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+def fetch_page(
     session: Session,
     stmt: sa.Select[Any],
     *,
@@ -96,12 +105,14 @@ def paginate(
     seq: sa.ColumnElement[int],
     updated_at: sa.ColumnElement[datetime],
     params: ListParams,
-    request: Request,
-    to_item: Callable[[Any], Any],
+    to_item: Callable[[Any], T],
     feed: ChangeFeed | None = None,
     resource: str = "",
-) -> dict[str, Any]:
-    """Run one page of ``stmt``; ``key`` is a unique, orderable column of the resource."""
+) -> Slice[T | dict[str, Any]]:
+    """Read one page of ``stmt``; ``key`` is a unique, orderable column of the resource.
+
+    In change order (``after_seq``/``updated_since``) the page merges the changed rows
+    with the resource's tombstones."""
     limit = params.limit
     if params.wants_changes:
         order_col: sa.ColumnElement[Any] = seq
@@ -124,10 +135,41 @@ def paginate(
     more = len(items) > limit
     items = items[:limit]
     next_cursor = encode_cursor(items[-1][0]) if more and items else None
+    return Slice([item for _, item in items], next_cursor)
+
+
+def fetch_table_page(
+    session: Session,
+    stmt: sa.Select[Any],
+    table: sa.Table,
+    *,
+    params: ListParams,
+    to_item: Callable[[Any], T],
+    key: str = "id",
+    feed: ChangeFeed | None = None,
+    resource: str = "",
+) -> Slice[T | dict[str, Any]]:
+    """``fetch_page`` over a listed table: keyed by its ``key`` column, in change order by
+    its ``change_seq`` and ``updated_at`` (every listed table has both)."""
+    return fetch_page(
+        session,
+        stmt,
+        key=table.c[key],
+        seq=table.c.change_seq,
+        updated_at=table.c.updated_at,
+        params=params,
+        to_item=to_item,
+        feed=feed,
+        resource=resource,
+    )
+
+
+def page_body(request: Request, page: Slice[Any]) -> dict[str, Any]:
+    """The HTTP form of a page: items, ``next_cursor`` and the absolute ``next`` URL."""
     return {
-        "items": [item for _, item in items],
-        "next_cursor": next_cursor,
-        "next": _next_url(request, next_cursor) if next_cursor else None,
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "next": _next_url(request, page.next_cursor) if page.next_cursor else None,
     }
 
 
@@ -143,20 +185,12 @@ def paginate_table(
     feed: ChangeFeed | None = None,
     resource: str = "",
 ) -> dict[str, Any]:
-    """``paginate`` over a listed table: keyed by its ``key`` column, in change order by its
-    ``change_seq`` and ``updated_at`` (every listed table has both)."""
-    return paginate(
-        session,
-        stmt,
-        key=table.c[key],
-        seq=table.c.change_seq,
-        updated_at=table.c.updated_at,
-        params=params,
-        request=request,
-        to_item=to_item,
-        feed=feed,
-        resource=resource,
+    """Deprecated during the architecture move (routers use ``fetch_table_page`` through
+    their repository and ``page_body``); removed once no service calls it."""
+    page = fetch_table_page(
+        session, stmt, table, params=params, to_item=to_item, key=key, feed=feed, resource=resource
     )
+    return page_body(request, page)
 
 
 def _sort_value(row: Any, col: sa.ColumnElement[Any]) -> Any:
