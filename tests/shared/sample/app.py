@@ -18,7 +18,7 @@ from shared.csvstream import csv_response, wants_csv
 from shared.errors import NotFound
 from shared.keys import Reader, Writer
 from shared.migrations import migrations_dir
-from shared.paging import ListParams, Page, list_params, paginate
+from shared.paging import ListParams, Page, fetch_page, list_params, page_body
 from shared.periods import PeriodField
 from shared.settings import ServiceSettings
 from shared.spec import ServiceSpec
@@ -84,18 +84,18 @@ def list_things(
     if wants_csv(accept):
         cols = ["code", "org_unit", "amount"]
         return csv_response(engine, sa.select(*[THING.c[c] for c in cols]), cols, "things")
-    return paginate(
+    page = fetch_page(
         session,
         stmt,
         key=THING.c.id,
         seq=THING.c.change_seq,
         updated_at=THING.c.updated_at,
         params=params,
-        request=request,
         to_item=lambda r: ThingOut(**r._mapping),
         feed=feed,
         resource="thing",
     )
+    return page_body(request, page)
 
 
 @router.post("/things", response_model=LoadReport)
