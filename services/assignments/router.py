@@ -1,4 +1,9 @@
-"""HTTP endpoints of the assignments service: parse, call ``service``, return."""
+"""HTTP endpoints of the assignments service: parse, check the key, call the domain, answer.
+
+Values from outside are parsed here with the boundary types (``shared.boundary``, and the
+schemas built on them); the domain modules (``listing``, ``definitions``, ``reports``)
+trust them. Pages come back as a ``Slice`` and get their ``next`` URL here.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,26 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from services.assignments import service
+from services.assignments import definitions, listing, reports
 from services.assignments.schemas import (
     AssignmentCreate,
+    AssignmentFilters,
     AssignmentOut,
     AssignmentPatch,
     Kind,
+    ReportFilters,
     ReportIn,
     ReportOut,
     Status,
 )
-from services.assignments.service import AssignmentFilters, ReportFilters, Writes
+from services.assignments.writes import Writes
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
+from shared.boundary import OptionalOrgUnitQuery, OptionalYearQuery, Period, optional_period_query
 from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import csv_response, wants_csv
 from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params
-from shared.periods import parse_period_param
+from shared.paging import ListParams, Page, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1", tags=["assignments"])
 
@@ -65,7 +72,7 @@ def create_assignment(
     """`lead_org_unit` and `org_units` may use `ALL_HOSPITAL_BOARDS` / `ALL_COMMITTEES`;
     they are stored expanded. A group as lead gives `lead_org_unit: null` and `lead_text`
     with the group's name. The id is generated (`A-<n>`)."""
-    out = service.create_assignment(session, Writes(principal, feed, audit), body)
+    out = definitions.create_assignment(session, Writes(principal, feed, audit), body)
     response.headers["Location"] = str(request.url_for("get_assignment", assignment_id=out.id))
     return _with_etag(response, out)
 
@@ -84,13 +91,12 @@ def list_assignments(
     _reader: Reader,
     params: Paging,
     org_unit: Annotated[
-        str | None, Query(description="Assignments this unit is responsible for (lead or not).")
+        OptionalOrgUnitQuery,
+        Query(description="Assignments this unit is responsible for (lead or not)."),
     ] = None,
     year: Annotated[
-        int | None,
+        OptionalYearQuery,
         Query(
-            ge=2000,
-            le=2100,
             description=(
                 "The follow-up year: assignments given this year plus earlier ones not finished "
                 "at the end of the previous year (`carried_over: true`). `latest_status` is then "
@@ -109,9 +115,9 @@ def list_assignments(
     assignments as tombstones); the whole filtered set as CSV with `Accept: text/csv`."""
     filters = AssignmentFilters(org_unit=org_unit, year=year, status=status_, area=area, kind=kind)
     if wants_csv(accept):
-        stmt = service.assignments_csv(filters, engine.dialect.name)
-        return csv_response(engine, stmt, service.ASSIGNMENT_CSV_HEADER, "assignments")
-    return service.list_assignments(session, filters, params, request, feed)
+        export = listing.assignments_csv(filters, engine.dialect.name)
+        return csv_response(engine, export.statement, export.header, "assignments")
+    return page_body(request, listing.list_assignments(session, filters, params, feed))
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)
@@ -119,7 +125,7 @@ def get_assignment(
     assignment_id: str, response: Response, session: SessionDep, _reader: Reader
 ) -> AssignmentOut:
     """One assignment with its latest status; the `ETag` is its version."""
-    return _with_etag(response, service.get_assignment(session, assignment_id))
+    return _with_etag(response, listing.get_assignment(session, assignment_id))
 
 
 @router.patch(
@@ -140,7 +146,7 @@ def patch_assignment(
 ) -> AssignmentOut:
     """Send `If-Match` with the ETag you read: without it 428, stale 412. Absent fields stay;
     `org_units` replaces the responsible units (the lead is always kept among them)."""
-    out = service.patch_assignment(
+    out = definitions.patch_assignment(
         session, Writes(principal, feed, audit), assignment_id, if_match, body
     )
     return _with_etag(response, out)
@@ -161,7 +167,7 @@ def delete_assignment(
     if_match: IfMatch = None,
 ) -> Response:
     """Deletes the assignment and its reports; both leave tombstones in the change feed."""
-    service.delete_assignment(session, Writes(principal, feed, audit), assignment_id, if_match)
+    definitions.delete_assignment(session, Writes(principal, feed, audit), assignment_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -183,7 +189,7 @@ def add_report(
     unit). Assignments use `ej_startat` / `pagar_enligt_plan` / `avvikelse` / `klart`,
     milestones `green` / `yellow` / `orange`; `avvikelse` needs an explanation. Nothing is
     overwritten: a second report for the same unit and period is a new entry."""
-    return service.add_report(session, Writes(principal, feed, audit), assignment_id, body)
+    return reports.add_report(session, Writes(principal, feed, audit), assignment_id, body)
 
 
 @router.get(
@@ -193,7 +199,7 @@ def add_report(
 )
 def report_history(assignment_id: str, session: SessionDep, _reader: Reader) -> Page[ReportOut]:
     """Every report, newest first (latest period, then latest report); not paged."""
-    items = service.report_history(session, assignment_id)
+    items = reports.report_history(session, assignment_id)
     return Page[ReportOut](items=items, next_cursor=None, next=None)
 
 
@@ -210,9 +216,12 @@ def list_reports(
     feed: FeedDep,
     _reader: Reader,
     params: Paging,
-    org_unit: Annotated[str | None, Query()] = None,
+    org_unit: OptionalOrgUnitQuery = None,
     period: Annotated[
-        str | None, Query(description="Exact period: `2024`, `2024-05`, `2024-01/2024-08`.")
+        Period | None,
+        optional_period_query(
+            "period", "Exact period: `2024`, `2024-Q3`, `2024-05`, `2024-01/2024-08`."
+        ),
     ] = None,
     assignment_id: Annotated[str | None, Query()] = None,
     status_: Annotated[Status | None, Query(alias="status")] = None,
@@ -220,16 +229,12 @@ def list_reports(
 ) -> Any:
     """Paged, as a change feed (`after_seq` / `updated_since`), or CSV."""
     filters = ReportFilters(
-        org_unit=org_unit,
-        period=parse_period_param(period) if period is not None else None,
-        assignment_id=assignment_id,
-        status=status_,
+        org_unit=org_unit, period=period, assignment_id=assignment_id, status=status_
     )
     if wants_csv(accept):
-        return csv_response(
-            engine, service.reports_csv(filters), service.REPORT_CSV_HEADER, "reports"
-        )
-    return service.list_reports(session, filters, params, request, feed)
+        export = reports.reports_csv(filters)
+        return csv_response(engine, export.statement, export.header, "reports")
+    return page_body(request, reports.list_reports(session, filters, params, feed))
 
 
 @router.post(
@@ -260,5 +265,5 @@ async def load_reports(
     `unchanged`, so loading a file twice changes nothing."""
     rows = await read_rows(request, numeric_fields=set())
     return await run_in_threadpool(
-        service.load_reports, session, Writes(principal, feed, audit), rows, mode, dry_run
+        reports.load_reports, session, Writes(principal, feed, audit), rows, mode, dry_run
     )

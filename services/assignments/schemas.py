@@ -1,27 +1,48 @@
-"""Request and response models of the assignments service."""
+"""Request and response models of the assignments service, and what its lists ask for.
+
+Values from outside are checked here, once: org units, years and periods with the suite's
+boundary types (``shared.boundary``), the units an assignment names with the group tokens
+(``units``), goals against the reference goals. The layers behind trust them.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
-from shared.periods import PeriodField
+from services.assignments.units import check_org_unit_or_group
+from shared.boundary import OrgUnitField, Period, PeriodField, YearField
+from shared.reference import goal_names
 
 Kind = Literal["assignment", "milestone"]
 #: Every status value the service knows; which ones are allowed depends on the kind.
 Status = Literal[
     "ej_startat", "pagar_enligt_plan", "avvikelse", "klart", "green", "yellow", "orange"
 ]
-ASSIGNMENT_STATUSES = ("ej_startat", "pagar_enligt_plan", "avvikelse", "klart")
-MILESTONE_STATUSES = ("green", "yellow", "orange")
 
-OrgUnitOrToken = Annotated[
+
+def check_goal(name: str) -> str:
+    """One of the five övergripande mål, by name."""
+    if name not in goal_names():
+        raise ValueError(
+            f"{name!r} is not an övergripande mål; use one of: {'; '.join(goal_names())}"
+        )
+    return name
+
+
+GoalField = Annotated[
     str,
+    AfterValidator(check_goal),
+    Field(description="One of the five övergripande mål."),
+]
+
+OrgUnitOrGroup = Annotated[
+    str,
+    AfterValidator(check_org_unit_or_group),
     Field(
-        min_length=1,
-        max_length=40,
         description=(
             "An org unit code (`SUS`, `HSN` ...) or a group token: `ALL_HOSPITAL_BOARDS` "
             '("Samtliga sjukhusstyrelser", the eight boards) or `ALL_COMMITTEES` '
@@ -48,17 +69,17 @@ class AssignmentCreate(BaseModel):
 
     kind: Kind = "assignment"
     title: str = Field(min_length=1, max_length=5000, description="The region's own wording.")
-    goal: str | None = Field(default=None, description="One of the five övergripande mål.")
+    goal: GoalField | None = None
     area: str | None = Field(default=None, max_length=300)
     section: str | None = Field(default=None, max_length=40)
-    year_given: int = Field(ge=2000, le=2100)
+    year_given: YearField
     source: str | None = Field(
         default=None,
         max_length=300,
         description="`U`, `VP` or a decision reference such as `HSN §28 2021-03-04`.",
     )
-    lead_org_unit: OrgUnitOrToken
-    org_units: list[OrgUnitOrToken] = Field(
+    lead_org_unit: OrgUnitOrGroup
+    org_units: list[OrgUnitOrGroup] = Field(
         default_factory=list,
         description="The other responsible units; the lead is added if absent.",
     )
@@ -73,13 +94,13 @@ class AssignmentPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(default=None, min_length=1, max_length=5000)
-    goal: str | None = None
+    goal: GoalField | None = None
     area: str | None = Field(default=None, max_length=300)
     section: str | None = Field(default=None, max_length=40)
-    year_given: int | None = Field(default=None, ge=2000, le=2100)
+    year_given: YearField | None = None
     source: str | None = Field(default=None, max_length=300)
-    lead_org_unit: OrgUnitOrToken | None = None
-    org_units: list[OrgUnitOrToken] | None = None
+    lead_org_unit: OrgUnitOrGroup | None = None
+    org_units: list[OrgUnitOrGroup] | None = None
     deadline: date | None = None
     deadline_text: str | None = Field(default=None, max_length=200)
     earmarked: Earmarked | None = None
@@ -137,7 +158,7 @@ class AssignmentOut(BaseModel):
 class ReportIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    org_unit: str = Field(min_length=1, max_length=20)
+    org_unit: OrgUnitField
     period: PeriodField
     status: Status
     explanation: str | None = Field(default=None, max_length=20_000)
@@ -159,3 +180,24 @@ class ReportOut(BaseModel):
     reported_at: datetime
     updated_at: datetime
     change_seq: int
+
+
+@dataclass(frozen=True)
+class AssignmentFilters:
+    """What a list of assignments asks for (``year``: the follow-up year, with carry-over)."""
+
+    org_unit: str | None = None
+    year: int | None = None
+    status: Status | None = None
+    area: str | None = None
+    kind: Kind | None = None
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a list of status reports asks for (``period``: that exact period)."""
+
+    org_unit: str | None = None
+    period: Period | None = None
+    assignment_id: str | None = None
+    status: Status | None = None

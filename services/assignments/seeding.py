@@ -5,7 +5,7 @@ Mapping decisions:
 - ``year_given: null`` (86 rows of the 2023 plan without a "Nytt uppdrag" marker) is stored as
   2023, "given by 2023 at the latest", with ``year_given_stated = false``.
 - Group tokens in ``org_units`` are expanded; a token as ``lead_org_unit`` gives
-  ``lead_org_unit = null`` and ``lead_text`` = the group's name (see ``service``).
+  ``lead_org_unit = null`` and ``lead_text`` = the group's name (see ``units``).
 - ``earmarked.amount_sek`` → ``earmarked_amount`` (integer kronor).
 - Reports get change numbers in document order, after their assignments.
 """
@@ -16,13 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
-from services.assignments.service import TOKEN_TEXT, expand_unit, resolve_units
-from shared.periods import Period
+from services.assignments import assignment_repository, report_repository, units
+from services.assignments.schemas import ReportIn
 from shared.spec import ServiceSpec
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
@@ -40,7 +38,7 @@ def read_seed(path: Path = SEED_FILE) -> list[dict[str, Any]]:
 
 def load_seed(session: Session, spec: ServiceSpec) -> int:
     """Load the seed into an empty store; returns assignments + reports loaded (0 if not empty)."""
-    if session.execute(sa.select(ASSIGNMENT.c.id).limit(1)).first() is not None:
+    if not assignment_repository.store_is_empty(session):
         return 0
     entries = read_seed()
     feed = ChangeFeed(spec.infrastructure)
@@ -50,12 +48,12 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
     now = utcnow()
 
     assignments: list[dict[str, Any]] = []
-    units: list[dict[str, Any]] = []
+    unit_rows: list[dict[str, Any]] = []
     reports: list[dict[str, Any]] = []
     for e in entries:
         others = [u for u in e["org_units"] if u != e["lead_org_unit"]]
-        lead, lead_text, responsible = resolve_units(e["lead_org_unit"], others)
-        assert lead_text is None or e["lead_org_unit"] in TOKEN_TEXT
+        responsible = units.resolve(e["lead_org_unit"], others)
+        assert responsible.lead_text is None or e["lead_org_unit"] in units.GROUP_NAMES
         earmarked = e.get("earmarked") or {}
         assignments.append(
             {
@@ -69,8 +67,8 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
                 "year_given_stated": e["year_given"] is not None,
                 "continued": bool(e.get("continued")),
                 "source": e["source"],
-                "lead_org_unit": lead,
-                "lead_text": lead_text,
+                "lead_org_unit": responsible.lead_org_unit,
+                "lead_text": responsible.lead_text,
                 "deadline": date.fromisoformat(e["deadline"]) if e["deadline"] else None,
                 "deadline_text": e["deadline_text"],
                 "earmarked_amount": earmarked.get("amount_sek"),
@@ -82,40 +80,23 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
             }
         )
         seq += 1
-        units.extend({"assignment_id": e["key"], "org_unit": u} for u in responsible)
-        assert {u for code in e["org_units"] for u in expand_unit(code)} == set(responsible)
+        unit_rows.extend({"assignment_id": e["key"], "org_unit": u} for u in responsible.units)
+        assert {u for code in e["org_units"] for u in units.expand(code)} == set(responsible.units)
     for e in entries:
         for rep in e["reports"]:
-            period = Period.parse(rep["period"])
-            reports.append(
-                {
-                    "assignment_id": e["key"],
-                    "org_unit": rep["org_unit"],
-                    "period": str(period),
-                    "period_year": period.year,
-                    "period_first_month": period.first_month,
-                    "period_last_month": period.last_month,
-                    "status": rep["status"],
-                    "explanation": rep["explanation"],
-                    "key_id": SEED_KEY_ID,
-                    "created_at": now,
-                    "updated_at": now,
-                    "change_seq": seq,
-                }
-            )
+            report = ReportIn.model_validate(rep)
+            reports.append(report_repository.report_row(e["key"], report, SEED_KEY_ID, seq, now))
             seq += 1
 
-    session.execute(sa.insert(ASSIGNMENT), assignments)
-    session.execute(sa.insert(ASSIGNMENT_UNIT), units)
-    if reports:
-        session.execute(sa.insert(STATUS_REPORT), reports)
+    assignment_repository.insert_assignments(session, assignments, unit_rows)
+    report_repository.insert_reports(session, reports)
     audit.record(
         session,
         SEED_KEY_ID,
         "seed",
-        "assignment",
+        assignment_repository.ASSIGNMENT_RESOURCE,
         SEED_FILE.name,
-        {"assignments": len(assignments), "units": len(units), "reports": len(reports)},
+        {"assignments": len(assignments), "units": len(unit_rows), "reports": len(reports)},
     )
     session.commit()
     return len(assignments) + len(reports)

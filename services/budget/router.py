@@ -1,25 +1,38 @@
-"""HTTP endpoints of the budget service: parse, call ``service``, return."""
+"""HTTP endpoints of the budget service: parse at the edge, call the domain module, return.
+
+Org units, years and months are the suite's boundary types (``shared.boundary``), checked
+here once; no SQL, no rule and no ``Request`` goes further in.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from sqlalchemy.engine import Engine
 
+from services.budget import budget_lines, earmarked, flows, grants
 from services.budget import schemas as s
-from services.budget import service
+from services.budget.repository.store import CsvQuery
+from services.budget.summary import committee_summary
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
+from shared.boundary import (
+    MonthField,
+    OptionalOrgUnitQuery,
+    OptionalYearQuery,
+    OrgUnitPath,
+    OrgUnitQuery,
+    YearPath,
+    YearQuery,
+)
 from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import csv_response, wants_csv
 from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params
-from shared.reference import check_org_unit
+from shared.paging import ListParams, Page, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1")
 
-OrgUnitPath = Annotated[str, Path(description="Org unit code, e.g. HSN.", max_length=20)]
-YearPath = Annotated[int, Path(ge=1990, le=2100)]
 LinePath = Annotated[
     str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="Line slug, e.g. tandvard.")
 ]
@@ -27,8 +40,6 @@ EarmarkedId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$")]
 Params = Annotated[ListParams, Depends(list_params)]
 Accept = Annotated[str | None, Header(include_in_schema=False)]
 IfMatch = Annotated[str | None, Header(description="ETag from a read; 412 when stale.")]
-UnitQuery = Annotated[str | None, Query(max_length=20)]
-YearQuery = Annotated[int | None, Query(ge=1990, le=2100)]
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with Accept: text/csv."}
 }
@@ -52,49 +63,15 @@ LOAD_DOC = (
 )
 
 
-def _unit_filter(org_unit: str | None) -> str | None:
-    if org_unit is not None:
-        check_org_unit(org_unit, ["query", "org_unit"])
-    return org_unit
-
-
 async def _rows(request: Request) -> list[dict[str, Any]]:
-    return await read_rows(request, service.MONEY_FIELDS)
+    return await read_rows(request, s.LOAD_MONEY_FIELDS)
 
 
 Rows = Annotated[list[dict[str, Any]], Depends(_rows)]
 
 
-def _unit_year_list_route(
-    listing: service.UnitYearList, path: str, tag: str, page: type[Page[Any]]
-) -> None:
-    """GET ``path``: the listing's page (deletions as tombstones), or CSV."""
-
-    def list_(
-        request: Request,
-        params: Params,
-        session: SessionDep,
-        engine: EngineDep,
-        feed: FeedDep,
-        _: Reader,
-        accept: Accept = None,
-        org_unit: UnitQuery = None,
-        year: YearQuery = None,
-    ) -> Any:
-        org_unit = _unit_filter(org_unit)
-        if wants_csv(accept):
-            stmt = service.unit_year_csv(listing, org_unit, year)
-            return csv_response(engine, stmt, listing.csv_header, path.removeprefix("/"))
-        return service.list_unit_year(session, feed, listing, params, request, org_unit, year)
-
-    router.add_api_route(
-        path,
-        list_,
-        name=f"list_{path.removeprefix('/').replace('-', '_')}",
-        response_model=page,
-        responses=CSV,
-        tags=[tag],
-    )
+def _csv(engine: Engine, export: CsvQuery, filename: str) -> Any:
+    return csv_response(engine, export.statement, export.header, filename)
 
 
 # --- grants ---------------------------------------------------------------------------------
@@ -121,7 +98,7 @@ def put_grant(
     committee's grant of the same year, in the same transaction; the grant that wrote it
     owns it, and a write on the other side that contradicts it is a 409.
     """
-    grant = service.put_grant(session, feed, audit, principal, org_unit, year, body, if_match)
+    grant = grants.put_grant(session, feed, audit, principal, org_unit, year, body, if_match)
     response.headers["ETag"] = etag(grant.change_seq)
     return grant
 
@@ -130,7 +107,7 @@ def put_grant(
 def get_grant(
     org_unit: OrgUnitPath, year: YearPath, response: Response, session: SessionDep, _: Reader
 ) -> s.GrantOut:
-    grant = service.get_grant(session, org_unit, year)
+    grant = grants.get_grant(session, org_unit, year)
     response.headers["ETag"] = etag(grant.change_seq)
     return grant
 
@@ -143,16 +120,13 @@ def list_grants(
     engine: EngineDep,
     _: Reader,
     accept: Accept = None,
-    year: YearQuery = None,
-    org_unit: UnitQuery = None,
+    year: OptionalYearQuery = None,
+    org_unit: OptionalOrgUnitQuery = None,
 ) -> Any:
     """Grants with their components. CSV: one row per component with `grant_total`."""
-    org_unit = _unit_filter(org_unit)
     if wants_csv(accept):
-        return csv_response(
-            engine, service.grants_csv(year, org_unit), service.GRANT_CSV_HEADER, "grants"
-        )
-    return service.list_grants(session, params, request, year, org_unit)
+        return _csv(engine, grants.grants_csv(year, org_unit), "grants")
+    return page_body(request, grants.list_grants(session, params, year, org_unit))
 
 
 # --- budget lines ---------------------------------------------------------------------------
@@ -180,7 +154,7 @@ def put_budget_line(
     The line's result is revenue - cost; revenue and cost both null mean the line exists
     but its budget is not stated.
     """
-    out = service.put_budget_line(
+    out = budget_lines.put_budget_line(
         session, feed, audit, principal, org_unit, year, line, body, if_match
     )
     response.headers["ETag"] = etag(out.change_seq)
@@ -200,7 +174,7 @@ def get_budget_line(
     session: SessionDep,
     _: Reader,
 ) -> s.BudgetLineOut:
-    out = service.get_budget_line(session, org_unit, year, line)
+    out = budget_lines.get_budget_line(session, org_unit, year, line)
     response.headers["ETag"] = etag(out.change_seq)
     return out
 
@@ -221,21 +195,37 @@ def delete_budget_line(
 ) -> Response:
     """Delete a line (it becomes a tombstone in the change feed); 409 while outcomes,
     forecasts or earmarked money refer to it."""
-    service.delete_budget_line(session, feed, audit, principal, org_unit, year, line)
+    budget_lines.delete_budget_line(session, feed, audit, principal, org_unit, year, line)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-_unit_year_list_route(
-    service.BUDGET_LINES, "/budget-lines", "budget lines", Page[s.BudgetLineOut | Tombstone]
+@router.get(
+    "/budget-lines",
+    response_model=Page[s.BudgetLineOut | Tombstone],
+    responses=CSV,
+    tags=["budget lines"],
 )
+def list_budget_lines(
+    request: Request,
+    params: Params,
+    session: SessionDep,
+    engine: EngineDep,
+    feed: FeedDep,
+    _: Reader,
+    accept: Accept = None,
+    org_unit: OptionalOrgUnitQuery = None,
+    year: OptionalYearQuery = None,
+) -> Any:
+    if wants_csv(accept):
+        return _csv(engine, budget_lines.budget_lines_csv(org_unit, year), "budget-lines")
+    page = budget_lines.list_budget_lines(session, feed, params, org_unit, year)
+    return page_body(request, page)
 
 
 # --- outcomes and forecasts -----------------------------------------------------------------
 
 
-def _flow_routes(
-    flow: service.Flow, tag: str, page: type[Page[Any]], load_description: str
-) -> None:
+def _flow_routes(flow: flows.Flow, tag: str, page: type[Page[Any]], load_description: str) -> None:
     """POST (a bulk load) and GET (a list, or CSV) of ``/<flow>s``."""
     path = f"/{flow.resource}s"
 
@@ -248,7 +238,7 @@ def _flow_routes(
         mode: LoadMode = LoadMode.atomic,
         dry_run: bool = False,
     ) -> LoadReport:
-        return service.load(session, feed, audit, principal, flow, rows, mode, dry_run)
+        return flows.load(session, feed, audit, principal, flow, rows, mode, dry_run)
 
     def list_(
         request: Request,
@@ -257,19 +247,13 @@ def _flow_routes(
         engine: EngineDep,
         _: Reader,
         accept: Accept = None,
-        org_unit: UnitQuery = None,
+        org_unit: OptionalOrgUnitQuery = None,
         line: str | None = None,
-        year: YearQuery = None,
+        year: OptionalYearQuery = None,
     ) -> Any:
-        org_unit = _unit_filter(org_unit)
         if wants_csv(accept):
-            return csv_response(
-                engine,
-                service.flow_csv(flow, org_unit, line, year),
-                service.flow_csv_header(flow),
-                flow.resource + "s",
-            )
-        return service.list_flow(session, flow, params, request, org_unit, line, year)
+            return _csv(engine, flows.flow_csv(flow, org_unit, line, year), f"{flow.resource}s")
+        return page_body(request, flows.list_flow(session, flow, params, org_unit, line, year))
 
     router.add_api_route(
         path,
@@ -287,14 +271,14 @@ def _flow_routes(
 
 
 _flow_routes(
-    service.OUTCOMES,
+    flows.OUTCOMES,
     "outcomes",
     Page[s.OutcomeOut],
     "Monthly outcomes (utfall, one month's figure, not cumulative): rows "
     "`{org_unit, line, month, revenue, cost}`. ",
 )
 _flow_routes(
-    service.FORECASTS,
+    flows.FORECASTS,
     "forecasts",
     Page[s.ForecastOut],
     "Full-year forecasts (prognos) for the year of `made_in`: rows "
@@ -320,7 +304,7 @@ def put_earmarked(
     """Create or replace earmarked money (riktade medel; admin). It stays tied to its
     org unit, year, line and purpose: a write changing any of them is a 422
     ("earmarked money cannot be moved to other activity")."""
-    out, _created = service.put_earmarked(session, feed, audit, principal, id, body, if_match)
+    out = earmarked.put_earmarked(session, feed, audit, principal, id, body, if_match)
     response.headers["ETag"] = etag(out.change_seq)
     return out
 
@@ -341,7 +325,7 @@ def post_earmarked(
     principal: Admin,
 ) -> s.EarmarkedOut:
     """Create earmarked money with a new id (admin)."""
-    out, _created = service.put_earmarked(session, feed, audit, principal, None, body, None)
+    out = earmarked.put_earmarked(session, feed, audit, principal, None, body, None)
     response.headers["ETag"] = etag(out.change_seq)
     response.headers["Location"] = str(request.url_for("get_earmarked", id=out.id))
     return out
@@ -351,7 +335,7 @@ def post_earmarked(
 def get_earmarked(
     id: EarmarkedId, response: Response, session: SessionDep, _: Reader
 ) -> s.EarmarkedOut:
-    out = service.get_earmarked(session, id)
+    out = earmarked.get_earmarked(session, id)
     response.headers["ETag"] = etag(out.change_seq)
     return out
 
@@ -360,13 +344,30 @@ def get_earmarked(
 def delete_earmarked(
     id: EarmarkedId, session: SessionDep, feed: FeedDep, audit: AuditDep, principal: Admin
 ) -> Response:
-    service.delete_earmarked(session, feed, audit, principal, id)
+    earmarked.delete_earmarked(session, feed, audit, principal, id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-_unit_year_list_route(
-    service.EARMARKED_MONEY, "/earmarked", "earmarked", Page[s.EarmarkedOut | Tombstone]
+@router.get(
+    "/earmarked",
+    response_model=Page[s.EarmarkedOut | Tombstone],
+    responses=CSV,
+    tags=["earmarked"],
 )
+def list_earmarked(
+    request: Request,
+    params: Params,
+    session: SessionDep,
+    engine: EngineDep,
+    feed: FeedDep,
+    _: Reader,
+    accept: Accept = None,
+    org_unit: OptionalOrgUnitQuery = None,
+    year: OptionalYearQuery = None,
+) -> Any:
+    if wants_csv(accept):
+        return _csv(engine, earmarked.earmarked_csv(org_unit, year), "earmarked")
+    return page_body(request, earmarked.list_earmarked(session, feed, params, org_unit, year))
 
 
 # --- summary --------------------------------------------------------------------------------
@@ -376,10 +377,10 @@ _unit_year_list_route(
 def summary(
     session: SessionDep,
     _: Reader,
-    org_unit: Annotated[str, Query(max_length=20)],
-    year: Annotated[int, Query(ge=1990, le=2100)],
+    org_unit: OrgUnitQuery,
+    year: YearQuery,
     through: Annotated[
-        str | None, Query(description="Last month included, YYYY-MM; default December.")
+        MonthField | None, Query(description="Last month included, YYYY-MM; default December.")
     ] = None,
 ) -> s.Summary:
     """A committee's economy for a year: grant, budget, outcome, forecast, deviation.
@@ -398,4 +399,4 @@ def summary(
     report prints them (e.g. HSN 2024's result +85,3 mnkr), which the lines may not
     reproduce. `mnkr` fields are display strings only.
     """
-    return service.summary(session, org_unit, year, through)
+    return committee_summary(session, org_unit, year, through)

@@ -1,7 +1,9 @@
 """Request and response models of the budget service.
 
 Money is whole kronor: JSON integers, or digit strings from CSV. ``12.0``, ``12.5``,
-``"12,5"`` and ``true`` are rejected naming the field, never rounded.
+``"12,5"`` and ``true`` are rejected naming the field, never rounded. Org units, years
+and months are the suite's boundary types (``shared.boundary``): checked here once, in
+bodies and load rows alike, and trusted behind.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from shared.boundary import MonthField, OrgUnitField, YearField
+from shared.periods import Period
+
 MONEY_LIMIT = 10**15  # a quadrillion kronor: far beyond any budget, well inside BIGINT
 _DIGITS = re.compile(r"[+-]?\d+")
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
 
 def _whole_kronor(value: Any) -> int:
@@ -34,12 +38,6 @@ def _whole_kronor(value: Any) -> int:
     return number
 
 
-def parse_month(value: Any) -> str:
-    if not isinstance(value, str) or not _MONTH.fullmatch(value.strip()):
-        raise ValueError(f"{value!r} is not a month; write YYYY-MM, e.g. 2024-08")
-    return value.strip()
-
-
 #: Integer kronor; never a fraction.
 Money = Annotated[
     int,
@@ -48,16 +46,7 @@ Money = Annotated[
         {"type": "integer", "description": "Whole kronor (SEK).", "examples": [15428700000]}
     ),
 ]
-#: A calendar month, ``YYYY-MM``.
-Month = Annotated[
-    str,
-    BeforeValidator(parse_month),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2024-08"]}
-    ),
-]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9_]{1,80}$", examples=["lakemedelsformanen"])]
-OrgUnitCode = Annotated[str, Field(min_length=1, max_length=20, examples=["HSN"])]
 Counterparty = Literal["internal", "external"]
 
 GrantKind = Literal["base", "indexation", "efficiency", "transfer", "supplementary", "other"]
@@ -86,7 +75,7 @@ class ComponentIn(_Strict):
     used: bool | None = Field(
         default=None, description="Supplementary only: whether the money has been used."
     )
-    counterparty: OrgUnitCode | None = Field(
+    counterparty: OrgUnitField | None = Field(
         default=None, description="Transfer only: the other committee; null = not named."
     )
     counterparty_text: str | None = Field(default=None, max_length=1000)
@@ -196,24 +185,38 @@ class BudgetLineOut(BaseModel):
 class OutcomeRow(_Strict):
     """One month's utfall for a line (a monthly figure, not cumulative)."""
 
-    org_unit: OrgUnitCode
+    org_unit: OrgUnitField
     line: Slug
-    month: Month
+    month: MonthField
     revenue: Money
     cost: Money
     derivation: str | None = Field(default=None, max_length=1000)
+
+    @property
+    def year(self) -> int:
+        """The year of the month: the year of the budget line it is booked on."""
+        return Period.parse(self.month).year
 
 
 class ForecastRow(_Strict):
     """A full-year prognos for the year of ``made_in``. The region forecasts after March,
     May, August and October; any month is accepted."""
 
-    org_unit: OrgUnitCode
+    org_unit: OrgUnitField
     line: Slug
-    made_in: Month
+    made_in: MonthField
     revenue: Money
     cost: Money
     derivation: str | None = Field(default=None, max_length=1000)
+
+    @property
+    def year(self) -> int:
+        """The year forecast: the year of ``made_in``."""
+        return Period.parse(self.made_in).year
+
+
+#: The money fields of a load row: CSV cells read as numbers (decimal comma or point).
+LOAD_MONEY_FIELDS = {"revenue", "cost"}
 
 
 class OutcomeOut(BaseModel):
@@ -250,8 +253,8 @@ EarmarkedKind = Literal[
 
 
 class EarmarkedIn(_Strict):
-    org_unit: OrgUnitCode
-    year: int = Field(ge=1990, le=2100)
+    org_unit: OrgUnitField
+    year: YearField
     kind: EarmarkedKind = "other"
     purpose: str = Field(min_length=1, max_length=2000)
     amount: Money | None = Field(default=None, description="Null: named but no amount stated.")
@@ -263,7 +266,7 @@ class EarmarkedIn(_Strict):
     allocation_key: str | None = Field(default=None, max_length=2000)
     decision: str | None = Field(default=None, max_length=1000)
     counterparty: Counterparty | None = None
-    co_org_units: list[OrgUnitCode] = []
+    co_org_units: list[OrgUnitField] = []
 
 
 class EarmarkedOut(BaseModel):

@@ -25,14 +25,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
+from services.budget import budget_lines, earmarked, flows, grants
 from services.budget import schemas as s
-from services.budget import service
+from services.budget.repository import reported as reported_repo
+from services.budget.repository import store
+from shared.periods import Period
 from shared.spec import ServiceSpec
-from shared.store import AuditTrail, ChangeFeed, utcnow
+from shared.store import AuditTrail, ChangeFeed
 
 SEED_FILE = Path(__file__).resolve().parent / "seed" / "budget.yaml"
 SEED_KEY = "seed"
@@ -71,23 +73,9 @@ def _efficiency(g: dict[str, Any]) -> s.EfficiencyRequirement | None:
     )
 
 
-def _is_empty(session: Session) -> bool:
-    for t in (
-        service.GRANT,
-        service.LINE,
-        service.OUTCOME,
-        service.FORECAST,
-        service.EARMARKED,
-        service.REPORTED_RESULT,
-    ):
-        if session.execute(sa.select(t.c.id).limit(1)).first() is not None:
-            return False
-    return True
-
-
 def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> int:
     """Load the seed into an empty store in one transaction; the number of rows, or 0."""
-    if not _is_empty(session):
+    if not store.is_empty(session):
         return 0
     doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     feed = ChangeFeed(spec.infrastructure)
@@ -98,7 +86,7 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
             components=[_component(c) for c in g["components"]],
             efficiency_requirement=_efficiency(g),
         )
-        service._put_grant(session, feed, None, g["org_unit"], g["year"], body)
+        grants.write_grant(session, feed, None, g["org_unit"], g["year"], body)
         loaded += 1 + len(body.components)
 
     lines = {(b["org_unit"], b["year"], b["line"]) for b in doc.get("budget_lines", [])}
@@ -111,10 +99,10 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
             basis=b.get("basis", "gross"),
             derivation=b.get("derivation") if b.get("derived") else None,
         )
-        service._put_line(session, feed, b["org_unit"], b["year"], b["line"], body_line)
+        budget_lines.write_line(session, feed, b["org_unit"], b["year"], b["line"], body_line)
         loaded += 1
     for o in doc.get("outcomes", []) + doc.get("forecasts", []):
-        key = (o["org_unit"], int((o.get("month") or o["made_in"])[:4]), o["line"])
+        key = (o["org_unit"], Period.parse(o.get("month") or o["made_in"]).year, o["line"])
         if key not in lines:
             lines.add(key)
             unbudgeted = s.BudgetLineIn(
@@ -124,10 +112,10 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
                 label=_label(o["line"]),
                 basis="net",
             )
-            service._put_line(session, feed, *key, unbudgeted)
+            budget_lines.write_line(session, feed, *key, unbudgeted)
             loaded += 1
 
-    for flow, section in ((service.OUTCOMES, "outcomes"), (service.FORECASTS, "forecasts")):
+    for flow, section in ((flows.OUTCOMES, "outcomes"), (flows.FORECASTS, "forecasts")):
         rows = [
             {
                 "org_unit": r["org_unit"],
@@ -139,7 +127,7 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
             }
             for r in doc.get(section, [])
         ]
-        report = service._load(session, feed, None, flow, rows)
+        report = flows.load_rows(session, feed, None, flow, rows)
         loaded += report.inserted
 
     numbers: Counter[tuple[str, int]] = Counter()
@@ -160,7 +148,7 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
             counterparty=e.get("counterparty"),
             co_org_units=e.get("co_org_units") or [],
         )
-        service._put_earmarked(session, feed, None, eid, body_e)
+        earmarked.write_earmarked(session, feed, None, eid, body_e)
         loaded += 1
 
     loaded += _reported(session, feed, doc)
@@ -204,40 +192,32 @@ def _reported(session: Session, feed: ChangeFeed, doc: dict[str, Any]) -> int:
     if not results and not deviations:
         return 0
     first = feed.allocate(session, len(results) + len(deviations))
-    now = utcnow()
-    if results:
-        session.execute(
-            sa.insert(service.REPORTED_RESULT),
-            [
-                {
-                    "id": f"{r['org_unit']}/{r['year']}",
-                    "org_unit": r["org_unit"],
-                    "year": r["year"],
-                    "budget_result": r["budget_result"],
-                    "budget_result_stated": bool(r.get("budget_result_stated")),
-                    "outcome_result": r["outcome_result"]
-                    if r.get("outcome_result_stated", True)
-                    else None,
-                    "reproducible_from_lines": bool(r.get("reproducible_from_lines")),
-                    "note": r.get("why_not_reproducible"),
-                    "source_text": r.get("source_text"),
-                    "updated_at": now,
-                    "change_seq": first + n,
-                }
-                for n, r in enumerate(results)
-            ],
-        )
-    if deviations:
-        session.execute(
-            sa.insert(service.REPORTED_DEVIATION),
-            [
-                {
-                    **d,
-                    "id": f"{d['org_unit']}/{d['year']}/{d['line']}",
-                    "updated_at": now,
-                    "change_seq": first + len(results) + n,
-                }
-                for n, d in enumerate(deviations)
-            ],
-        )
+    reported_repo.insert_reported(
+        session,
+        [
+            {
+                "id": f"{r['org_unit']}/{r['year']}",
+                "org_unit": r["org_unit"],
+                "year": r["year"],
+                "budget_result": r["budget_result"],
+                "budget_result_stated": bool(r.get("budget_result_stated")),
+                "outcome_result": r["outcome_result"]
+                if r.get("outcome_result_stated", True)
+                else None,
+                "reproducible_from_lines": bool(r.get("reproducible_from_lines")),
+                "note": r.get("why_not_reproducible"),
+                "source_text": r.get("source_text"),
+                "change_seq": first + n,
+            }
+            for n, r in enumerate(results)
+        ],
+        [
+            {
+                **d,
+                "id": f"{d['org_unit']}/{d['year']}/{d['line']}",
+                "change_seq": first + len(results) + n,
+            }
+            for n, d in enumerate(deviations)
+        ],
+    )
     return len(results) + len(deviations)

@@ -1,18 +1,20 @@
-"""HTTP endpoints of the indicators service: parse, call the service, return."""
+"""HTTP endpoints of the indicators service: parse at the edge, check the key, call the
+domain module, answer. No SQL and no domain rule here."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
-from fastapi.responses import StreamingResponse
 
-from services.indicators import service
-from services.indicators.models import indicator_table, result_table
+from services.indicators import catalogue, evaluation, results
+from services.indicators.load_body import read_load_body
+from services.indicators.repository import ResultFilter
 from services.indicators.schemas import (
     AreaEvaluationList,
     DeleteAnswer,
     EvaluationList,
+    IndicatorCode,
     IndicatorIn,
     IndicatorOut,
     LoadAnswer,
@@ -22,15 +24,24 @@ from services.indicators.schemas import (
     TargetOut,
 )
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
+from shared.boundary import (
+    OptionalOrgUnitQuery,
+    OptionalPeriodQuery,
+    OrgUnitQuery,
+    PeriodQuery,
+    YearPath,
+)
 from shared.bulk import LoadMode
 from shared.csvstream import csv_response, wants_csv
 from shared.etag import etag
 from shared.keys import Admin, Reader, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params, paginate_table
-from shared.periods import Period, parse_period_param
+from shared.paging import ListParams, Page, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1")
 Params = Annotated[ListParams, Depends(list_params)]
+IndicatorCodePath = Annotated[
+    IndicatorCode, Path(description="e.g. ID0069; `^[A-Z0-9][A-Z0-9_-]{1,39}$`")
+]
 
 AREA_RULE = (
     "An area's verdict is `met` when at least half of its counted evaluations that were judged "
@@ -55,16 +66,12 @@ EVALUATION_RULES = (
 )
 
 
-def _period(value: str, field: str = "period") -> Period:
-    return parse_period_param(value, field)
-
-
 # ------------------------------------------------------------------ indicators
 
 
 @router.put("/indicators/{code}", response_model=IndicatorOut, tags=["indicators"])
 def put_indicator(
-    code: Annotated[str, Path(description="e.g. ID0069; `^[A-Z0-9][A-Z0-9_-]{1,39}$`")],
+    code: IndicatorCodePath,
     body: IndicatorIn,
     response: Response,
     session: SessionDep,
@@ -74,8 +81,8 @@ def put_indicator(
     if_match: Annotated[str | None, Header()] = None,
 ) -> IndicatorOut:
     """Create or replace an indicator (admin). The area must be in the goal hierarchy."""
-    out, created = service.put_indicator(session, feed, audit, principal, code, body, if_match)
-    response.headers["ETag"] = etag(out.change_seq, service.INDICATOR_ETAG)
+    out, created = catalogue.put_indicator(session, feed, audit, principal, code, body, if_match)
+    response.headers["ETag"] = etag(out.change_seq, catalogue.INDICATOR_ETAG)
     response.status_code = 201 if created else 200
     return out
 
@@ -92,36 +99,24 @@ def list_indicators(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Indikatorbiblioteket, by code; `Accept: text/csv` for all of it as CSV."""
-    stmt = service.indicator_query(area)
     if wants_csv(accept):
-        cols = [c.name for c in indicator_table.c]
-        return csv_response(engine, stmt.order_by(indicator_table.c.code), cols, "indicators")
-    return paginate_table(
-        session,
-        stmt,
-        indicator_table,
-        key="code",
-        params=params,
-        request=request,
-        to_item=service.indicator_out,
-        feed=feed,
-        resource="indicator",
-    )
+        return csv_response(engine, *catalogue.indicator_export(area))
+    return page_body(request, catalogue.indicator_page(session, feed, params, area))
 
 
 @router.get("/indicators/{code}", response_model=IndicatorOut, tags=["indicators"])
 def get_indicator(
     code: str, session: SessionDep, response: Response, _reader: Reader
 ) -> IndicatorOut:
-    out = service.get_indicator(session, code)
-    response.headers["ETag"] = etag(out.change_seq, service.INDICATOR_ETAG)
+    out = catalogue.get_indicator(session, code)
+    response.headers["ETag"] = etag(out.change_seq, catalogue.INDICATOR_ETAG)
     return out
 
 
 @router.put("/indicators/{code}/targets/{year}", response_model=TargetOut, tags=["targets"])
 def put_target(
     code: str,
-    year: int,
+    year: YearPath,
     body: TargetIn,
     response: Response,
     session: SessionDep,
@@ -131,15 +126,15 @@ def put_target(
 ) -> TargetOut:
     """Set a year's target as written (admin). A committee's own target (`org_unit`) must be
     at least as strict as the region's in force for that year; unreadable → 422 saying why."""
-    out = service.put_target(session, feed, audit, principal, code, year, body)
-    response.headers["ETag"] = etag(out.change_seq, service.TARGET_ETAG)
+    out = catalogue.put_target(session, feed, audit, principal, code, year, body)
+    response.headers["ETag"] = etag(out.change_seq, catalogue.TARGET_ETAG)
     return out
 
 
 @router.get("/indicators/{code}/targets", response_model=TargetList, tags=["targets"])
 def list_targets(code: str, session: SessionDep, _reader: Reader) -> TargetList:
     """Every target of the indicator, by year, the region's and committees' own."""
-    return TargetList(items=service.list_targets(session, code))
+    return TargetList(items=catalogue.list_targets(session, code))
 
 
 # ------------------------------------------------------------------ results
@@ -147,6 +142,18 @@ def list_targets(code: str, session: SessionDep, _reader: Reader) -> TargetList:
 
 async def _raw_body(request: Request) -> bytes:
     return await request.body()
+
+
+def _result_filter(
+    indicator: str | None = None,
+    org_unit: OptionalOrgUnitQuery = None,
+    period: OptionalPeriodQuery = None,
+    breakdown: str | None = None,
+) -> ResultFilter:
+    return ResultFilter(indicator, org_unit, period, breakdown)
+
+
+Filter = Annotated[ResultFilter, Depends(_result_filter)]
 
 
 @router.post("/results", response_model=LoadAnswer, tags=["results"])
@@ -166,8 +173,8 @@ def load_results(
     row, nothing written; a row of an org unit the key is not bound to → 403 for the whole
     load. `mode=partial`: bad rows, and rows of org units the key may not write for, are
     returned in `rejected` and the rest written. Row numbers count data rows from 1."""
-    rows = service.parse_load_body(content_type.split(";")[0].strip().lower(), body)
-    return service.load_results(session, feed, audit, principal, rows, mode=mode, dry_run=dry_run)
+    rows = read_load_body(content_type.split(";")[0].strip().lower(), body)
+    return results.load_results(session, feed, audit, principal, rows, mode=mode, dry_run=dry_run)
 
 
 @router.get("/results", response_model=Page[ResultOut | Tombstone], tags=["results"])
@@ -178,41 +185,14 @@ def list_results(
     feed: FeedDep,
     _reader: Reader,
     params: Params,
-    indicator: str | None = None,
-    org_unit: str | None = None,
-    period: str | None = None,
-    breakdown: str | None = None,
+    matching: Filter,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Results by id; with `after_seq`/`updated_since` by change, deletions as tombstones.
     `Accept: text/csv` streams the whole filtered set."""
-    stmt = service.results_query(
-        indicator=indicator,
-        org_unit=org_unit,
-        period=_period(period) if period else None,
-        breakdown=breakdown,
-    )
-    r = result_table
     if wants_csv(accept):
-        if params.after_seq is not None:
-            stmt = stmt.where(r.c.change_seq > params.after_seq)
-        if params.updated_since is not None:
-            stmt = stmt.where(r.c.updated_at > params.updated_since)
-        order = r.c.change_seq if params.wants_changes else r.c.id
-        out: StreamingResponse = csv_response(
-            engine, stmt.order_by(order), list(service.RESULT_COLUMNS), "results"
-        )
-        return out
-    return paginate_table(
-        session,
-        stmt,
-        r,
-        params=params,
-        request=request,
-        to_item=lambda row: ResultOut.model_validate(row._mapping),
-        feed=feed,
-        resource=service.RESULT_RESOURCE,
-    )
+        return csv_response(engine, *results.results_export(matching, params))
+    return page_body(request, results.results_page(session, feed, params, matching))
 
 
 @router.delete("/results/{result_id}", response_model=DeleteAnswer, tags=["results"])
@@ -221,31 +201,15 @@ def delete_result(
 ) -> DeleteAnswer:
     """Delete one result (write scope; a bound key only for its org units); a tombstone
     shows it to incremental loaders."""
-    return service.delete_result(session, feed, audit, principal, result_id)
+    return results.delete_result(session, feed, audit, principal, result_id)
 
 
 @router.delete("/results", response_model=DeleteAnswer, tags=["results"])
 def delete_results(
-    session: SessionDep,
-    feed: FeedDep,
-    audit: AuditDep,
-    principal: Writer,
-    indicator: str | None = None,
-    org_unit: str | None = None,
-    period: str | None = None,
-    breakdown: str | None = None,
+    session: SessionDep, feed: FeedDep, audit: AuditDep, principal: Writer, matching: Filter
 ) -> DeleteAnswer:
     """Delete the results matching all filters given (indicator or org_unit required)."""
-    return service.delete_results(
-        session,
-        feed,
-        audit,
-        principal,
-        indicator=indicator,
-        org_unit=org_unit,
-        period=_period(period) if period else None,
-        breakdown=breakdown,
-    )
+    return results.delete_results(session, feed, audit, principal, matching)
 
 
 # ------------------------------------------------------------------ evaluations
@@ -260,14 +224,14 @@ def delete_results(
 def list_evaluations(
     session: SessionDep,
     _reader: Reader,
-    org_unit: str,
-    period: str,
+    org_unit: OrgUnitQuery,
+    period: PeriodQuery,
     indicator: str | None = None,
     breakdown: str | None = None,
 ) -> EvaluationList:
     """Each indicator's result judged against the target in force."""
-    items = service.evaluations(
-        session, org_unit, _period(period), indicator=indicator, breakdown=breakdown
+    items = evaluation.evaluations(
+        session, org_unit, period, indicator=indicator, breakdown=breakdown
     )
     return EvaluationList(items=items)
 
@@ -279,7 +243,7 @@ def list_evaluations(
     description=AREA_RULE,
 )
 def list_area_evaluations(
-    session: SessionDep, _reader: Reader, org_unit: str, period: str
+    session: SessionDep, _reader: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
 ) -> AreaEvaluationList:
     """Per area: counted evaluations, met, share and verdict."""
-    return AreaEvaluationList(items=service.area_evaluations(session, org_unit, _period(period)))
+    return AreaEvaluationList(items=evaluation.area_evaluations(session, org_unit, period))

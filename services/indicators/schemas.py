@@ -1,14 +1,20 @@
-"""Request and response models of the indicators service."""
+"""Request and response models of the indicators service.
+
+What comes in is typed at the edge: org units with ``shared.boundary``'s types, an
+indicator code with ``IndicatorCode``; the layers behind trust the values.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from services.indicators.targets import ParsedTarget
+from shared.boundary import OrgUnitField
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -39,6 +45,24 @@ ResultStatus = Literal["final", "preliminary", "missing", "not_available"]
 EvaluationStatus = Literal["met", "not_met", "no_target", "no_data", "not_evaluable"]
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,39}$"
+_CODE = re.compile(CODE_PATTERN)
+
+
+def check_indicator_code(code: str) -> str:
+    """An indicator code: an IB id such as ``ID0069``, or an own code such as ``EJIB-DIGBOK``."""
+    if not _CODE.match(code):
+        raise ValueError(
+            f"indicator code {code!r} is malformed; use e.g. ID0069 or EJIB-DIGBOK "
+            "(A–Z, 0–9, '-' and '_', 2–40 characters)"
+        )
+    return code
+
+
+IndicatorCode = Annotated[
+    str,
+    AfterValidator(check_indicator_code),
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "examples": ["ID0069"]}),
+]
 
 
 class IndicatorIn(BaseModel):
@@ -90,7 +114,7 @@ class TargetIn(BaseModel):
         description="As written: `>95%`, `≥80%`, `<0,5/100 vpl.`, `<20 000`, `ökning ≥10%/år`, "
         "`≥ 10 % minskning/år`, `Ökning`, `NPE: förbättring ≥1,0 enhet`, `-` (no target).",
     )
-    org_unit: str | None = Field(
+    org_unit: OrgUnitField | None = Field(
         default=None,
         description="A committee setting its own target (at least as strict as the region's); "
         "null for the region's target.",

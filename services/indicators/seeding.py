@@ -10,13 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 import yaml
 from sqlmodel import Session
 
-from services.indicators import service
-from services.indicators.models import REGION, indicator_table, result_table, target_table
-from services.indicators.schemas import IndicatorIn
+from services.indicators import repository
+from services.indicators.catalogue import parse_expression, stored_indicator
+from services.indicators.goal_tree import place
+from services.indicators.load_body import read_load_body
+from services.indicators.models import REGION
+from services.indicators.results import load_results
+from services.indicators.schemas import IndicatorIn, check_indicator_code
 from shared.bulk import LoadMode
 from shared.keys import Principal
 from shared.spec import ServiceSpec
@@ -30,9 +33,8 @@ SEED_PRINCIPAL = Principal(
 
 def load_seed(session: Session, spec: ServiceSpec) -> int:
     """Load the seed files into an empty store; returns the rows loaded (0 if data exists)."""
-    for table in (indicator_table, result_table):
-        if session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
-            return 0
+    if repository.holds_data(session):
+        return 0
     feed = ChangeFeed(spec.infrastructure)
     audit = AuditTrail(spec.infrastructure)
     docs: list[dict[str, Any]] = yaml.safe_load((SEED / "indicators.yaml").read_text("utf-8"))
@@ -42,7 +44,7 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
     indicators: list[dict[str, Any]] = []
     targets: list[dict[str, Any]] = []
     for n, doc in enumerate(docs):
-        service.check_code(doc["code"])
+        code = check_indicator_code(doc["code"])
         body = IndicatorIn(
             name=doc["name"],
             description=doc["description"],
@@ -54,28 +56,13 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
             delmal=doc.get("delmal"),
             not_reportable_by=doc.get("not_reportable_by") or [],
         )
-        place = service._place(body)
-        indicators.append(
-            {
-                "code": doc["code"],
-                "name": body.name,
-                "description": body.description,
-                "unit": body.unit,
-                "direction": body.direction,
-                "source": body.source,
-                "goal": place.goal,
-                "area": place.area,
-                "delmal": place.delmal,
-                "not_reportable_by": ",".join(body.not_reportable_by),
-                "updated_at": now,
-                "change_seq": first + n,
-            }
-        )
+        fields = stored_indicator(body, place(body.area, body.goal, body.delmal))
+        indicators.append({**fields, "code": code, "updated_at": now, "change_seq": first + n})
         for t in doc.get("targets") or []:
-            parsed = service.parse_expression(t["expression"], [doc["code"], t["year"]])
+            parsed = parse_expression(t["expression"], [code, t["year"]])
             targets.append(
                 {
-                    "indicator": doc["code"],
+                    "indicator": code,
                     "year": t["year"],
                     "org_unit": REGION,
                     "expression": t["expression"],
@@ -84,8 +71,8 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
                     "change_seq": first + len(docs) + len(targets),
                 }
             )
-    session.execute(sa.insert(indicator_table), indicators)
-    session.execute(sa.insert(target_table), targets)
-    rows = service.parse_load_body("text/csv", (SEED / "results.csv").read_bytes())
-    answer = service.load_results(session, feed, audit, SEED_PRINCIPAL, rows, mode=LoadMode.atomic)
+    repository.insert_indicators(session, indicators)
+    repository.insert_targets(session, targets)
+    rows = read_load_body("text/csv", (SEED / "results.csv").read_bytes())
+    answer = load_results(session, feed, audit, SEED_PRINCIPAL, rows, mode=LoadMode.atomic)
     return len(indicators) + len(targets) + answer.inserted

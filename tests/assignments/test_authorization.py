@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -12,88 +12,95 @@ from tests.harness import ServiceHarness
 A = "UP2023-013"  # Samtliga sjukhusstyrelser
 
 
-def _write_routes() -> list[tuple[str, str, str, dict[str, Any] | list[Any], dict[str, str]]]:
-    """(name, method, path, body, extra headers) of every write route."""
-    return [
-        (
-            "create",
-            "POST",
-            "/v1/assignments",
-            {"title": "T", "year_given": 2024, "lead_org_unit": "SUS"},
-            {},
-        ),
-        ("patch", "PATCH", f"/v1/assignments/{A}", {"title": "T"}, {"If-Match": '"1"'}),
-        ("delete", "DELETE", f"/v1/assignments/{A}", {}, {}),
-        (
-            "report",
-            "POST",
-            f"/v1/assignments/{A}/reports",
-            {"org_unit": "SUS", "period": "2024", "status": "klart"},
-            {},
-        ),
-        (
-            "bulk",
-            "POST",
-            "/v1/reports",
-            [{"assignment_id": A, "org_unit": "SUS", "period": "2024", "status": "klart"}],
-            {},
-        ),
-    ]
+class WriteRoute(NamedTuple):
+    """A write route with a body that succeeds for the right key."""
+
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any] | list[dict[str, Any]]
+    headers: dict[str, str]
 
 
-WRITES = _write_routes()
+WRITES = [
+    WriteRoute(
+        "create",
+        "POST",
+        "/v1/assignments",
+        {"title": "T", "year_given": 2024, "lead_org_unit": "SUS"},
+        {},
+    ),
+    WriteRoute("patch", "PATCH", f"/v1/assignments/{A}", {"title": "T"}, {"If-Match": '"1"'}),
+    WriteRoute("delete", "DELETE", f"/v1/assignments/{A}", {}, {}),
+    WriteRoute(
+        "report",
+        "POST",
+        f"/v1/assignments/{A}/reports",
+        {"org_unit": "SUS", "period": "2024", "status": "klart"},
+        {},
+    ),
+    WriteRoute(
+        "bulk",
+        "POST",
+        "/v1/reports",
+        [{"assignment_id": A, "org_unit": "SUS", "period": "2024", "status": "klart"}],
+        {},
+    ),
+]
 ADMIN_ONLY = {"create", "patch", "delete"}
 
 
-def _send(svc: ServiceHarness, route: tuple, headers: dict[str, str]) -> Any:  # type: ignore[type-arg]
-    _, method, path, body, extra = route
-    return svc.client.request(method, path, json=body, headers={**headers, **extra})
+def _send(svc: ServiceHarness, route: WriteRoute, headers: dict[str, str]) -> Any:
+    return svc.client.request(
+        route.method, route.path, json=route.body, headers={**headers, **route.headers}
+    )
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_write_without_a_key_is_401(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_write_without_a_key_is_401(seeded: ServiceHarness, route: WriteRoute) -> None:
     assert _send(seeded, route, {}).status_code == 401
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_write_with_a_bad_key_is_401(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_write_with_a_bad_key_is_401(seeded: ServiceHarness, route: WriteRoute) -> None:
     assert _send(seeded, route, {"Authorization": "Bearer fu_x_y"}).status_code == 401
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_write_with_a_read_key_is_403(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_write_with_a_read_key_is_403(seeded: ServiceHarness, route: WriteRoute) -> None:
     assert _send(seeded, route, seeded.auth("read")).status_code == 403
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_write_scope_may_report_but_not_define(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_write_scope_may_report_but_not_define(seeded: ServiceHarness, route: WriteRoute) -> None:
     code = _send(seeded, route, seeded.auth("write")).status_code
-    if route[0] in ADMIN_ONLY:
+    if route.name in ADMIN_ONLY:
         assert code == 403
     else:
         assert code in (200, 201)
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_a_key_bound_to_another_unit_may_not_write(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
-    scope = "admin" if route[0] in ADMIN_ONLY else "write"
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_a_key_bound_to_another_unit_may_not_write(
+    seeded: ServiceHarness, route: WriteRoute
+) -> None:
+    scope = "admin" if route.name in ADMIN_ONLY else "write"
     r = _send(seeded, route, seeded.auth(scope, "PVN"))
-    if route[0] == "bulk":  # row-level: the row is rejected, nothing written
+    if route.name == "bulk":  # row-level: the row is rejected, nothing written
         assert r.status_code == 422
         assert "may not report for SUS" in r.json()["rejected"][0]["errors"][0]["msg"]
     else:
         assert r.status_code == 403
 
 
-@pytest.mark.parametrize("route", WRITES, ids=[r[0] for r in WRITES])
-def test_a_key_bound_to_the_unit_may_write(seeded: ServiceHarness, route: tuple) -> None:  # type: ignore[type-arg]
-    scope = "admin" if route[0] in ADMIN_ONLY else "write"
-    if route[0] in ("patch", "delete"):
+@pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
+def test_a_key_bound_to_the_unit_may_write(seeded: ServiceHarness, route: WriteRoute) -> None:
+    scope = "admin" if route.name in ADMIN_ONLY else "write"
+    if route.name in ("patch", "delete"):
         # SUS alone may not change an assignment that all eight boards share.
         assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code == 403
         created = new_assignment(seeded, lead_org_unit="SUS", org_units=[])
-        path = f"/v1/assignments/{created['id']}"
-        route = (route[0], route[1], path, route[3], route[4])
+        route = route._replace(path=f"/v1/assignments/{created['id']}")
     assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code in (200, 201, 204)
 
 

@@ -18,9 +18,10 @@ def _load(
     return svc.client.post(f"/v1/reports{query}", json=body, headers=h)
 
 
-def _history(svc: ServiceHarness, assignment_id: str) -> list[dict]:
+def _history(svc: ServiceHarness, assignment_id: str) -> list[dict[str, Any]]:
     r = svc.client.get(f"/v1/assignments/{assignment_id}/reports", headers=svc.auth("read"))
-    return r.json()["items"]
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
 
 
 ROWS = [

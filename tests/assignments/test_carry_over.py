@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.assignments.conftest import new_assignment, report
 from tests.harness import ServiceHarness
 
 
-def _year(svc: ServiceHarness, year: int, org_unit: str = "HSN") -> dict[str, dict]:
+def _year(svc: ServiceHarness, year: int, org_unit: str = "HSN") -> dict[str, dict[str, Any]]:
     r = svc.client.get(
         f"/v1/assignments?year={year}&org_unit={org_unit}&limit=10000", headers=svc.auth("read")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,9 @@ from tests.assignments.conftest import new_assignment
 from tests.harness import ServiceHarness
 
 
-def _patch(svc: ServiceHarness, assignment_id: str, body: dict, if_match: str | None):  # type: ignore[no-untyped-def]
+def _patch(
+    svc: ServiceHarness, assignment_id: str, body: dict[str, Any], if_match: str | None
+) -> Any:
     headers = svc.auth("admin")
     if if_match is not None:
         headers = {**headers, "If-Match": if_match}

@@ -26,12 +26,13 @@ def counting_queries(engine: sa.Engine) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", before)
 
 
-def _view(svc: ServiceHarness, org_unit: str) -> list[dict]:
+def _view(svc: ServiceHarness, org_unit: str) -> list[dict[str, Any]]:
     r = svc.client.get(
         f"/v1/assignments?org_unit={org_unit}&year=2024&limit=10000", headers=svc.auth("read")
     )
     assert r.status_code == 200
-    return r.json()["items"]
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
 
 
 def test_committee_view_uses_a_fixed_number_of_queries(seeded: ServiceHarness) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,10 +14,11 @@ from tests.assignments.conftest import new_assignment, report
 from tests.harness import ServiceHarness
 
 
-def _items(svc: ServiceHarness, query: str) -> list[dict]:
+def _items(svc: ServiceHarness, query: str) -> list[dict[str, Any]]:
     r = svc.client.get(f"/v1/assignments?{query}", headers=svc.auth("read"))
     assert r.status_code == 200, r.text
-    return r.json()["items"]
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
 
 
 def test_org_unit_matches_any_responsible_unit(assignments: ServiceHarness) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.assignments.conftest import new_assignment, report
 from tests.harness import ServiceHarness
 
 
-def _milestone(svc: ServiceHarness) -> dict:
+def _milestone(svc: ServiceHarness) -> dict[str, Any]:
     return new_assignment(
         svc,
         kind="milestone",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.assignments.conftest import new_assignment, report
 from tests.harness import ServiceHarness
 
 
-def _get(svc: ServiceHarness, assignment_id: str) -> dict:
-    return svc.client.get(f"/v1/assignments/{assignment_id}", headers=svc.auth("read")).json()
+def _get(svc: ServiceHarness, assignment_id: str) -> dict[str, Any]:
+    r = svc.client.get(f"/v1/assignments/{assignment_id}", headers=svc.auth("read"))
+    body: dict[str, Any] = r.json()
+    return body
 
 
 def test_a_responsible_unit_reports_and_the_status_shows(assignments: ServiceHarness) -> None:

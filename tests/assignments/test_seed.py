@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from services.assignments.models import ASSIGNMENT, STATUS_REPORT
@@ -9,10 +11,11 @@ from tests.assignments.conftest import BOARDS, report
 from tests.harness import ServiceHarness
 
 
-def _all(svc: ServiceHarness, query: str = "") -> list[dict]:
+def _all(svc: ServiceHarness, query: str = "") -> list[dict[str, Any]]:
     response = svc.client.get(f"/v1/assignments?limit=10000{query}", headers=svc.auth("read"))
     assert response.status_code == 200, response.text
-    return response.json()["items"]
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
 
 
 def test_all_135_entries_and_19_reports_are_loaded(seeded: ServiceHarness) -> None:
@@ -88,7 +91,11 @@ def test_earmarked_money_is_integer_kronor(seeded: ServiceHarness) -> None:
 
 
 def test_source_deadline_and_continued_are_kept(seeded: ServiceHarness) -> None:
-    get = lambda i: seeded.client.get(f"/v1/assignments/{i}", headers=seeded.auth("read")).json()  # noqa: E731
+    def get(assignment_id: str) -> dict[str, Any]:
+        r = seeded.client.get(f"/v1/assignments/{assignment_id}", headers=seeded.auth("read"))
+        body: dict[str, Any] = r.json()
+        return body
+
     ortopedi = get("UP2023-034")
     assert ortopedi["source"] == "HSN §27 2021-03-04; HSN §6 2021-02-11"
     assert ortopedi["continued"] is True

@@ -19,6 +19,12 @@ INDICATOR = {
 }
 
 
+def result_row(**changes: Any) -> dict[str, Any]:
+    """A good result row of ID9001 for SUS 2024, with ``changes``."""
+    base = {"indicator": "ID9001", "org_unit": "SUS", "period": "2024", "value": 90}
+    return {**base, **changes}
+
+
 def put_indicator(h: ServiceHarness, code: str = "ID9001", **changes: Any) -> Any:
     return h.client.put(f"/v1/indicators/{code}", json={**INDICATOR, **changes}, headers=h.auth())
 

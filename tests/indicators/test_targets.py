@@ -1,5 +1,7 @@
 """Target expressions: every form in the annex is read, judged exactly, and compared for strictness."""
 
+from __future__ import annotations
+
 from decimal import Decimal
 
 import pytest
@@ -36,7 +38,9 @@ D = Decimal
         ("+1 enhet", "npe_improvement", ">=", D(1), "unit"),
     ],
 )
-def test_every_annex_form_is_read(expression, kind, operator, value, unit) -> None:
+def test_every_annex_form_is_read(
+    expression: str, kind: str, operator: str, value: Decimal, unit: str | None
+) -> None:
     parsed = parse_target(expression)
     assert (parsed.kind, parsed.operator, parsed.value, parsed.unit) == (
         kind,
@@ -54,7 +58,7 @@ def test_increase_and_no_target_forms_are_read() -> None:
 
 
 @pytest.mark.parametrize("expression", ["", "abc", ">>5", "<20.000", "bättre än förut"])
-def test_unreadable_expressions_say_what_could_not_be_read(expression) -> None:
+def test_unreadable_expressions_say_what_could_not_be_read(expression: str) -> None:
     with pytest.raises(TargetError, match=r"read|empty"):
         parse_target(expression)
 
@@ -106,5 +110,5 @@ def test_strict_threshold_is_not_met_at_the_bound() -> None:
         ("<90%", ">85%", False),
     ],
 )
-def test_a_committee_target_must_be_at_least_as_strict(own, region, ok) -> None:
+def test_a_committee_target_must_be_at_least_as_strict(own: str, region: str, ok: bool) -> None:
     assert stricter_or_equal(parse_target(own), parse_target(region))[0] is ok

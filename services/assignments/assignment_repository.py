@@ -1,0 +1,408 @@
+"""The repository of assignments: every statement about an assignment as a whole.
+
+Its row and responsible units, its latest status and carry-over (read from the reports),
+its deletion with its reports. The service's repository is this module and
+``report_repository`` (the reports themselves): as one it would pass ~400 lines. Between
+them they are the one way to the service's tables. Functions take the session and typed
+values and hand back read models, pages (``Slice``) or statements to stream as CSV; they
+never commit.
+
+- **Latest status.** From the report history: the report for the latest period (by the
+  period's last month), then the latest report (``change_seq``). A list for year Y shows
+  the status as of the end of Y: reports for later periods are left out.
+- **Carry-over.** A list for year Y holds the assignments given in Y plus those given
+  earlier whose latest status at the end of Y-1 is not finished (``klart``; ``green`` for a
+  milestone) or that have no report. Both are one statement per list, whatever the count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
+from services.assignments.rules import FINISHED_STATUSES
+from services.assignments.schemas import (
+    AssignmentFilters,
+    AssignmentOut,
+    Earmarked,
+    Kind,
+    LatestReport,
+)
+from services.assignments.units import ResponsibleUnits, in_reference_order
+from shared.paging import ListParams, Slice, Tombstone, fetch_table_page
+from shared.store import ChangeFeed
+
+#: The resource name in the change feed (tombstones) and the audit trail.
+ASSIGNMENT_RESOURCE = "assignment"
+#: Chunk size for ``IN (...)`` look-ups, well under every driver's parameter limit.
+IN_CHUNK = 5_000
+
+
+class CsvExport(NamedTuple):
+    """A statement to stream as CSV, its columns labelled with ``header``, in order."""
+
+    statement: sa.Select[Any]
+    header: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What a write needs to know of a stored assignment."""
+
+    id: str
+    kind: Kind
+    title: str
+    version: int
+    responsible: ResponsibleUnits
+
+
+def chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    """``ids`` in slices of at most ``IN_CHUNK``, one ``IN (...)`` each."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield ids[start : start + IN_CHUNK]
+
+
+def _latest(
+    as_of_year: int | None, name: str, scope: sa.ColumnElement[bool] | None = None
+) -> sa.Subquery:
+    """The latest report per assignment (latest period, then latest report).
+
+    ``scope`` (on ``status_report``) narrows the ranking to the assignments asked for.
+    """
+    r = STATUS_REPORT
+    rank = sa.func.row_number().over(
+        partition_by=r.c.assignment_id,
+        order_by=(r.c.period_year.desc(), r.c.period_last_month.desc(), r.c.change_seq.desc()),
+    )
+    ranked = sa.select(
+        r.c.assignment_id,
+        r.c.id,
+        r.c.org_unit,
+        r.c.period,
+        r.c.status,
+        r.c.explanation,
+        r.c.created_at,
+        rank.label("rn"),
+    )
+    if as_of_year is not None:
+        ranked = ranked.where(r.c.period_year <= as_of_year)
+    if scope is not None:
+        ranked = ranked.where(scope)
+    sub = ranked.subquery(f"{name}_ranked")
+    return sa.select(sub).where(sub.c.rn == 1).subquery(name)
+
+
+@dataclass(frozen=True)
+class _Query:
+    """The filtered assignments joined to their latest report; columns chosen by the caller."""
+
+    source: sa.FromClause
+    latest: sa.Subquery
+    carried: sa.ColumnElement[Any]
+    where: tuple[sa.ColumnElement[bool], ...]
+
+    def select(self, *columns: Any) -> sa.Select[Any]:
+        return sa.select(*columns).select_from(self.source).where(*self.where)
+
+
+def _query(f: AssignmentFilters, assignment_id: str | None = None) -> _Query:
+    """One statement for any filter: no query per assignment, whatever the count."""
+    a, u, r = ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
+    scope: sa.ColumnElement[bool] | None = None
+    if assignment_id is not None:
+        scope = r.c.assignment_id == assignment_id
+    elif f.org_unit is not None:
+        scope = r.c.assignment_id.in_(
+            sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)
+        )
+    latest = _latest(f.year, "latest", scope)
+    source = a.outerjoin(latest, latest.c.assignment_id == a.c.id)
+    where: list[sa.ColumnElement[bool]] = []
+    carried: sa.ColumnElement[Any] = sa.null()
+    if f.year is not None:
+        prev = _latest(f.year - 1, "prev", scope)
+        source = source.outerjoin(prev, prev.c.assignment_id == a.c.id)
+        condition = sa.and_(
+            a.c.year_given < f.year,
+            sa.or_(prev.c.status.is_(None), prev.c.status.not_in(FINISHED_STATUSES)),
+        )
+        carried = sa.case((condition, sa.true()), else_=sa.false())
+        where.append(sa.or_(a.c.year_given == f.year, condition))
+    if f.org_unit is not None:
+        where.append(a.c.id.in_(sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)))
+    if f.status is not None:
+        where.append(latest.c.status == f.status)
+    if f.area is not None:
+        where.append(a.c.area == f.area)
+    if f.kind is not None:
+        where.append(a.c.kind == f.kind)
+    if assignment_id is not None:
+        where.append(a.c.id == assignment_id)
+    return _Query(source, latest, carried, tuple(where))
+
+
+def _select(f: AssignmentFilters, assignment_id: str | None = None) -> sa.Select[Any]:
+    """Assignments with their latest report and carry-over flag, as ``_to_out`` reads them."""
+    q = _query(f, assignment_id)
+    return q.select(
+        *ASSIGNMENT.c,
+        q.latest.c.id.label("lr_id"),
+        q.latest.c.org_unit.label("lr_org_unit"),
+        q.latest.c.period.label("lr_period"),
+        q.latest.c.status.label("latest_status"),
+        q.latest.c.explanation.label("lr_explanation"),
+        q.latest.c.created_at.label("lr_reported_at"),
+        q.carried.label("carried_over"),
+    )
+
+
+def units_of(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Responsible units of many assignments, in as few queries as the ids allow."""
+    u = ASSIGNMENT_UNIT
+    found: dict[str, list[str]] = defaultdict(list)
+    for chunk in chunks(ids):
+        rows = session.execute(
+            sa.select(u.c.assignment_id, u.c.org_unit).where(u.c.assignment_id.in_(chunk))
+        ).all()
+        for row in rows:
+            found[row.assignment_id].append(row.org_unit)
+    return {i: in_reference_order(found.get(i, [])) for i in ids}
+
+
+def _to_out(row: Any, units: list[str]) -> AssignmentOut:
+    m = row._mapping
+    earmarked = (
+        Earmarked(amount=int(m["earmarked_amount"]), purpose=m["earmarked_purpose"] or "")
+        if m["earmarked_amount"] is not None
+        else None
+    )
+    latest = (
+        LatestReport(
+            id=m["lr_id"],
+            org_unit=m["lr_org_unit"],
+            period=m["lr_period"],
+            status=m["latest_status"],
+            explanation=m["lr_explanation"],
+            reported_at=m["lr_reported_at"],
+        )
+        if m["lr_id"] is not None
+        else None
+    )
+    carried = m["carried_over"]
+    return AssignmentOut(
+        id=m["id"],
+        kind=m["kind"],
+        title=m["title"],
+        goal=m["goal"],
+        area=m["area"],
+        section=m["section"],
+        year_given=m["year_given"],
+        year_given_stated=bool(m["year_given_stated"]),
+        continued=bool(m["continued"]),
+        source=m["source"],
+        lead_org_unit=m["lead_org_unit"],
+        lead_text=m["lead_text"],
+        org_units=units,
+        deadline=m["deadline"],
+        deadline_text=m["deadline_text"],
+        earmarked=earmarked,
+        latest_status=m["latest_status"],
+        latest_report=latest,
+        carried_over=None if carried is None else bool(carried),
+        version=m["version"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        change_seq=m["change_seq"],
+    )
+
+
+def find_assignment(session: Session, assignment_id: str) -> AssignmentOut | None:
+    """One assignment with its latest status (None: no such assignment)."""
+    row = session.execute(_select(AssignmentFilters(), assignment_id)).first()
+    if row is None:
+        return None
+    return _to_out(row, units_of(session, [assignment_id])[assignment_id])
+
+
+def assignment_page(
+    session: Session, filters: AssignmentFilters, params: ListParams, feed: ChangeFeed
+) -> Slice[AssignmentOut | Tombstone]:
+    """One page: the main statement, then the units of the page's assignments in bulk."""
+    page = fetch_table_page(
+        session,
+        _select(filters),
+        ASSIGNMENT,
+        params=params,
+        to_item=lambda row: row,
+        feed=feed,
+        resource=ASSIGNMENT_RESOURCE,
+    )
+    units = units_of(session, [r.id for r in page.items if not isinstance(r, dict)])
+    items: list[AssignmentOut | Tombstone] = [
+        Tombstone(**r) if isinstance(r, dict) else _to_out(r, units[r.id]) for r in page.items
+    ]
+    return Slice(items, page.next_cursor)
+
+
+def _flag(col: Any) -> sa.ColumnElement[str]:
+    return sa.case((col.is_(None), sa.null()), (col, "true"), else_="false")
+
+
+def assignments_csv(filters: AssignmentFilters, dialect: str) -> CsvExport:
+    """The whole filtered set as one statement (COPY-able), units joined with ';'."""
+    a, u = ASSIGNMENT, ASSIGNMENT_UNIT
+    if dialect == "postgresql":
+        agg: Any = sa.func.string_agg(u.c.org_unit, sa.literal_column("';'"))
+    else:
+        agg = sa.func.group_concat(u.c.org_unit, ";")
+    units = sa.select(agg).where(u.c.assignment_id == a.c.id).scalar_subquery()
+    q = _query(filters)
+    columns = [
+        a.c.id,
+        a.c.kind,
+        a.c.title,
+        a.c.goal,
+        a.c.area,
+        a.c.section,
+        a.c.year_given,
+        _flag(a.c.year_given_stated).label("year_given_stated"),
+        _flag(a.c.continued).label("continued"),
+        a.c.source,
+        a.c.lead_org_unit,
+        a.c.lead_text,
+        units.label("org_units"),
+        a.c.deadline,
+        a.c.deadline_text,
+        a.c.earmarked_amount,
+        a.c.earmarked_purpose,
+        q.latest.c.status.label("latest_status"),
+        q.latest.c.period.label("latest_period"),
+        q.latest.c.org_unit.label("latest_org_unit"),
+        q.latest.c.explanation.label("latest_explanation"),
+        _flag(q.carried).label("carried_over"),
+        a.c.version,
+        a.c.updated_at,
+        a.c.change_seq,
+    ]
+    header = tuple(c.name for c in columns)
+    return CsvExport(q.select(*columns).order_by(a.c.id), header)
+
+
+def find_definition(session: Session, assignment_id: str) -> Definition | None:
+    """The stored assignment and its responsible units (None: no such assignment)."""
+    a = ASSIGNMENT
+    row = session.execute(sa.select(a).where(a.c.id == assignment_id)).first()
+    if row is None:
+        return None
+    units = ResponsibleUnits(
+        row.lead_org_unit, row.lead_text, units_of(session, [assignment_id])[assignment_id]
+    )
+    return Definition(row.id, row.kind, row.title, row.version, units)
+
+
+def kinds_of(session: Session, ids: Sequence[str]) -> dict[str, Kind]:
+    """The kind of each assignment that exists among ``ids``."""
+    a = ASSIGNMENT
+    kinds: dict[str, Kind] = {}
+    for chunk in chunks(ids):
+        for row in session.execute(sa.select(a.c.id, a.c.kind).where(a.c.id.in_(chunk))):
+            kinds[row.id] = row.kind
+    return kinds
+
+
+def exists(session: Session, assignment_id: str) -> bool:
+    a = ASSIGNMENT
+    return session.execute(sa.select(a.c.id).where(a.c.id == assignment_id)).first() is not None
+
+
+def store_is_empty(session: Session) -> bool:
+    return session.execute(sa.select(ASSIGNMENT.c.id).limit(1)).first() is None
+
+
+def insert_assignments(
+    session: Session, assignments: list[dict[str, Any]], units: list[dict[str, Any]]
+) -> None:
+    """Assignment rows (every column) and their ``assignment_unit`` rows, set-based."""
+    session.execute(sa.insert(ASSIGNMENT), assignments)
+    session.execute(sa.insert(ASSIGNMENT_UNIT), units)
+
+
+def insert_assignment(
+    session: Session,
+    assignment_id: str,
+    columns: dict[str, Any],
+    responsible: ResponsibleUnits,
+    seq: int,
+    now: datetime,
+) -> None:
+    """A new assignment, version 1: its definition ``columns`` and responsible units."""
+    row = {
+        **columns,
+        "id": assignment_id,
+        "lead_org_unit": responsible.lead_org_unit,
+        "lead_text": responsible.lead_text,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "change_seq": seq,
+    }
+    units = [{"assignment_id": assignment_id, "org_unit": u} for u in responsible.units]
+    insert_assignments(session, [row], units)
+
+
+def update_if_version(
+    session: Session,
+    assignment_id: str,
+    accepted: list[int] | None,
+    columns: dict[str, Any],
+    seq: int,
+    now: datetime,
+) -> bool:
+    """Set ``columns`` and the next version if the stored version is ``accepted`` (None:
+    any); False when it is not.
+
+    The compare-and-set is one ``UPDATE ... WHERE version IN (:accepted)``: a concurrent
+    writer that committed first has moved the version on, so this one matches no row."""
+    a = ASSIGNMENT
+    stmt = sa.update(a).where(a.c.id == assignment_id)
+    if accepted is not None:
+        stmt = stmt.where(a.c.version.in_(accepted) if accepted else sa.false())
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            stmt.values(**columns, version=a.c.version + 1, updated_at=now, change_seq=seq)
+        ),
+    )
+    return result.rowcount == 1
+
+
+def replace_units(session: Session, assignment_id: str, units: list[str]) -> None:
+    u = ASSIGNMENT_UNIT
+    session.execute(sa.delete(u).where(u.c.assignment_id == assignment_id))
+    session.execute(sa.insert(u), [{"assignment_id": assignment_id, "org_unit": x} for x in units])
+
+
+def touch_assignments(session: Session, seqs: dict[str, int], now: datetime) -> None:
+    """New change numbers for assignments whose latest status may have changed."""
+    a = ASSIGNMENT
+    session.execute(
+        sa.update(a)
+        .where(a.c.id.in_(list(seqs)))
+        .values(updated_at=now, change_seq=sa.case(seqs, value=a.c.id))
+    )
+
+
+def delete_assignment(session: Session, assignment_id: str) -> None:
+    """The assignment with its units and its reports."""
+    r, u, a = STATUS_REPORT, ASSIGNMENT_UNIT, ASSIGNMENT
+    session.execute(sa.delete(r).where(r.c.assignment_id == assignment_id))
+    session.execute(sa.delete(u).where(u.c.assignment_id == assignment_id))
+    session.execute(sa.delete(a).where(a.c.id == assignment_id))

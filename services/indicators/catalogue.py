@@ -1,0 +1,202 @@
+"""Indikatorbiblioteket: indicators, their place in the goal hierarchy, and their targets
+(målnivåer) versioned by year: the region's, and committees' own stricter ones.
+
+Each write checks its rules, writes through the repository, records the audit entry and
+commits once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.indicators import repository
+from services.indicators.goal_tree import Placement, area_names, place
+from services.indicators.models import REGION
+from services.indicators.repository import CsvExport, Row
+from services.indicators.schemas import IndicatorIn, IndicatorOut, TargetIn, TargetOut
+from services.indicators.targets import ParsedTarget, TargetError, parse_target, stricter_or_equal
+from shared.errors import InvalidInput, NotFound, field_error
+from shared.etag import check_if_match
+from shared.keys import Principal
+from shared.paging import ListParams, Slice
+from shared.store import AuditTrail, ChangeFeed, utcnow
+
+#: ETag prefixes, so an indicator's tag is never taken for a target's (``"i12"``, ``"t12"``).
+INDICATOR_ETAG = "i"
+TARGET_ETAG = "t"
+_REPORTING_KINDS = ("region", "committee", "hospital_board")
+
+# --------------------------------------------------------------------------- indicators
+
+
+def stored_indicator(body: IndicatorIn, placement: Placement) -> dict[str, Any]:
+    """An indicator's stored fields, all but its code and change number."""
+    return {
+        "name": body.name,
+        "description": body.description,
+        "unit": body.unit,
+        "direction": body.direction,
+        "source": body.source,
+        "goal": placement.goal,
+        "area": placement.area,
+        "delmal": placement.delmal,
+        "not_reportable_by": ",".join(sorted(set(body.not_reportable_by))),
+        "updated_at": utcnow(),
+    }
+
+
+def indicator_out(row: Row) -> IndicatorOut:
+    not_by = [k for k in (row.not_reportable_by or "").split(",") if k]
+    return IndicatorOut(
+        code=row.code,
+        name=row.name,
+        description=row.description,
+        unit=row.unit,
+        direction=row.direction,
+        source=row.source,
+        goal=row.goal,
+        area=row.area,
+        delmal=row.delmal,
+        not_reportable_by=not_by,
+        reportable_at=[k for k in _REPORTING_KINDS if k not in not_by],
+        updated_at=row.updated_at,
+        change_seq=row.change_seq,
+    )
+
+
+def _indicator_row(session: Session, code: str) -> Row:
+    row = repository.indicator(session, code)
+    if row is None:
+        raise NotFound(f"No indicator {code!r}.")
+    return row
+
+
+def get_indicator(session: Session, code: str) -> IndicatorOut:
+    return indicator_out(_indicator_row(session, code))
+
+
+def put_indicator(
+    session: Session,
+    feed: ChangeFeed,
+    audit: AuditTrail,
+    principal: Principal,
+    code: str,
+    body: IndicatorIn,
+    if_match: str | None = None,
+) -> tuple[IndicatorOut, bool]:
+    """Create or replace an indicator; returns it and whether it was created."""
+    placement = place(body.area, body.goal, body.delmal)
+    version = repository.indicator_version(session, code)
+    check_if_match(if_match, version, prefix=INDICATOR_ETAG, subject=f"indicator {code!r}")
+    fields = {**stored_indicator(body, placement), "change_seq": feed.allocate(session, 1)}
+    repository.save_indicator(session, code, fields, exists=version is not None)
+    audit.record(
+        session,
+        principal.key_id,
+        "create" if version is None else "replace",
+        "indicator",
+        code,
+        body.model_dump(),
+    )
+    session.commit()
+    return get_indicator(session, code), version is None
+
+
+def indicator_page(
+    session: Session, feed: ChangeFeed, params: ListParams, area: str | None
+) -> Slice[IndicatorOut | dict[str, Any]]:
+    """Indicators by code (of one area, by its name or code, when given)."""
+    return repository.indicator_page(
+        session,
+        areas=area_names(area) if area else None,
+        params=params,
+        feed=feed,
+        to_item=indicator_out,
+    )
+
+
+def indicator_export(area: str | None) -> CsvExport:
+    return repository.indicator_export(area_names(area) if area else None)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def parse_expression(expression: str, loc: list[str | int]) -> ParsedTarget:
+    """A target expression as written, read; a 422 at ``loc`` saying what could not be read."""
+    try:
+        return parse_target(expression)
+    except TargetError as exc:
+        raise InvalidInput(str(exc), errors=[field_error(loc, str(exc))]) from exc
+
+
+def target_out(row: Row) -> TargetOut:
+    own = row.org_unit != REGION
+    return TargetOut(
+        indicator=row.indicator,
+        year=row.year,
+        org_unit=row.org_unit if own else None,
+        source="org_unit" if own else "region",
+        expression=row.expression,
+        parsed=ParsedTarget.model_validate_json(row.parsed),
+        updated_at=row.updated_at,
+        change_seq=row.change_seq,
+    )
+
+
+def _check_as_strict_as_region(
+    session: Session, code: str, year: int, org_unit: str, expression: str, parsed: ParsedTarget
+) -> None:
+    """A committee's own target is at least as strict as the region's in force that year."""
+    region = repository.region_target_in_force(session, code, year)
+    if region is None:
+        return
+    ok, why = stricter_or_equal(parsed, ParsedTarget.model_validate_json(region.parsed))
+    if not ok:
+        raise InvalidInput(
+            f"{org_unit}'s target {expression!r} for {code} {year} must be at least "
+            f"as strict as the region's {region.expression!r} (set for {region.year}): {why}.",
+            errors=[field_error(["body", "expression"], why)],
+        )
+
+
+def put_target(
+    session: Session,
+    feed: ChangeFeed,
+    audit: AuditTrail,
+    principal: Principal,
+    code: str,
+    year: int,
+    body: TargetIn,
+) -> TargetOut:
+    """Set the region's (or a committee's own) target for a year."""
+    _indicator_row(session, code)
+    parsed = parse_expression(body.expression, ["body", "expression"])
+    org_unit = body.org_unit or REGION
+    principal.check_org_unit(org_unit)
+    if org_unit != REGION:
+        _check_as_strict_as_region(session, code, year, org_unit, body.expression, parsed)
+    fields = {
+        "expression": body.expression.strip(),
+        "parsed": parsed.model_dump_json(),
+        "updated_at": utcnow(),
+        "change_seq": feed.allocate(session, 1),
+    }
+    row = repository.save_target(session, code, year, org_unit, fields)
+    audit.record(
+        session,
+        principal.key_id,
+        "set_target",
+        "target",
+        f"{code}/{year}/{org_unit}",
+        {"expression": body.expression, "parsed": parsed.model_dump(mode="json")},
+    )
+    session.commit()
+    return target_out(row)
+
+
+def list_targets(session: Session, code: str) -> list[TargetOut]:
+    _indicator_row(session, code)
+    return [target_out(r) for r in repository.targets_of(session, code)]

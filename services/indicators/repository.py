@@ -1,0 +1,327 @@
+"""Every query of the indicators service: the one way to its tables.
+
+Functions take the session and typed values and return rows (or pages of items); they
+neither commit nor decide. The domain modules (``catalogue``, ``results``,
+``evaluation``) hold the rules and commit once per operation; ``shared.bulk`` holds the
+COPY/upsert machinery the result loads go through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.indicators.models import REGION, indicator_table, result_table, target_table
+from services.indicators.result_rows import KEYS, VALUES, WITH_VALUE, Record
+from shared.bulk import UpsertCounts, upsert_stream
+from shared.paging import ListParams, Slice, fetch_table_page
+from shared.periods import Period
+from shared.store import ChangeFeed
+
+T = TypeVar("T")
+#: A row of any shape, read by column name.
+Row = sa.Row[*tuple[Any, ...]]
+
+#: The change feed's name for a result (tombstones of deleted results).
+RESULT_RESOURCE = "result"
+INDICATOR_RESOURCE = "indicator"
+#: The columns of a listed result, in the order of the CSV export.
+RESULT_COLUMNS = (
+    "id",
+    "indicator",
+    "org_unit",
+    "period",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "updated_at",
+    "change_seq",
+)
+#: Deletes go out in chunks, so the ``IN`` list stays within every driver's limits.
+_DELETE_CHUNK = 5000
+
+
+class CsvExport(NamedTuple):
+    """A listing to stream as CSV: its statement, the header it is labelled with, a name."""
+
+    statement: sa.Select[Any]
+    header: list[str]
+    filename: str
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+def indicator(session: Session, code: str) -> Row | None:
+    i = indicator_table
+    return session.execute(sa.select(i).where(i.c.code == code)).first()
+
+
+def indicator_version(session: Session, code: str) -> int | None:
+    """The indicator's ``change_seq`` (its ETag), None when it does not exist."""
+    i = indicator_table
+    seq = session.execute(sa.select(i.c.change_seq).where(i.c.code == code)).scalar()
+    return None if seq is None else int(seq)
+
+
+def save_indicator(session: Session, code: str, fields: dict[str, Any], *, exists: bool) -> None:
+    i = indicator_table
+    if exists:
+        session.execute(sa.update(i).where(i.c.code == code).values(**fields))
+    else:
+        session.execute(sa.insert(i).values(code=code, **fields))
+
+
+def _indicators_in(areas: Sequence[str] | None) -> sa.Select[Any]:
+    stmt = sa.select(indicator_table)
+    if areas is not None:
+        stmt = stmt.where(indicator_table.c.area.in_(areas))
+    return stmt
+
+
+def indicator_page(
+    session: Session,
+    *,
+    areas: Sequence[str] | None,
+    params: ListParams,
+    feed: ChangeFeed,
+    to_item: Callable[[Row], T],
+) -> Slice[T | dict[str, Any]]:
+    """A page of indicators (of ``areas`` when given), by code or in change order."""
+    return fetch_table_page(
+        session,
+        _indicators_in(areas),
+        indicator_table,
+        key="code",
+        params=params,
+        to_item=to_item,
+        feed=feed,
+        resource=INDICATOR_RESOURCE,
+    )
+
+
+def indicator_export(areas: Sequence[str] | None) -> CsvExport:
+    stmt = _indicators_in(areas).order_by(indicator_table.c.code)
+    return CsvExport(stmt, [c.name for c in indicator_table.c], "indicators")
+
+
+def known_indicators(session: Session) -> dict[str, frozenset[str]]:
+    """Indicator code → the org-unit kinds that may not report it."""
+    i = indicator_table
+    return {
+        r.code: frozenset(k for k in r.not_reportable_by.split(",") if k)
+        for r in session.execute(sa.select(i.c.code, i.c.not_reportable_by)).all()
+    }
+
+
+def indicators_to_evaluate(session: Session, code: str | None) -> Sequence[Row]:
+    """Every indicator, or the one named."""
+    stmt = sa.select(indicator_table)
+    if code is not None:
+        stmt = stmt.where(indicator_table.c.code == code)
+    return session.execute(stmt).all()
+
+
+def holds_data(session: Session) -> bool:
+    """Whether any indicator or result is stored (the seed goes only into an empty store)."""
+    return any(
+        session.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        for t in (indicator_table, result_table)
+    )
+
+
+def insert_indicators(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(sa.insert(indicator_table), rows)
+
+
+def insert_targets(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(sa.insert(target_table), rows)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def targets_of(session: Session, code: str) -> Sequence[Row]:
+    """Every target of the indicator, by year, the region's and committees' own."""
+    t = target_table
+    return session.execute(
+        sa.select(t).where(t.c.indicator == code).order_by(t.c.year, t.c.org_unit)
+    ).all()
+
+
+def region_target_in_force(session: Session, code: str, year: int) -> Row | None:
+    """The region's latest target set for ``year`` or before."""
+    t = target_table
+    return session.execute(
+        sa.select(t)
+        .where(t.c.indicator == code, t.c.org_unit == REGION, t.c.year <= year)
+        .order_by(t.c.year.desc())
+        .limit(1)
+    ).first()
+
+
+def save_target(
+    session: Session, code: str, year: int, org_unit: str, fields: dict[str, Any]
+) -> Row:
+    """Insert or replace the target of (indicator, year, org unit); returns it as stored."""
+    t = target_table
+    where = (t.c.indicator == code, t.c.year == year, t.c.org_unit == org_unit)
+    existing = session.execute(sa.select(t.c.id).where(*where)).first()
+    if existing is None:
+        session.execute(sa.insert(t).values(indicator=code, year=year, org_unit=org_unit, **fields))
+    else:
+        session.execute(sa.update(t).where(*where).values(**fields))
+    return session.execute(sa.select(t).where(*where)).one()
+
+
+def targets_up_to(session: Session, year: int, org_unit: str, code: str | None) -> Sequence[Row]:
+    """The region's and ``org_unit``'s own targets set for ``year`` or before."""
+    t = target_table
+    stmt = sa.select(t.c.indicator, t.c.year, t.c.org_unit, t.c.expression, t.c.parsed).where(
+        t.c.year <= year, t.c.org_unit.in_({REGION, org_unit})
+    )
+    if code is not None:
+        stmt = stmt.where(t.c.indicator == code)
+    return session.execute(stmt).all()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    """Results matching every filter given (None: any)."""
+
+    indicator: str | None = None
+    org_unit: str | None = None
+    period: Period | None = None
+    breakdown: str | None = None
+
+    def apply(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
+        r = result_table
+        if self.indicator is not None:
+            stmt = stmt.where(r.c.indicator == self.indicator)
+        if self.org_unit is not None:
+            stmt = stmt.where(r.c.org_unit == self.org_unit)
+        if self.period is not None:
+            stmt = stmt.where(r.c.period == str(self.period))
+        if self.breakdown is not None:
+            stmt = stmt.where(r.c.breakdown == self.breakdown)
+        return stmt
+
+
+def upsert_results(
+    session: Session,
+    batches: Callable[[], Iterable[Sequence[Record]]],
+    *,
+    feed: ChangeFeed,
+    limit: int,
+) -> UpsertCounts:
+    """Write checked records batch by batch: COPY on Postgres, keyed on (indicator,
+    org_unit, period, breakdown), the last of a repeated key winning (``upsert_stream``)."""
+    return upsert_stream(
+        session, result_table, batches, keys=KEYS, values=VALUES, feed=feed, limit=limit
+    )
+
+
+def result(session: Session, result_id: int) -> Row | None:
+    r = result_table
+    return session.execute(sa.select(r).where(r.c.id == result_id)).first()
+
+
+def result_ids(
+    session: Session, matching: ResultFilter, *, within: Collection[str] | None = None
+) -> list[int]:
+    """The ids of the results matching, of the org units ``within`` when given."""
+    r = result_table
+    stmt = matching.apply(sa.select(r.c.id))
+    if within is not None:
+        stmt = stmt.where(r.c.org_unit.in_(sorted(within)))
+    return [int(i) for i in session.execute(stmt).scalars()]
+
+
+def delete_results(session: Session, ids: Sequence[int]) -> None:
+    r = result_table
+    for start in range(0, len(ids), _DELETE_CHUNK):
+        session.execute(sa.delete(r).where(r.c.id.in_(ids[start : start + _DELETE_CHUNK])))
+
+
+def _listed_results(matching: ResultFilter) -> sa.Select[Any]:
+    r = result_table
+    return matching.apply(sa.select(*[r.c[c].label(c) for c in RESULT_COLUMNS]))
+
+
+def results_page(
+    session: Session,
+    matching: ResultFilter,
+    *,
+    params: ListParams,
+    feed: ChangeFeed,
+    to_item: Callable[[Row], T],
+) -> Slice[T | dict[str, Any]]:
+    """A page of results by id; in change order with the deleted ones as tombstones."""
+    return fetch_table_page(
+        session,
+        _listed_results(matching),
+        result_table,
+        params=params,
+        to_item=to_item,
+        feed=feed,
+        resource=RESULT_RESOURCE,
+    )
+
+
+def results_export(matching: ResultFilter, params: ListParams) -> CsvExport:
+    """Every result matching, by id, or changed ones in change order (no tombstones)."""
+    r = result_table
+    stmt = _listed_results(matching)
+    if params.after_seq is not None:
+        stmt = stmt.where(r.c.change_seq > params.after_seq)
+    if params.updated_since is not None:
+        stmt = stmt.where(r.c.updated_at > params.updated_since)
+    order = r.c.change_seq if params.wants_changes else r.c.id
+    return CsvExport(stmt.order_by(order), list(RESULT_COLUMNS), "results")
+
+
+def results_of(
+    session: Session,
+    org_unit: str,
+    periods: Sequence[str],
+    *,
+    indicator: str | None,
+    breakdown: str | None,
+) -> Sequence[Row]:
+    """The unit's own results (value and status) in ``periods``."""
+    r = result_table
+    stmt = sa.select(r.c.indicator, r.c.period, r.c.breakdown, r.c.value, r.c.status).where(
+        r.c.org_unit == org_unit, r.c.period.in_(periods)
+    )
+    return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
+
+
+def unit_figures(
+    session: Session,
+    periods: Sequence[str],
+    *,
+    indicator: str | None,
+    breakdown: str | None,
+) -> Sequence[Row]:
+    """Every unit's numerator and denominator in ``periods`` (not the region's own rows),
+    where a result with a value has both: what a region value is summed from."""
+    r = result_table
+    stmt = sa.select(
+        r.c.indicator, r.c.period, r.c.breakdown, r.c.numerator, r.c.denominator, r.c.status
+    ).where(
+        r.c.org_unit != REGION,
+        r.c.period.in_(periods),
+        r.c.numerator.is_not(None),
+        r.c.denominator.is_not(None),
+        r.c.status.in_(sorted(WITH_VALUE)),
+    )
+    return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
