@@ -27,6 +27,7 @@ __all__ = [
     "MIN_YEAR",
     "MonthField",
     "MonthQuery",
+    "OptionalMonthQuery",
     "OptionalOrgUnitQuery",
     "OptionalPeriodQuery",
     "OptionalYearQuery",
@@ -101,10 +102,11 @@ OptionalYearQuery = Annotated[
     int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="Only this year, e.g. 2024.")
 ]
 MonthQuery = Annotated[MonthField, Query(description="A month, YYYY-MM.")]
+OptionalMonthQuery = Annotated[MonthField | None, Query(description="A month, YYYY-MM.")]
 
 
-_PERIOD_HELP = "2024, 2024-Q3, 2024-08 or 2024-01/2024-08."
-_PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(/\d{4}-\d{2})?)?$"
+_PERIOD_HELP = "2024, 2024-Q3, 2024-T2, 2024-08 or 2024-01/2024-08."
+_PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-T[1-3]|-\d{2}(/\d{4}-\d{2})?)?$"
 
 
 def _parse_period(name: str, text: str) -> Period:

@@ -2,7 +2,11 @@
 
 A key looks like ``fu_<id>_<secret>``. Only ``sha256(secret)`` is stored; the id finds
 the row. Scopes are ``read`` < ``write`` < ``admin`` (each includes the ones before).
-A key bound to org units may write only for those units.
+A key bound to org units may write only for those units, and reads only their data:
+org-unit data (results, evaluations, reports, economy, the follow-up view) of other units
+is refused (403) when asked for by name and left out of listings that name no unit.
+Region-wide definitions (indicators, region targets, assignments, org units) are read by
+every key; defining them, and reading the audit trail, needs an unbound admin key.
 """
 
 from __future__ import annotations
@@ -44,6 +48,34 @@ class Principal:
             raise Forbidden(
                 f"This key may not write for org unit {org_unit!r}; "
                 f"it is bound to {', '.join(sorted(self.org_units))}."
+            )
+
+    @property
+    def bound(self) -> bool:
+        return bool(self.org_units)
+
+    def check_read(self, org_unit: str) -> None:
+        """Reading one org unit's data: a bound key reads only its own units."""
+        if not self.may_speak_for(org_unit):
+            raise Forbidden(
+                f"This key may not read org unit {org_unit!r}'s data; "
+                f"it is bound to {', '.join(sorted(self.org_units))}."
+            )
+
+    def readable(self, org_unit: str | None) -> frozenset[str] | None:
+        """The org units a listing may show: ``None`` for all. Asking for one unit the key
+        may not read is a 403; asking for none gives a bound key its own units only."""
+        if org_unit is not None:
+            self.check_read(org_unit)
+            return None
+        return self.org_units or None
+
+    def check_unbound(self, what: str) -> None:
+        """Region-wide acts (defining indicators, region targets, reading the audit trail)."""
+        if self.org_units:
+            raise Forbidden(
+                f"{what} needs a key that is not bound to org units; "
+                f"this one is bound to {', '.join(sorted(self.org_units))}."
             )
 
 
@@ -143,20 +175,25 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def require(scope: str) -> Callable[[Request], Principal]:
-    """A FastAPI dependency: the caller must hold ``scope``."""
+def require(scope: str, *, unbound: bool = False) -> Callable[[Request], Principal]:
+    """A FastAPI dependency: the caller must hold ``scope`` (and, with ``unbound``, a key
+    not bound to org units: region-wide definitions)."""
 
     def dependency(request: Request) -> Principal:
         verifier: KeyVerifier = request.app.state.key_verifier
         principal = verifier.verify(_bearer(request))
         if not principal.has(scope):
             raise Forbidden(f"This key lacks the {scope!r} scope.")
+        if unbound:
+            principal.check_unbound(f"This {scope} route")
         return principal
 
-    dependency.__name__ = f"require_{scope}"
+    dependency.__name__ = f"require_{scope}{'_unbound' if unbound else ''}"
     return dependency
 
 
 Reader = Annotated[Principal, Depends(require("read"))]
 Writer = Annotated[Principal, Depends(require("write"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
+#: An admin key not bound to org units: region-wide definitions and the audit trail.
+RegionAdmin = Annotated[Principal, Depends(require("admin", unbound=True))]

@@ -1,22 +1,26 @@
-"""Reporting periods: ``2024``, ``2024-Q3``, ``2024-08`` and ``2024-01/2024-08``.
+"""Reporting periods: ``2024``, ``2024-Q3``, ``2024-T2``, ``2024-08`` and ``2024-01/2024-08``.
 
 Anything else is rejected, never guessed. A period is a span of whole months within
 one year; ``previous_comparable`` is the same span one year earlier (the delårsrapport
-Jan–Aug 2024 compares with Jan–Aug 2023).
+Jan–Aug 2024 compares with Jan–Aug 2023). A tertial (``2024-T2``) is the four-month span
+Swedish regions report in: T1 January–April, T2 May–August, T3 September–December.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
-PeriodKind = Literal["year", "quarter", "month", "range"]
+PeriodKind = Literal["year", "quarter", "tertial", "month", "range"]
 
 _YEAR = re.compile(r"(\d{4})")
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_TERTIAL = re.compile(r"(\d{4})-T([1-3])")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _RANGE = re.compile(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})")
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -45,6 +49,9 @@ class Period:
         if m := _QUARTER.fullmatch(s):
             q = int(m[2])
             return cls._make(int(m[1]), 3 * q - 2, 3 * q, "quarter")
+        if m := _TERTIAL.fullmatch(s):
+            t = int(m[2])
+            return cls._make(int(m[1]), 4 * t - 3, 4 * t, "tertial")
         if m := _MONTH.fullmatch(s):
             return cls._make(int(m[1]), _month(m[2], s), _month(m[2], s), "month")
         if m := _RANGE.fullmatch(s):
@@ -56,7 +63,9 @@ class Period:
             if m1 == m2:
                 return cls._make(y1, m1, m2, "month")
             return cls._make(y1, m1, m2, "range")
-        raise PeriodError(f"{s!r} is not a period; use 2024, 2024-Q3, 2024-08 or 2024-01/2024-08")
+        raise PeriodError(
+            f"{s!r} is not a period; use 2024, 2024-Q3, 2024-T2, 2024-08 or 2024-01/2024-08"
+        )
 
     @classmethod
     def _make(cls, year: int, first: int, last: int, kind: PeriodKind) -> Period:
@@ -71,9 +80,30 @@ class Period:
             return f"{self.year}"
         if self.kind == "quarter":
             return f"{self.year}-Q{self.last_month // 3}"
+        if self.kind == "tertial":
+            return f"{self.year}-T{self.last_month // 4}"
         if self.kind == "month":
             return f"{self.year}-{self.first_month:02d}"
         return f"{self.year}-{self.first_month:02d}/{self.year}-{self.last_month:02d}"
+
+    @property
+    def month_count(self) -> int:
+        return self.last_month - self.first_month + 1
+
+    def months(self) -> list[Period]:
+        """The months the period spans, in order (a roll-up looks for each of them)."""
+        return [
+            Period(self.year, m, m, "month") for m in range(self.first_month, self.last_month + 1)
+        ]
+
+    @property
+    def last_day(self) -> date:
+        """The period's last calendar day (a status "as of" the period speaks for it)."""
+        return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.first_month, 1)
 
     def previous_comparable(self) -> Period:
         return Period(self.year - 1, self.first_month, self.last_month, self.kind)
@@ -110,8 +140,8 @@ PeriodField = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}(-Q[1-4]|-\d{2}(/\d{4}-\d{2})?)?$",
-            "examples": ["2024", "2024-Q3", "2024-08", "2024-01/2024-08"],
+            "pattern": r"^\d{4}(-Q[1-4]|-T[1-3]|-\d{2}(/\d{4}-\d{2})?)?$",
+            "examples": ["2024", "2024-Q3", "2024-T2", "2024-08", "2024-01/2024-08"],
         }
     ),
 ]
