@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LINT_PATHS := shared services gateway tests bench
 
 .PHONY: run test lint migrate seed key bench clean
 
@@ -20,10 +21,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## ruff and mypy --strict over all the code: the apps, their tests and the benchmarks.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy shared services gateway
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+	$(VENV)/bin/mypy --strict $(LINT_PATHS)
 
 migrate: $(STAMP)
 	$(PY) -m shared.cli migrate

@@ -14,8 +14,6 @@ Goals: load ≥ ½ COPY rate, export ≥ ½ COPY rate, peak memory < 200 MB.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,14 +21,11 @@ from pathlib import Path
 import httpx
 import psycopg
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from shared.cli import load_spec  # noqa: E402
-from shared.db import make_engine  # noqa: E402
-from shared.keys import generate_key, store_key  # noqa: E402
-from shared.migrations import upgrade  # noqa: E402
-from tests.harness import start_app  # noqa: E402
+from shared.db import make_engine
+from shared.keys import generate_key, store_key
+from shared.migrations import upgrade
+from shared.processes import start
+from shared.registry import app
 
 UNITS = [
     *("HSN", "PVN", "PHHN", "NORV", "RS", "KTN", "KN", "RUN", "PN", "FSN", "PAN", "REGION"),
@@ -88,25 +83,25 @@ def main() -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
         conn.execute(f'CREATE DATABASE "{bench_db}"')
-    spec = load_spec("indicators")
+    entry = app("indicators")
+    spec = entry.load_spec()
     service = None
     try:
         upgrade(spec, url)
-        engine = make_engine(url, "indicators")
+        engine = make_engine(url, spec.metadata.schema or spec.name)
         key = generate_key()
         with engine.begin() as sa_conn:
             store_key(sa_conn, spec.infrastructure, key, "bench", ["admin"], [])
         engine.dispose()
         log_dir = Path(tempfile.mkdtemp(prefix="bench-"))
-        service = start_app(
-            "indicators",
-            "services.indicators.main",
-            {
-                "INDICATORS_DATABASE_URL": url,
+        service = start(
+            entry,
+            env={
+                f"{entry.env_prefix}DATABASE_URL": url,
                 "LOG_LEVEL": "WARNING",
-                "INDICATORS_LOG_LEVEL": "WARNING",
+                f"{entry.env_prefix}LOG_LEVEL": "WARNING",
             },
-            log_dir,
+            log_dir=log_dir,
         )
         rss_start = rss_mb(service.proc.pid, "VmRSS")
         headers = {"Authorization": f"Bearer {key.token}"}
@@ -226,5 +221,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    os.chdir(REPO)
     main()

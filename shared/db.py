@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -23,6 +24,20 @@ def normalise_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def database_on_server(base: str, database: str) -> str:
+    """``base`` (a Postgres URL) pointed at ``database`` on the same server, made if missing."""
+    url = make_url(normalise_url(base))
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": database}
+        ).first()
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{database}"')
+    engine.dispose()
+    return url.set(database=database).render_as_string(hide_password=False)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -64,5 +64,23 @@ def downgrade(spec: ServiceSpec, url: str | None = None, revision: str = "base")
     command.downgrade(alembic_config(spec, url), revision)
 
 
+def recreate(spec: ServiceSpec, url: str) -> None:
+    """Drop what an earlier run left in the service's store, then migrate it to head.
+
+    For throwaway stores only (tests, benchmarks): the schema, or the SQLite file, goes
+    with everything in it.
+    """
+    schema = spec.metadata.schema or spec.name
+    engine = make_engine(url, schema)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    engine.dispose()
+    if engine.dialect.name == "sqlite" and engine.url.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(engine.url.database + suffix).unlink(missing_ok=True)
+    upgrade(spec, url)
+
+
 def migrations_dir(service_file: str) -> str:
     return str(Path(service_file).resolve().parent / "migrations")

@@ -1,35 +1,29 @@
-"""Test harness: real migrations on real stores, one service at a time or all as processes.
+"""Test harness: one service of the registry in-process, on a store migrated for real.
 
 With ``TEST_DATABASE_URL`` set (CI sets it to the local Postgres) every service runs
-on Postgres in its own schema; without it on SQLite files in a temporary folder.
+on Postgres in its own schema; without it on SQLite files in a temporary folder. Tests
+that need apps as processes start them with ``shared.processes`` / ``shared.suite``.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from shared.cli import load_spec
-from shared.db import make_engine
 from shared.keys import generate_key, store_key
-from shared.migrations import upgrade
+from shared.migrations import recreate
+from shared.registry import AppEntry, app
+from shared.settings import AppSettings
 from shared.spec import ServiceSpec
-
-REPO = Path(__file__).resolve().parent.parent
-SERVICE_NAMES = ("indicators", "assignments", "budget")
 
 
 def test_database_url() -> str | None:
@@ -38,20 +32,6 @@ def test_database_url() -> str | None:
 
 def service_url(name: str, sqlite_dir: Path) -> str:
     return test_database_url() or f"sqlite:///{sqlite_dir / (name + '.db')}"
-
-
-def reset_store(url: str, spec: ServiceSpec) -> None:
-    """Drop what an earlier run left, then run the real migrations."""
-    schema = spec.metadata.schema or spec.name
-    engine = make_engine(url, schema)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    engine.dispose()
-    if engine.dialect.name == "sqlite" and engine.url.database:
-        for suffix in ("", "-wal", "-shm"):
-            Path(engine.url.database + suffix).unlink(missing_ok=True)
-    upgrade(spec, url)
 
 
 @dataclass
@@ -99,90 +79,26 @@ class ServiceHarness:
             return self.spec.seed(session, self.spec)
 
 
+def build_app(entry: AppEntry, settings: AppSettings | None = None) -> FastAPI:
+    """A fresh app of ``entry`` from the factory beside its ASGI target (``build_app``)."""
+    module = importlib.import_module(entry.asgi.partition(":")[0])
+    built: FastAPI = module.build_app(settings)
+    return built
+
+
+@cache
+def settings_class(entry: AppEntry) -> type[AppSettings]:
+    """The settings class ``entry`` reads its environment with."""
+    settings: AppSettings = build_app(entry).state.settings
+    return type(settings)
+
+
 def build_service(name: str, sqlite_dir: Path) -> ServiceHarness:
-    spec = load_spec(name)
+    entry = app(name)
+    spec = entry.load_spec()
     url = service_url(name, sqlite_dir)
-    reset_store(url, spec)
+    recreate(spec, url)
     settings = spec.settings_factory().model_copy(update={"database_url": url})
-    main = __import__(f"services.{name}.main", fromlist=["build_app"])
-    app: FastAPI = main.build_app(settings)
-    engine: Engine = app.state.engine
-    client = TestClient(app)
-    return ServiceHarness(spec, url, engine, app, client)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Process:
-    """An app served by uvicorn on loopback, as in production."""
-
-    name: str
-    port: int
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-
-def start_app(
-    name: str, module: str, env: dict[str, str], log_dir: Path, port: int | None = None
-) -> Process:
-    port = port or free_port()
-    log = log_dir / f"{name}-{port}.log"
-    with log.open("ab") as log_file:  # the child keeps its own copy of the descriptor
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"{module}:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            cwd=REPO,
-            env={**os.environ, **env},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    process = Process(name, port, proc, log)
-    wait_until_ready(process)
-    return process
-
-
-def wait_until_ready(process: Process, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.proc.poll() is not None:
-            raise RuntimeError(f"{process.name} exited:\n{process.log.read_text()[-3000:]}")
-        try:
-            ready = "/ready" if process.name != "gateway" else "/health"
-            if httpx.get(process.base_url + ready, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{process.name} not ready:\n{process.log.read_text()[-3000:]}")
-
-
-def iter_lines(text: str) -> Iterator[str]:
-    yield from (line for line in text.splitlines() if line)
+    service = build_app(entry, settings)
+    engine: Engine = service.state.engine
+    return ServiceHarness(spec, url, engine, service, TestClient(service))

@@ -11,6 +11,7 @@ from typing import Any
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -38,6 +39,9 @@ def _fuzz(harness: ServiceHarness) -> list[str]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", harness.app)
     failures: list[str] = []
     for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            failures.append(f"an operation its own schema cannot describe: {result.err()!s:.1500}")
+            continue
         operation = result.ok()
 
         @given(case=operation.as_strategy())

@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.keys import generate_key, store_key
-from tests.harness import reset_store, service_url
+from shared.migrations import recreate
+from tests.harness import service_url
 from tests.shared.sample.app import SPEC, build_app
 
 
@@ -26,7 +27,7 @@ class Sample:
 @pytest.fixture
 def sample(tmp_path: Path) -> Iterator[Sample]:
     url = service_url("sample", tmp_path)
-    reset_store(url, SPEC)
+    recreate(SPEC, url)
     with TestClient(build_app(url)) as client:
         yield Sample(client)
     client.app.state.engine.dispose()  # type: ignore[attr-defined]

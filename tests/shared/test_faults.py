@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from shared.keys import generate_key, store_key
+from shared.migrations import recreate
 from tests.faults import CuttableProxy
-from tests.harness import reset_store
 from tests.harness import test_database_url as pg_url
 from tests.shared.sample.app import SPEC, build_app
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def behind_proxy() -> Iterator[tuple[TestClient, CuttableProxy, dict[str, str]]]:
     url = make_url(str(pg_url()))
-    reset_store(str(pg_url()), SPEC)
+    recreate(SPEC, str(pg_url()))
     proxy = CuttableProxy(url.host or "127.0.0.1", url.port or 5432)
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     app = build_app(proxied, max_body_bytes=10_000_000)
