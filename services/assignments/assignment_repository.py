@@ -7,12 +7,14 @@ them they are the one way to the service's tables. Functions take the session an
 values and hand back read models, pages (``Slice``) or statements to stream as CSV; they
 never commit.
 
-- **Latest status.** From the report history: the report for the latest period (by the
-  period's last month), then the latest report (``change_seq``). A list for year Y shows
-  the status as of the end of Y: reports for later periods are left out.
+- **Latest status.** From the report history as ``status_repository`` ranks it, among the
+  reports the filters' ``StatusWindow`` counts: for a follow-up year Y, reports for dates in
+  Y up to the date asked for (Y-12-31 by default); with ``org_unit`` (or a key bound to
+  units), only reports by that unit or naming it.
 - **Carry-over.** A list for year Y holds the assignments given in Y plus those given
-  earlier whose latest status at the end of Y-1 is not finished (``klart``; ``green`` for a
-  milestone) or that have no report. Both are one statement per list, whatever the count.
+  earlier whose latest status at the end of Y-1 (by the same units) is not finished
+  (``klart``; ``green`` for a milestone) or that have no report. Both are one statement per
+  list, whatever the count.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
@@ -35,7 +37,9 @@ from services.assignments.schemas import (
     Earmarked,
     Kind,
     LatestReport,
+    StatusWindow,
 )
+from services.assignments.status_repository import latest, split_named
 from services.assignments.units import ResponsibleUnits, in_reference_order
 from shared.paging import ListParams, Slice, Tombstone, fetch_table_page
 from shared.store import ChangeFeed
@@ -70,36 +74,6 @@ def chunks(ids: Sequence[str]) -> Iterable[Sequence[str]]:
         yield ids[start : start + IN_CHUNK]
 
 
-def _latest(
-    as_of_year: int | None, name: str, scope: sa.ColumnElement[bool] | None = None
-) -> sa.Subquery:
-    """The latest report per assignment (latest period, then latest report).
-
-    ``scope`` (on ``status_report``) narrows the ranking to the assignments asked for.
-    """
-    r = STATUS_REPORT
-    rank = sa.func.row_number().over(
-        partition_by=r.c.assignment_id,
-        order_by=(r.c.period_year.desc(), r.c.period_last_month.desc(), r.c.change_seq.desc()),
-    )
-    ranked = sa.select(
-        r.c.assignment_id,
-        r.c.id,
-        r.c.org_unit,
-        r.c.period,
-        r.c.status,
-        r.c.explanation,
-        r.c.created_at,
-        rank.label("rn"),
-    )
-    if as_of_year is not None:
-        ranked = ranked.where(r.c.period_year <= as_of_year)
-    if scope is not None:
-        ranked = ranked.where(scope)
-    sub = ranked.subquery(f"{name}_ranked")
-    return sa.select(sub).where(sub.c.rn == 1).subquery(name)
-
-
 @dataclass(frozen=True)
 class _Query:
     """The filtered assignments joined to their latest report; columns chosen by the caller."""
@@ -123,12 +97,13 @@ def _query(f: AssignmentFilters, assignment_id: str | None = None) -> _Query:
         scope = r.c.assignment_id.in_(
             sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)
         )
-    latest = _latest(f.year, "latest", scope)
-    source = a.outerjoin(latest, latest.c.assignment_id == a.c.id)
+    last = latest(f.window, "latest", scope)
+    source = a.outerjoin(last, last.c.assignment_id == a.c.id)
     where: list[sa.ColumnElement[bool]] = []
     carried: sa.ColumnElement[Any] = sa.null()
     if f.year is not None:
-        prev = _latest(f.year - 1, "prev", scope)
+        end_of_last_year = StatusWindow(until=date(f.year - 1, 12, 31), units=f.window.units)
+        prev = latest(end_of_last_year, "prev", scope)
         source = source.outerjoin(prev, prev.c.assignment_id == a.c.id)
         condition = sa.and_(
             a.c.year_given < f.year,
@@ -139,14 +114,14 @@ def _query(f: AssignmentFilters, assignment_id: str | None = None) -> _Query:
     if f.org_unit is not None:
         where.append(a.c.id.in_(sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)))
     if f.status is not None:
-        where.append(latest.c.status == f.status)
+        where.append(last.c.status == f.status)
     if f.area is not None:
         where.append(a.c.area == f.area)
     if f.kind is not None:
         where.append(a.c.kind == f.kind)
     if assignment_id is not None:
         where.append(a.c.id == assignment_id)
-    return _Query(source, latest, carried, tuple(where))
+    return _Query(source, last, carried, tuple(where))
 
 
 def _select(f: AssignmentFilters, assignment_id: str | None = None) -> sa.Select[Any]:
@@ -157,6 +132,8 @@ def _select(f: AssignmentFilters, assignment_id: str | None = None) -> sa.Select
         q.latest.c.id.label("lr_id"),
         q.latest.c.org_unit.label("lr_org_unit"),
         q.latest.c.period.label("lr_period"),
+        q.latest.c.as_of.label("lr_as_of"),
+        q.latest.c.on_behalf_of.label("lr_on_behalf_of"),
         q.latest.c.status.label("latest_status"),
         q.latest.c.explanation.label("lr_explanation"),
         q.latest.c.created_at.label("lr_reported_at"),
@@ -177,18 +154,20 @@ def units_of(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
     return {i: in_reference_order(found.get(i, [])) for i in ids}
 
 
-def _to_out(row: Any, units: list[str]) -> AssignmentOut:
+def _to_out(row: Any, units: list[str], status_as_of: date | None) -> AssignmentOut:
     m = row._mapping
     earmarked = (
         Earmarked(amount=int(m["earmarked_amount"]), purpose=m["earmarked_purpose"] or "")
         if m["earmarked_amount"] is not None
         else None
     )
-    latest = (
+    report = (
         LatestReport(
             id=m["lr_id"],
             org_unit=m["lr_org_unit"],
             period=m["lr_period"],
+            as_of=m["lr_as_of"],
+            on_behalf_of=split_named(m["lr_on_behalf_of"]),
             status=m["latest_status"],
             explanation=m["lr_explanation"],
             reported_at=m["lr_reported_at"],
@@ -215,7 +194,9 @@ def _to_out(row: Any, units: list[str]) -> AssignmentOut:
         deadline_text=m["deadline_text"],
         earmarked=earmarked,
         latest_status=m["latest_status"],
-        latest_report=latest,
+        latest_report=report,
+        reported=report is not None,
+        status_as_of=status_as_of,
         carried_over=None if carried is None else bool(carried),
         version=m["version"],
         created_at=m["created_at"],
@@ -224,12 +205,16 @@ def _to_out(row: Any, units: list[str]) -> AssignmentOut:
     )
 
 
-def find_assignment(session: Session, assignment_id: str) -> AssignmentOut | None:
-    """One assignment with its latest status (None: no such assignment)."""
-    row = session.execute(_select(AssignmentFilters(), assignment_id)).first()
+def find_assignment(
+    session: Session, assignment_id: str, units: frozenset[str] | None = None
+) -> AssignmentOut | None:
+    """One assignment with its latest status from the reports by (or naming) ``units``
+    (None: any unit's); None: no such assignment."""
+    filters = AssignmentFilters(window=StatusWindow(units=units))
+    row = session.execute(_select(filters, assignment_id)).first()
     if row is None:
         return None
-    return _to_out(row, units_of(session, [assignment_id])[assignment_id])
+    return _to_out(row, units_of(session, [assignment_id])[assignment_id], None)
 
 
 def assignment_page(
@@ -247,7 +232,8 @@ def assignment_page(
     )
     units = units_of(session, [r.id for r in page.items if not isinstance(r, dict)])
     items: list[AssignmentOut | Tombstone] = [
-        Tombstone(**r) if isinstance(r, dict) else _to_out(r, units[r.id]) for r in page.items
+        Tombstone(**r) if isinstance(r, dict) else _to_out(r, units[r.id], filters.window.until)
+        for r in page.items
     ]
     return Slice(items, page.next_cursor)
 
@@ -285,8 +271,11 @@ def assignments_csv(filters: AssignmentFilters, dialect: str) -> CsvExport:
         a.c.earmarked_purpose,
         q.latest.c.status.label("latest_status"),
         q.latest.c.period.label("latest_period"),
+        q.latest.c.as_of.label("latest_as_of"),
         q.latest.c.org_unit.label("latest_org_unit"),
+        q.latest.c.on_behalf_of.label("latest_on_behalf_of"),
         q.latest.c.explanation.label("latest_explanation"),
+        sa.case((q.latest.c.id.is_(None), "false"), else_="true").label("reported"),
         _flag(q.carried).label("carried_over"),
         a.c.version,
         a.c.updated_at,

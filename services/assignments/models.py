@@ -5,6 +5,10 @@
 - ``assignment_unit``: the responsible org units, expanded (``ALL_HOSPITAL_BOARDS`` →
   the eight boards); the lead is one of them unless the lead is a group (``lead_text``).
 - ``status_report``: the append-only report history; the latest status is derived from it.
+  ``as_of`` is the date a report speaks for; ``on_behalf_of`` the other responsible units it
+  names (``;``-separated, reference order; empty for none). A report's natural key is its
+  assignment, unit, period, ``as_of`` and ``content_key`` (a hash of status, explanation and
+  named units): unique, so the same report is stored once however many loads carry it.
 """
 
 from __future__ import annotations
@@ -62,6 +66,17 @@ class AssignmentUnit(AssignmentsTable, table=True):
 
 class StatusReport(AssignmentsTable, table=True):
     __tablename__ = "status_report"
+    __table_args__ = (
+        sa.Index(
+            "uq_assignments_status_report_natural_key",
+            "assignment_id",
+            "org_unit",
+            "period",
+            "as_of",
+            "content_key",
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: str = Field(
@@ -74,6 +89,9 @@ class StatusReport(AssignmentsTable, table=True):
     period_last_month: int
     status: str = Field(max_length=30)
     explanation: str | None = Field(default=None, sa_type=sa.Text)
+    as_of: date = Field(index=True)
+    on_behalf_of: str = Field(default="", max_length=400)
+    content_key: str = Field(max_length=64)
     key_id: str = Field(max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime())
     updated_at: datetime = Field(sa_type=UTCDateTime())

@@ -3,7 +3,7 @@
 The other half of the service's repository (see ``assignment_repository``, which also
 reads the reports for an assignment's latest status and deletes them with it). A period is
 stored as its canonical text with its year and months, so the latest status can be ranked
-by the period's last month.
+by the period's last month; the ranking itself is ``status_repository``'s.
 """
 
 from __future__ import annotations
@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session
 
 from services.assignments.assignment_repository import CsvExport, chunks
 from services.assignments.models import STATUS_REPORT
-from services.assignments.rules import ReportContent, ReportKey
-from services.assignments.schemas import ReportFilters, ReportIn, ReportOut
+from services.assignments.rules import ReportFact, StoredReport
+from services.assignments.schemas import ReportFilters, ReportOut
+from services.assignments.status_repository import (
+    join_named,
+    newest_first,
+    speaks_for,
+    split_named,
+)
 from shared.paging import ListParams, Slice, Tombstone, fetch_table_page
 from shared.store import ChangeFeed
 
@@ -34,22 +40,25 @@ _COLUMNS = (
     "created_at",
     "updated_at",
     "change_seq",
+    "as_of",
+    "on_behalf_of",
 )
 
 
-def report_row(
-    assignment_id: str, report: ReportIn, key_id: str, seq: int, now: datetime
-) -> dict[str, Any]:
+def report_row(fact: ReportFact, key_id: str, seq: int, now: datetime) -> dict[str, Any]:
     """A ``status_report`` row: the report, who sent it (key id) and its change number."""
     return {
-        "assignment_id": assignment_id,
-        "org_unit": report.org_unit,
-        "period": str(report.period),
-        "period_year": report.period.year,
-        "period_first_month": report.period.first_month,
-        "period_last_month": report.period.last_month,
-        "status": report.status,
-        "explanation": report.explanation,
+        "assignment_id": fact.assignment_id,
+        "org_unit": fact.org_unit,
+        "period": str(fact.period),
+        "period_year": fact.period.year,
+        "period_first_month": fact.period.first_month,
+        "period_last_month": fact.period.last_month,
+        "status": fact.status,
+        "explanation": fact.explanation,
+        "as_of": fact.as_of,
+        "on_behalf_of": join_named(fact.on_behalf_of),
+        "content_key": fact.natural_key[4],
         "key_id": key_id,
         "created_at": now,
         "updated_at": now,
@@ -63,6 +72,8 @@ def _report_out(row: Mapping[Any, Any]) -> ReportOut:
         assignment_id=row["assignment_id"],
         org_unit=row["org_unit"],
         period=row["period"],
+        as_of=row["as_of"],
+        on_behalf_of=split_named(row["on_behalf_of"]),
         status=row["status"],
         explanation=row["explanation"],
         reported_at=row["created_at"],
@@ -71,27 +82,58 @@ def _report_out(row: Mapping[Any, Any]) -> ReportOut:
     )
 
 
-def insert_report(session: Session, row: dict[str, Any]) -> ReportOut:
-    """One report (a row from ``report_row``), as the client reads it back."""
-    r = STATUS_REPORT
-    report_id = session.execute(sa.insert(r).values(**row).returning(r.c.id)).scalar_one()
-    return _report_out({**row, "id": report_id})
-
-
 def insert_reports(session: Session, rows: list[dict[str, Any]]) -> None:
     """Many reports (rows from ``report_row``), set-based."""
     if rows:
         session.execute(sa.insert(STATUS_REPORT), rows)
 
 
-def history(session: Session, assignment_id: str) -> list[ReportOut]:
-    """Every report of an assignment, newest first (latest period, then latest report)."""
+def restate_reports(session: Session, seqs: dict[int, int], now: datetime) -> None:
+    """Stored reports said again: each gets its new change number (one statement)."""
+    if seqs:
+        r = STATUS_REPORT
+        session.execute(
+            sa.update(r)
+            .where(r.c.id.in_(list(seqs)))
+            .values(updated_at=now, change_seq=sa.case(seqs, value=r.c.id))
+        )
+
+
+def reports_by_seq(session: Session, seqs: Sequence[int]) -> list[ReportOut]:
+    """The reports with these change numbers, as the client reads them back."""
     r = STATUS_REPORT
     rows = session.execute(
-        sa.select(r)
-        .where(r.c.assignment_id == assignment_id)
-        .order_by(r.c.period_year.desc(), r.c.period_last_month.desc(), r.c.change_seq.desc())
+        sa.select(*[r.c[c] for c in _COLUMNS]).where(r.c.change_seq.in_(list(seqs)))
     ).all()
+    return [_report_out(row._mapping) for row in rows]
+
+
+def report_by_key(session: Session, fact: ReportFact) -> ReportOut:
+    """The stored report under ``fact``'s natural key."""
+    r = STATUS_REPORT
+    assignment_id, org_unit, period, as_of, content = fact.natural_key
+    row = session.execute(
+        sa.select(*[r.c[c] for c in _COLUMNS]).where(
+            r.c.assignment_id == assignment_id,
+            r.c.org_unit == org_unit,
+            r.c.period == period,
+            r.c.as_of == as_of,
+            r.c.content_key == content,
+        )
+    ).one()
+    return _report_out(row._mapping)
+
+
+def history(
+    session: Session, assignment_id: str, readable: frozenset[str] | None = None
+) -> list[ReportOut]:
+    """Every report of an assignment by (or naming) ``readable`` units (None: all), newest
+    first: latest date, then latest period, then latest report."""
+    r = STATUS_REPORT
+    stmt = sa.select(*[r.c[c] for c in _COLUMNS]).where(r.c.assignment_id == assignment_id)
+    if readable is not None:
+        stmt = stmt.where(speaks_for(readable))
+    rows = session.execute(stmt.order_by(*newest_first())).all()
     return [_report_out(row._mapping) for row in rows]
 
 
@@ -104,20 +146,25 @@ def ids_of_assignment(session: Session, assignment_id: str) -> list[str]:
     return [str(i) for i in ids]
 
 
-def latest_by_key(
-    session: Session, assignment_ids: Sequence[str]
-) -> dict[ReportKey, ReportContent]:
-    """The last report (by change number) of each assignment, org unit and period."""
+def stored_reports(session: Session, assignment_ids: Sequence[str]) -> list[StoredReport]:
+    """The natural key and change number of every report of these assignments."""
     r = STATUS_REPORT
-    last: dict[ReportKey, ReportContent] = {}
+    found: list[StoredReport] = []
     for chunk in chunks(assignment_ids):
         for rep in session.execute(
-            sa.select(r.c.assignment_id, r.c.org_unit, r.c.period, r.c.status, r.c.explanation)
-            .where(r.c.assignment_id.in_(chunk))
-            .order_by(r.c.change_seq)
+            sa.select(
+                r.c.id,
+                r.c.assignment_id,
+                r.c.org_unit,
+                r.c.period,
+                r.c.as_of,
+                r.c.content_key,
+                r.c.change_seq,
+            ).where(r.c.assignment_id.in_(chunk))
         ):
-            last[(rep.assignment_id, rep.org_unit, rep.period)] = (rep.status, rep.explanation)
-    return last
+            key = (rep.assignment_id, rep.org_unit, rep.period, rep.as_of, rep.content_key)
+            found.append(StoredReport(rep.id, key, rep.change_seq))
+    return found
 
 
 def _select(f: ReportFilters) -> sa.Select[Any]:
@@ -131,6 +178,8 @@ def _select(f: ReportFilters) -> sa.Select[Any]:
         stmt = stmt.where(r.c.assignment_id == f.assignment_id)
     if f.status is not None:
         stmt = stmt.where(r.c.status == f.status)
+    if f.readable is not None:
+        stmt = stmt.where(speaks_for(f.readable))
     return stmt
 
 

@@ -1,14 +1,20 @@
 """Status reports (statusrapporter): one at a time, in bulk, the history and the lists.
 
-Reports are append-only: a second report for the same unit and period is a new entry,
-and the latest one wins (see ``assignment_repository`` for the latest status). A report
-changes its assignment's latest status, so the assignment gets a new change number too.
-Who may report and what a report must say are in ``rules``; one commit per operation.
+Reports are append-only and each is stored once: its natural key is its assignment, org
+unit, period, the date it speaks for (``as_of``) and what it says (see ``rules``). Every
+write takes the service's writer lock (``ChangeFeed.lock``) before it reads what is stored,
+so two identical loads at the same moment store each report once: the second finds the
+first's reports and changes nothing. The unique index on the natural key holds it too.
+
+A report changes its assignment's latest status, so the assignment gets a new change
+number. Who may report and what a report must say are in ``rules``; one commit per write.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -19,37 +25,88 @@ from services.assignments.report_repository import REPORT_RESOURCE
 from services.assignments.schemas import ReportFilters, ReportIn, ReportOut, ReportRow
 from services.assignments.writes import Writes
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, validate_rows
-from shared.errors import NotFound
+from shared.errors import NotFound, ProblemError
 from shared.paging import ListParams, Slice, Tombstone
 from shared.store import ChangeFeed, utcnow
 
+#: The region's clock: "the day a report is made" is a day in Sweden.
+REGION_TIME = ZoneInfo("Europe/Stockholm")
 
-def add_report(session: Session, w: Writes, assignment_id: str, body: ReportIn) -> ReportOut:
-    """One report by a responsible unit; its assignment moves in the change feed."""
-    current = get_definition(session, assignment_id)
-    rules.check_report(assignment_id, current.kind, current.responsible.units, w.principal, body)
-    seq = w.feed.allocate(session, 2)
+
+def region_today() -> date:
+    return datetime.now(REGION_TIME).date()
+
+
+def _write(session: Session, w: Writes, plan: rules.ReportPlan) -> int:
+    """The plan's inserts and restatements, numbered in its order, and their assignments
+    moved in the change feed; returns the first change number."""
+    writes = plan.writes
+    touched = sorted({p.fact.assignment_id for p in writes})
+    first = w.feed.allocate(session, len(writes) + len(touched))
     now = utcnow()
-    row = report_repository.report_row(assignment_id, body, w.principal.key_id, seq, now)
-    out = report_repository.insert_report(session, row)
-    assignment_repository.touch_assignments(session, {assignment_id: seq + 1}, now)
+    key_id = w.principal.key_id
+    report_repository.insert_reports(
+        session,
+        [
+            report_repository.report_row(p.fact, key_id, first + n, now)
+            for n, p in enumerate(writes)
+            if p.stored_id is None
+        ],
+    )
+    report_repository.restate_reports(
+        session,
+        {p.stored_id: first + n for n, p in enumerate(writes) if p.stored_id is not None},
+        now,
+    )
+    base = first + len(writes)
+    assignment_repository.touch_assignments(
+        session, {aid: base + n for n, aid in enumerate(touched)}, now
+    )
+    return first
+
+
+def add_report(
+    session: Session, w: Writes, assignment_id: str, body: ReportIn
+) -> tuple[ReportOut, bool]:
+    """One report by a responsible unit; its assignment moves in the change feed. Returns
+    the report and whether it is new (False: the same report was stored already)."""
+    today = region_today()
+    w.feed.lock(session)
+    try:
+        current = get_definition(session, assignment_id)
+        rules.check_report(
+            assignment_id, current.kind, current.responsible.units, w.principal, body, today
+        )
+    except ProblemError:
+        session.rollback()  # let the next writer in at once
+        raise
+    fact = rules.report_fact(assignment_id, body, today)
+    plan = rules.plan_reports([fact], report_repository.stored_reports(session, [assignment_id]))
+    if not plan.writes:
+        same = report_repository.report_by_key(session, fact)
+        session.rollback()
+        return same, False
+    seq = _write(session, w, plan)
+    out = report_repository.reports_by_seq(session, [seq])[0]
     w.audit.record(
         session,
         w.principal.key_id,
-        "report",
+        "report" if plan.inserted else "restate_report",
         REPORT_RESOURCE,
         str(out.id),
-        {"assignment_id": assignment_id, **body.model_dump(mode="json")},
+        {"assignment_id": assignment_id, **body.model_dump(mode="json"), "as_of": str(fact.as_of)},
     )
     session.commit()
-    return out
+    return out, plan.inserted == 1
 
 
-def report_history(session: Session, assignment_id: str) -> list[ReportOut]:
-    """Every report of an assignment, newest first (latest period, then latest report)."""
+def report_history(
+    session: Session, assignment_id: str, readable: frozenset[str] | None
+) -> list[ReportOut]:
+    """Every report of an assignment the key may read, newest first."""
     if not assignment_repository.exists(session, assignment_id):
         raise NotFound(f"No assignment {assignment_id!r}.")
-    return report_repository.history(session, assignment_id)
+    return report_repository.history(session, assignment_id, readable)
 
 
 def list_reports(
@@ -73,60 +130,55 @@ def load_reports(
 ) -> LoadReport:
     """A bulk report load: every row checked like a single report, written set-based."""
     good, rejected = validate_rows(rows, ReportRow)
+    if not dry_run:
+        w.feed.lock(session)
     ids = sorted({row.assignment_id for _, row in good})
     kinds = assignment_repository.kinds_of(session, ids)
     responsible = assignment_repository.units_of(session, list(kinds))
-    checked: list[ReportRow] = []
+    today = region_today()
+    facts: list[rules.ReportFact] = []
     for number, row in good:
         kind = kinds.get(row.assignment_id)
         units = responsible.get(row.assignment_id, [])
-        errors = rules.report_row_errors(row, kind, units, w.principal)
+        errors = rules.report_row_errors(row, kind, units, w.principal, today)
         if errors:
             rejected.append(RowError(row=number, errors=errors))
         else:
-            checked.append(row)
+            facts.append(rules.report_fact(row.assignment_id, row, today))
     rejected.sort(key=lambda e: e.row)
+    if mode is LoadMode.atomic and rejected:
+        session.rollback()  # let the next writer in at once
     reject_if_atomic(mode, rejected, len(rows))
-    latest = report_repository.latest_by_key(session, list(kinds))
-    accepted, unchanged = rules.new_reports(checked, latest)
+    plan = rules.plan_reports(facts, report_repository.stored_reports(session, list(kinds)))
     report = LoadReport(
-        inserted=len(accepted), unchanged=unchanged, rejected=rejected, dry_run=dry_run
+        inserted=plan.inserted,
+        updated=plan.restated,
+        unchanged=plan.unchanged,
+        rejected=rejected,
+        dry_run=dry_run,
     )
-    if dry_run or not accepted:
+    if dry_run or not plan.writes:
         session.rollback()
         return report
-
-    touched = sorted({row.assignment_id for row in accepted})
-    first = w.feed.allocate(session, len(accepted) + len(touched))
-    now = utcnow()
-    key_id = w.principal.key_id
-    report_repository.insert_reports(
-        session,
-        [
-            report_repository.report_row(row.assignment_id, row, key_id, first + n, now)
-            for n, row in enumerate(accepted)
-        ],
-    )
-    base = first + len(accepted)
-    assignment_repository.touch_assignments(
-        session, {aid: base + n for n, aid in enumerate(touched)}, now
-    )
+    _write(session, w, plan)
     w.audit.record(
         session,
-        key_id,
+        w.principal.key_id,
         "bulk_report",
         REPORT_RESOURCE,
-        f"{len(accepted)} reports",
+        f"{len(plan.writes)} reports",
         {
             "mode": mode.value,
             "rows": [
                 {
-                    "assignment_id": row.assignment_id,
-                    "org_unit": row.org_unit,
-                    "period": str(row.period),
-                    "status": row.status,
+                    "assignment_id": p.fact.assignment_id,
+                    "org_unit": p.fact.org_unit,
+                    "period": str(p.fact.period),
+                    "as_of": p.fact.as_of.isoformat(),
+                    "status": p.fact.status,
+                    "said_again": p.stored_id is not None,
                 }
-                for row in accepted
+                for p in plan.writes
             ],
         },
     )

@@ -3,10 +3,16 @@
 Values from outside are parsed here with the boundary types (``shared.boundary``, and the
 schemas built on them); the domain modules (``listing``, ``definitions``, ``reports``)
 trust them. Pages come back as a ``Slice`` and get their ``next`` URL here.
+
+Read scoping: assignments' definitions are region-wide (every key reads them; only an
+unbound admin key, ``RegionAdmin``, defines them); status reports are org-unit data: a key
+bound to org units reads only its own units' reports (and those naming them), 403 when it
+asks for another unit by name.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
@@ -15,7 +21,6 @@ from fastapi.concurrency import run_in_threadpool
 from services.assignments import definitions, listing, reports
 from services.assignments.schemas import (
     AssignmentCreate,
-    AssignmentFilters,
     AssignmentOut,
     AssignmentPatch,
     Kind,
@@ -30,7 +35,7 @@ from shared.boundary import OptionalOrgUnitQuery, OptionalYearQuery, Period, opt
 from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import csv_response, wants_csv
 from shared.etag import etag
-from shared.keys import Admin, Reader, Writer
+from shared.keys import Reader, RegionAdmin, Writer
 from shared.paging import ListParams, Page, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1", tags=["assignments"])
@@ -58,14 +63,14 @@ def _with_etag(response: Response, out: AssignmentOut) -> AssignmentOut:
     "/assignments",
     status_code=status.HTTP_201_CREATED,
     response_model=AssignmentOut,
-    summary="Create an assignment (admin)",
+    summary="Create an assignment (admin, not bound to org units)",
 )
 def create_assignment(
     body: AssignmentCreate,
     response: Response,
     request: Request,
     session: SessionDep,
-    principal: Admin,
+    principal: RegionAdmin,
     feed: FeedDep,
     audit: AuditDep,
 ) -> AssignmentOut:
@@ -88,11 +93,16 @@ def list_assignments(
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
-    _reader: Reader,
+    principal: Reader,
     params: Paging,
     org_unit: Annotated[
         OptionalOrgUnitQuery,
-        Query(description="Assignments this unit is responsible for (lead or not)."),
+        Query(
+            description=(
+                "Assignments this unit is responsible for (lead or not); `latest_status` is then "
+                "this unit's own latest report, or one naming it, never another unit's."
+            )
+        ),
     ] = None,
     year: Annotated[
         OptionalYearQuery,
@@ -100,8 +110,26 @@ def list_assignments(
             description=(
                 "The follow-up year: assignments given this year plus earlier ones not finished "
                 "at the end of the previous year (`carried_over: true`). `latest_status` is then "
-                "as of the end of this year."
+                "from the reports for dates in this year up to `as_of` (default: the year's last "
+                "day); none: `reported: false`."
             ),
+        ),
+    ] = None,
+    as_of: Annotated[
+        date | None,
+        Query(
+            description=(
+                "YYYY-MM-DD: `latest_status` is the latest report for a date on or before it "
+                "(within `year` when given; e.g. 2024-08-31 for the Jan–Aug 2024 follow-up)."
+            )
+        ),
+    ] = None,
+    period: Annotated[
+        Period | None,
+        optional_period_query(
+            "period",
+            "The follow-up period, instead of `year` and `as_of`: its year, as of its last day "
+            "(`2024-01/2024-08` is year 2024 as of 2024-08-31).",
         ),
     ] = None,
     status_: Annotated[
@@ -113,7 +141,16 @@ def list_assignments(
 ) -> Any:
     """Paged (`limit`, `cursor`); the change feed with `after_seq` / `updated_since` (deleted
     assignments as tombstones); the whole filtered set as CSV with `Accept: text/csv`."""
-    filters = AssignmentFilters(org_unit=org_unit, year=year, status=status_, area=area, kind=kind)
+    filters = listing.assignment_filters(
+        principal,
+        org_unit=org_unit,
+        year=year,
+        period=period,
+        as_of=as_of,
+        status=status_,
+        area=area,
+        kind=kind,
+    )
     if wants_csv(accept):
         export = listing.assignments_csv(filters, engine.dialect.name)
         return csv_response(engine, export.statement, export.header, "assignments")
@@ -122,24 +159,26 @@ def list_assignments(
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)
 def get_assignment(
-    assignment_id: str, response: Response, session: SessionDep, _reader: Reader
+    assignment_id: str, response: Response, session: SessionDep, principal: Reader
 ) -> AssignmentOut:
-    """One assignment with its latest status; the `ETag` is its version."""
-    return _with_etag(response, listing.get_assignment(session, assignment_id))
+    """One assignment with its latest status (for a key bound to org units: from its own
+    units' reports); the `ETag` is its version."""
+    out = listing.get_assignment(session, assignment_id, principal.readable(None))
+    return _with_etag(response, out)
 
 
 @router.patch(
     "/assignments/{assignment_id}",
     response_model=AssignmentOut,
     responses={412: {"description": "Stale If-Match."}, 428: {"description": "No If-Match."}},
-    summary="Change an assignment (admin; If-Match required)",
+    summary="Change an assignment (admin, not bound to org units; If-Match required)",
 )
 def patch_assignment(
     assignment_id: str,
     body: AssignmentPatch,
     response: Response,
     session: SessionDep,
-    principal: Admin,
+    principal: RegionAdmin,
     feed: FeedDep,
     audit: AuditDep,
     if_match: IfMatch = None,
@@ -156,12 +195,12 @@ def patch_assignment(
     "/assignments/{assignment_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    summary="Delete an assignment (admin)",
+    summary="Delete an assignment (admin, not bound to org units)",
 )
 def delete_assignment(
     assignment_id: str,
     session: SessionDep,
-    principal: Admin,
+    principal: RegionAdmin,
     feed: FeedDep,
     audit: AuditDep,
     if_match: IfMatch = None,
@@ -176,10 +215,12 @@ def delete_assignment(
     status_code=status.HTTP_201_CREATED,
     response_model=ReportOut,
     summary="Report a status",
+    responses={200: {"description": "The same report was stored already: nothing new."}},
 )
 def add_report(
     assignment_id: str,
     body: ReportIn,
+    response: Response,
     session: SessionDep,
     principal: Writer,
     feed: FeedDep,
@@ -187,9 +228,15 @@ def add_report(
 ) -> ReportOut:
     """Only a responsible org unit reports (403 otherwise, also for a key bound to another
     unit). Assignments use `ej_startat` / `pagar_enligt_plan` / `avvikelse` / `klart`,
-    milestones `green` / `yellow` / `orange`; `avvikelse` needs an explanation. Nothing is
-    overwritten: a second report for the same unit and period is a new entry."""
-    return reports.add_report(session, Writes(principal, feed, audit), assignment_id, body)
+    milestones `green` / `yellow` / `orange`; `avvikelse` needs an explanation. `as_of` is the
+    date the status speaks for (default: today, or the period's last day once it has ended);
+    `on_behalf_of` names other responsible units the report speaks for (the key must speak for
+    them too). Nothing is overwritten: a second report for the same unit and period is a new
+    entry; the same report again (same date and words) is stored once (200, not 201)."""
+    out, created = reports.add_report(session, Writes(principal, feed, audit), assignment_id, body)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return out
 
 
 @router.get(
@@ -197,9 +244,10 @@ def add_report(
     response_model=Page[ReportOut],
     summary="Report history of an assignment",
 )
-def report_history(assignment_id: str, session: SessionDep, _reader: Reader) -> Page[ReportOut]:
-    """Every report, newest first (latest period, then latest report); not paged."""
-    items = reports.report_history(session, assignment_id)
+def report_history(assignment_id: str, session: SessionDep, principal: Reader) -> Page[ReportOut]:
+    """Every report, newest first (latest date, then latest period, then latest report); not
+    paged. A key bound to org units sees its own units' reports and those naming them."""
+    items = reports.report_history(session, assignment_id, principal.readable(None))
     return Page[ReportOut](items=items, next_cursor=None, next=None)
 
 
@@ -214,9 +262,9 @@ def list_reports(
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
-    _reader: Reader,
+    principal: Reader,
     params: Paging,
-    org_unit: OptionalOrgUnitQuery = None,
+    org_unit: Annotated[OptionalOrgUnitQuery, Query(description="Reports by this unit.")] = None,
     period: Annotated[
         Period | None,
         optional_period_query(
@@ -227,9 +275,14 @@ def list_reports(
     status_: Annotated[Status | None, Query(alias="status")] = None,
     accept: AcceptHeader = None,
 ) -> Any:
-    """Paged, as a change feed (`after_seq` / `updated_since`), or CSV."""
+    """Paged, as a change feed (`after_seq` / `updated_since`), or CSV. A key bound to org
+    units lists its own units' reports and those naming them (403 for another unit)."""
     filters = ReportFilters(
-        org_unit=org_unit, period=period, assignment_id=assignment_id, status=status_
+        org_unit=org_unit,
+        period=period,
+        assignment_id=assignment_id,
+        status=status_,
+        readable=principal.readable(org_unit),
     )
     if wants_csv(accept):
         export = reports.reports_csv(filters)
@@ -259,10 +312,13 @@ async def load_reports(
     mode: Annotated[LoadMode, Query()] = LoadMode.atomic,
     dry_run: Annotated[bool, Query()] = False,
 ) -> LoadReport:
-    """Rows `{assignment_id, org_unit, period, status, explanation}`, checked like single
-    reports. `mode=atomic` (any bad row → 422, nothing written) or `partial`; `dry_run=true`
-    validates only. A row identical to the latest report of its unit and period is
-    `unchanged`, so loading a file twice changes nothing."""
+    """Rows `{assignment_id, org_unit, period, status, explanation, as_of, on_behalf_of}`
+    (the last two optional), checked like single reports. `mode=atomic` (any bad row → 422,
+    nothing written) or `partial`; `dry_run=true` validates only. Each report is stored once
+    (natural key: assignment, unit, period, as_of and what it says): a row that is already
+    the last word of its unit, period and date is `unchanged`, one stored before but since
+    contradicted is said again (`updated`), so loading a file twice, even two loads at the
+    same moment, changes nothing."""
     rows = await read_rows(request, numeric_fields=set())
     return await run_in_threadpool(
         reports.load_reports, session, Writes(principal, feed, audit), rows, mode, dry_run

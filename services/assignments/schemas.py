@@ -7,11 +7,12 @@ boundary types (``shared.boundary``), the units an assignment names with the gro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from services.assignments.units import check_org_unit_or_group
 from shared.boundary import OrgUnitField, Period, PeriodField, YearField
@@ -49,6 +50,31 @@ OrgUnitOrGroup = Annotated[
             "(every nämnd and styrelse, the boards included)."
         ),
         examples=["HSN", "ALL_HOSPITAL_BOARDS"],
+    ),
+]
+
+
+def _unit_list(value: Any) -> Any:
+    """Units named in one value: a JSON list, or text such as ``PVN,PHHN`` (a CSV cell)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part for part in re.split(r"[\s,;]+", value) if part]
+    return value
+
+
+OnBehalfOf = Annotated[
+    list[OrgUnitField],
+    BeforeValidator(_unit_list),
+    Field(
+        description=(
+            "Other responsible units this report speaks for, named by the reporter (the "
+            "lead coordinating for them). A unit's status in a listing filtered by "
+            "`org_unit` comes from its own reports and the reports that name it, never "
+            "from another unit's report that does not. In CSV: codes separated by commas "
+            "or spaces."
+        ),
+        examples=[["PVN", "PHHN"]],
     ),
 ]
 
@@ -110,6 +136,8 @@ class LatestReport(BaseModel):
     id: int
     org_unit: str
     period: str
+    as_of: date = Field(description="The date the report speaks for.")
+    on_behalf_of: list[str]
     status: str
     explanation: str | None
     reported_at: datetime
@@ -141,8 +169,23 @@ class AssignmentOut(BaseModel):
     deadline: date | None
     deadline_text: str | None
     earmarked: Earmarked | None
-    latest_status: str | None
+    latest_status: str | None = Field(
+        description=(
+            "The status of the latest report for a date on or before `status_as_of` (by the "
+            "unit asked for with `org_unit`, or naming it; with `year`, reports for dates in "
+            "that year only). Null when there is none: see `reported`."
+        )
+    )
     latest_report: LatestReport | None
+    reported: bool = Field(
+        description=(
+            "False when no report counts for this listing (none by the unit asked for, or "
+            "none for a date in the follow-up year up to `status_as_of`): show *not reported*."
+        )
+    )
+    status_as_of: date | None = Field(
+        description="The date the status is as of (from `as_of`, `period` or `year`); null: now."
+    )
     carried_over: bool | None = Field(
         description=(
             "With `?year=Y`: true when the assignment was given before Y and was not finished "
@@ -162,6 +205,15 @@ class ReportIn(BaseModel):
     period: PeriodField
     status: Status
     explanation: str | None = Field(default=None, max_length=20_000)
+    as_of: date | None = Field(
+        default=None,
+        description=(
+            "The date the status speaks for (YYYY-MM-DD): not before the period begins, not "
+            "after today. Default: the day the report is made, or the period's last day when "
+            "the period has ended (a report on 2024 sent in 2025 speaks for 2024-12-31)."
+        ),
+    )
+    on_behalf_of: OnBehalfOf = []
 
 
 class ReportRow(ReportIn):
@@ -175,6 +227,8 @@ class ReportOut(BaseModel):
     assignment_id: str
     org_unit: str
     period: str
+    as_of: date = Field(description="The date the report speaks for.")
+    on_behalf_of: list[str] = Field(description="Other responsible units the report names.")
     status: str
     explanation: str | None
     reported_at: datetime
@@ -183,21 +237,35 @@ class ReportOut(BaseModel):
 
 
 @dataclass(frozen=True)
+class StatusWindow:
+    """Which reports make a latest status: those for dates from ``since`` to ``until``
+    (either open when None), by the ``units`` asked for or naming one of them (None: any)."""
+
+    since: date | None = None
+    until: date | None = None
+    units: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
 class AssignmentFilters:
-    """What a list of assignments asks for (``year``: the follow-up year, with carry-over)."""
+    """What a list of assignments asks for (``year``: the follow-up year, with carry-over;
+    ``window``: which reports make the latest status)."""
 
     org_unit: str | None = None
     year: int | None = None
     status: Status | None = None
     area: str | None = None
     kind: Kind | None = None
+    window: StatusWindow = StatusWindow()
 
 
 @dataclass(frozen=True)
 class ReportFilters:
-    """What a list of status reports asks for (``period``: that exact period)."""
+    """What a list of status reports asks for (``period``: that exact period; ``readable``:
+    the units whose reports, or reports naming them, the key may read, None for all)."""
 
     org_unit: str | None = None
     period: Period | None = None
     assignment_id: str | None = None
     status: Status | None = None
+    readable: frozenset[str] | None = None

@@ -7,7 +7,10 @@ Mapping decisions:
 - Group tokens in ``org_units`` are expanded; a token as ``lead_org_unit`` gives
   ``lead_org_unit = null`` and ``lead_text`` = the group's name (see ``units``).
 - ``earmarked.amount_sek`` → ``earmarked_amount`` (integer kronor).
-- Reports get change numbers in document order, after their assignments.
+- Reports get change numbers in document order, after their assignments. A report's ``as_of``
+  is the date the source says it speaks for (the 2024 statuses of HSN's verksamhetsberättelse:
+  2024-12-31); without one, the rule of a report sent without it (``rules.default_as_of``).
+  ``on_behalf_of``: the other units the source says the report speaks for (none so far).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from services.assignments import assignment_repository, report_repository, units
+from services.assignments import assignment_repository, report_repository, rules, units
+from services.assignments.reports import region_today
 from services.assignments.schemas import ReportIn
 from shared.spec import ServiceSpec
 from shared.store import AuditTrail, ChangeFeed, utcnow
@@ -82,10 +86,15 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
         seq += 1
         unit_rows.extend({"assignment_id": e["key"], "org_unit": u} for u in responsible.units)
         assert {u for code in e["org_units"] for u in units.expand(code)} == set(responsible.units)
+    today = region_today()
     for e in entries:
         for rep in e["reports"]:
             report = ReportIn.model_validate(rep)
-            reports.append(report_repository.report_row(e["key"], report, SEED_KEY_ID, seq, now))
+            assert report.as_of is None or not rules.as_of_errors(
+                report.period, report.as_of, today, [e["key"]]
+            ), f"{e['key']}: as_of {report.as_of} does not fit period {report.period}"
+            fact = rules.report_fact(e["key"], report, today)
+            reports.append(report_repository.report_row(fact, SEED_KEY_ID, seq, now))
             seq += 1
 
     assignment_repository.insert_assignments(session, assignments, unit_rows)

@@ -94,14 +94,21 @@ def test_a_key_bound_to_another_unit_may_not_write(
 
 
 @pytest.mark.parametrize("route", WRITES, ids=[r.name for r in WRITES])
-def test_a_key_bound_to_the_unit_may_write(seeded: ServiceHarness, route: WriteRoute) -> None:
-    scope = "admin" if route.name in ADMIN_ONLY else "write"
+def test_a_key_bound_to_the_unit_may_report_but_never_define(
+    seeded: ServiceHarness, route: WriteRoute
+) -> None:
+    # Issue 11 point 10 changed the definitions: an assignment is region-wide, so even one
+    # SUS alone is responsible for needs an admin key not bound to org units (RegionAdmin).
     if route.name in ("patch", "delete"):
-        # SUS alone may not change an assignment that all eight boards share.
-        assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code == 403
         created = new_assignment(seeded, lead_org_unit="SUS", org_units=[])
         route = route._replace(path=f"/v1/assignments/{created['id']}")
-    assert _send(seeded, route, seeded.auth(scope, "SUS")).status_code in (200, 201, 204)
+    if route.name in ADMIN_ONLY:
+        r = _send(seeded, route, seeded.auth("admin", "SUS"))
+        assert r.status_code == 403
+        assert "not bound to org units" in r.json()["detail"]
+        assert _send(seeded, route, seeded.auth("admin")).status_code in (200, 201, 204)
+    else:
+        assert _send(seeded, route, seeded.auth("write", "SUS")).status_code in (200, 201)
 
 
 @pytest.mark.parametrize(

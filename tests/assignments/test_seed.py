@@ -122,3 +122,13 @@ def test_seed_is_recorded_with_change_numbers(seeded: ServiceHarness) -> None:
     audit = seeded.client.get("/v1/audit", headers=seeded.auth("admin")).json()["items"]
     assert audit[0]["action"] == "seed"
     assert audit[0]["change"]["reports"] == 19
+
+
+def test_suicide_prevention_is_led_by_phhn(seeded: ServiceHarness) -> None:
+    # Seed 004: "PHHN ansvarar för samordningen av det suicidpreventiva arbetet."
+    body = seeded.client.get("/v1/assignments/UP2023-043", headers=seeded.auth("read")).json()
+    assert body["lead_org_unit"] == "PHHN"
+    assert body["lead_text"] is None
+    assert set(body["org_units"]) == {"PHHN", "HSN", "RS", "PVN", *BOARDS}
+    phhn = {a["id"] for a in _all(seeded, "&org_unit=PHHN&year=2024")}
+    assert "UP2023-043" in phhn

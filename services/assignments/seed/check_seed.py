@@ -40,7 +40,7 @@ STATUSES = {
     "milestone": {"green", "yellow", "orange"},
 }
 KEY_RE = re.compile(r"^(UP2023|HSN2024|FHS)-\d{3}$")
-PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2]))?$")
+PERIOD_RE = re.compile(r"^\d{4}(-Q[1-4]|-T[1-3]|-(0[1-9]|1[0-2])|-(0[1-9]|1[0-2])/\d{4}-(0[1-9]|1[0-2]))?$")
 REQUIRED = ("key", "title", "goal", "area", "section", "year_given", "source", "lead_org_unit",
             "org_units", "deadline", "deadline_text", "earmarked", "kind", "reports")
 
@@ -152,14 +152,46 @@ def check(data) -> list[str]:
             period = r.get("period")
             if not isinstance(period, str) or not PERIOD_RE.match(period):
                 err(rw, f"period {period!r} must be a quoted period such as '2024' or '2024-01/2024-08'")
-            if (ou, period) in seen:
-                err(rw, f"two reports for {ou} {period}")
-            seen.add((ou, period))
+            as_of = r.get("as_of")
+            if as_of is not None:
+                if not isinstance(as_of, str):
+                    err(rw, "as_of must be a quoted string 'YYYY-MM-DD'")
+                else:
+                    try:
+                        day = dt.date.fromisoformat(as_of)
+                    except ValueError:
+                        err(rw, f"as_of {as_of!r} is not an ISO date")
+                    else:
+                        if isinstance(period, str) and PERIOD_RE.match(period) and \
+                                day < _first_day(period):
+                            err(rw, f"as_of {as_of} is before period {period} begins")
+            named = r.get("on_behalf_of", [])
+            if not isinstance(named, list):
+                err(rw, "on_behalf_of must be a list of org unit codes")
+                named = []
+            for n in named:
+                if n not in ORG_UNITS | EXTRA_ORG_UNITS or not _covers(units, n):
+                    err(rw, f"on_behalf_of {n!r} is not a responsible org unit")
+            if (ou, period, as_of) in seen:
+                err(rw, f"two reports for {ou} {period} as of {as_of}")
+            seen.add((ou, period, as_of))
     return errors
 
 
 HOSPITAL_BOARDS = {"SUS", "LANDSKRONA", "TRELLEBORG", "HELSINGBORG", "KRISTIANSTAD", "YSTAD",
                    "ANGELHOLM", "HASSLEHOLM"}
+
+
+def _first_day(period: str) -> dt.date:
+    """The first day of a period that matches PERIOD_RE."""
+    year, rest = int(period[:4]), period[5:]
+    if rest.startswith("Q"):
+        month = 3 * int(rest[1]) - 2
+    elif rest.startswith("T"):
+        month = 4 * int(rest[1]) - 3
+    else:
+        month = int(rest[:2]) if rest else 1
+    return dt.date(year, month, 1)
 
 
 def _covers(units: list[str], unit: str) -> bool:
