@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.budget import schemas as s
-from services.budget.line_rules import check_deletable, check_line, line_id
+from services.budget.line_rules import (
+    check_deletable,
+    check_line,
+    line_id,
+    tombstone_matches,
+)
 from services.budget.money import difference
 from services.budget.repository import budget_lines as line_repo
 from services.budget.repository.store import CsvQuery
@@ -31,7 +37,10 @@ def write_line(
 ) -> str:
     """Create or replace a budget line without committing; returns its id."""
     check_line(body)
-    current = line_repo.line_change_seq(session, org_unit, year, line)
+    # Compare and write under one lock: the service's writers queue on the change feed
+    # (a line not there yet cannot be created meanwhile), then the line's row is held.
+    feed.lock(session)
+    current = line_repo.lock_line(session, org_unit, year, line)
     check_if_match(if_match, current)
     seq = feed.allocate(session)
     line_repo.save_line(session, org_unit, year, line, body.model_dump(), seq, new=current is None)
@@ -52,8 +61,9 @@ def put_budget_line(
     principal.check_org_unit(org_unit)
     lid = write_line(session, feed, org_unit, year, line, body, if_match)
     audit.record(session, principal.key_id, "put", RESOURCE, lid, body.model_dump())
+    written = get_budget_line(session, org_unit, year, line)  # as this write left it
     session.commit()
-    return get_budget_line(session, org_unit, year, line)
+    return written
 
 
 def get_budget_line(session: Session, org_unit: str, year: int, line: str) -> s.BudgetLineOut:
@@ -74,6 +84,7 @@ def delete_budget_line(
 ) -> None:
     """Delete a line, leaving a tombstone in the change feed; 409 while rows refer to it."""
     principal.check_org_unit(org_unit)
+    feed.lock(session)  # no load books on the line between the check and the delete
     get_budget_line(session, org_unit, year, line)
     uses = line_repo.line_uses(session, org_unit, year, line)
     check_deletable(
@@ -93,14 +104,31 @@ def delete_budget_line(
 
 
 def list_budget_lines(
-    session: Session, feed: ChangeFeed, params: ListParams, org_unit: str | None, year: int | None
+    session: Session,
+    feed: ChangeFeed,
+    params: ListParams,
+    org_unit: str | None,
+    year: int | None,
+    org_units: Collection[str] | None = None,
 ) -> Slice[s.BudgetLineOut | dict[str, Any]]:
-    """A page of budget lines; in change order deletions come as tombstones."""
-    return line_repo.budget_line_page(session, feed, params, org_unit, year, line_out)
+    """A page of budget lines (only ``org_units``' when given); in change order deletions
+    come as tombstones, those of the units and year asked for (a line's id names both)."""
+    page = line_repo.budget_line_page(session, feed, params, org_unit, year, org_units, line_out)
+    units = {org_unit} if org_unit is not None else org_units
+    if units is None and year is None:
+        return page
+    kept = [
+        item
+        for item in page.items
+        if not isinstance(item, dict) or tombstone_matches(item["id"], units, year)
+    ]
+    return Slice(kept, page.next_cursor)
 
 
-def budget_lines_csv(org_unit: str | None, year: int | None) -> CsvQuery:
-    return line_repo.budget_lines_csv(org_unit, year)
+def budget_lines_csv(
+    org_unit: str | None, year: int | None, org_units: Collection[str] | None = None
+) -> CsvQuery:
+    return line_repo.budget_lines_csv(org_unit, year, org_units)
 
 
 def line_out(row: Any) -> s.BudgetLineOut:

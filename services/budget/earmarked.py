@@ -4,6 +4,7 @@ assignment, for good; its use is recorded as it happens."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -35,7 +36,10 @@ def write_earmarked(
     if principal:
         principal.check_org_unit(body.org_unit)
     check_use(body)
-    stored = earmark_repo.earmarked_row(session, eid)
+    # Compare and write under one lock: the service's writers queue on the change feed
+    # (an entry not there yet cannot be created meanwhile), then the entry's row is held.
+    feed.lock(session)
+    stored = earmark_repo.earmarked_row(session, eid, for_update=True)
     check_if_match(if_match, stored.change_seq if stored else None)
     if stored is not None:
         check_not_moved(eid, stored._mapping, body)
@@ -66,14 +70,18 @@ def put_earmarked(
     created = write_earmarked(session, feed, principal, eid, body, if_match)
     action = "create" if created else "put"
     audit.record(session, principal.key_id, action, RESOURCE, eid, body.model_dump())
+    written = get_earmarked(session, eid)  # as this write left it
     session.commit()
-    return get_earmarked(session, eid)
+    return written
 
 
-def get_earmarked(session: Session, eid: str) -> s.EarmarkedOut:
+def get_earmarked(session: Session, eid: str, principal: Principal | None = None) -> s.EarmarkedOut:
+    """An entry; with ``principal``, 403 when the key may not read its org unit's data."""
     row = earmark_repo.earmarked_row(session, eid)
     if row is None:
         raise NotFound(f"No earmarked entry {eid!r}.")
+    if principal is not None:
+        principal.check_read(row.org_unit)
     return earmarked_out(row)
 
 
@@ -81,6 +89,7 @@ def delete_earmarked(
     session: Session, feed: ChangeFeed, audit: AuditTrail, principal: Principal, eid: str
 ) -> None:
     """Delete an entry, leaving a tombstone in the change feed."""
+    feed.lock(session)
     entry = get_earmarked(session, eid)
     principal.check_org_unit(entry.org_unit)
     seq = feed.allocate(session)
@@ -91,14 +100,24 @@ def delete_earmarked(
 
 
 def list_earmarked(
-    session: Session, feed: ChangeFeed, params: ListParams, org_unit: str | None, year: int | None
+    session: Session,
+    feed: ChangeFeed,
+    params: ListParams,
+    org_unit: str | None,
+    year: int | None,
+    org_units: Collection[str] | None = None,
 ) -> Slice[s.EarmarkedOut | dict[str, Any]]:
-    """A page of earmarked money; in change order deletions come as tombstones."""
-    return earmark_repo.earmarked_page(session, feed, params, org_unit, year, earmarked_out)
+    """A page of earmarked money (only ``org_units``' when given); in change order
+    deletions come as tombstones."""
+    return earmark_repo.earmarked_page(
+        session, feed, params, org_unit, year, org_units, earmarked_out
+    )
 
 
-def earmarked_csv(org_unit: str | None, year: int | None) -> CsvQuery:
-    return earmark_repo.earmarked_csv(org_unit, year)
+def earmarked_csv(
+    org_unit: str | None, year: int | None, org_units: Collection[str] | None = None
+) -> CsvQuery:
+    return earmark_repo.earmarked_csv(org_unit, year, org_units)
 
 
 def earmarked_of(session: Session, org_unit: str, year: int) -> list[s.EarmarkedOut]:

@@ -7,6 +7,7 @@ budget line does not exist for its year, and upsert the rest set-based.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -107,14 +108,23 @@ def list_flow(
     org_unit: str | None,
     line: str | None,
     year: int | None,
+    org_units: Collection[str] | None = None,
 ) -> Slice[Any]:
-    """A page of outcomes or forecasts."""
+    """A page of outcomes or forecasts (only ``org_units``' when given)."""
 
     def item(row: Any) -> s.OutcomeOut | s.ForecastOut:
         return flow.out.model_validate({**row._mapping, "derived": row.derivation is not None})
 
-    return flow_repo.flow_page(session, flow.resource, params, org_unit, line, year, item)
+    return flow_repo.flow_page(
+        session, flow.resource, params, org_unit, line, year, org_units, item
+    )
 
 
-def flow_csv(flow: Flow, org_unit: str | None, line: str | None, year: int | None) -> CsvQuery:
-    return flow_repo.flow_csv(flow.resource, org_unit, line, year)
+def flow_csv(
+    flow: Flow,
+    org_unit: str | None,
+    line: str | None,
+    year: int | None,
+    org_units: Collection[str] | None = None,
+) -> CsvQuery:
+    return flow_repo.flow_csv(flow.resource, org_unit, line, year, org_units)

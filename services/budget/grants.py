@@ -6,6 +6,7 @@ grant of the same year in the same transaction; ``grant_rules`` says what a writ
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any
 
@@ -44,8 +45,11 @@ def write_grant(
     check_components(org_unit, body)
     if principal:
         principal.check_org_unit(org_unit)
+    # Compare and write under one lock: the service's writers queue on the change feed
+    # (a grant not there yet cannot be created meanwhile), then the grant's row is held.
+    feed.lock(session)
+    check_if_match(if_match, grant_repo.lock_grant(session, org_unit, year))
     stored = grant_repo.components_around(session, org_unit, year)
-    check_if_match(if_match, grant_repo.grant_change_seq(session, org_unit, year))
     submitted = [Component.submitted(c) for c in body.components]
     plan = plan_transfers(org_unit, year, submitted, stored)
     if principal:
@@ -82,8 +86,9 @@ def put_grant(
         grant_id(org_unit, year),
         {"body": body.model_dump(exclude_defaults=True), "mirrored_to": written[1:]},
     )
+    written_grant = get_grant(session, org_unit, year)  # as this write left it
     session.commit()
-    return get_grant(session, org_unit, year)
+    return written_grant
 
 
 def find_grant(session: Session, org_unit: str, year: int) -> s.GrantOut | None:
@@ -101,17 +106,23 @@ def get_grant(session: Session, org_unit: str, year: int) -> s.GrantOut:
 
 
 def list_grants(
-    session: Session, params: ListParams, year: int | None, org_unit: str | None
+    session: Session,
+    params: ListParams,
+    year: int | None,
+    org_unit: str | None,
+    org_units: Collection[str] | None = None,
 ) -> Slice[s.GrantOut]:
-    """A page of grants with their components."""
-    page = grant_repo.grant_page(session, params, year, org_unit)
+    """A page of grants with their components (only ``org_units``' grants when given)."""
+    page = grant_repo.grant_page(session, params, year, org_unit, org_units)
     components = grant_repo.components_of(session, [g.id for g in page.items])
     return Slice([_grant_out(g, components[g.id]) for g in page.items], page.next_cursor)
 
 
-def grants_csv(year: int | None, org_unit: str | None) -> CsvQuery:
+def grants_csv(
+    year: int | None, org_unit: str | None, org_units: Collection[str] | None = None
+) -> CsvQuery:
     """One row per component with its grant's total."""
-    return grant_repo.grants_csv(year, org_unit)
+    return grant_repo.grants_csv(year, org_unit, org_units)
 
 
 def _grant_out(grant: Any, components: list[tuple[int, Component]]) -> s.GrantOut:

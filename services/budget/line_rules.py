@@ -6,7 +6,7 @@ and ask these.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from services.budget import schemas as s
@@ -18,6 +18,14 @@ from shared.reference import org_units
 def line_id(org_unit: str, year: int, line: str) -> str:
     """A budget line's id, its natural key written out: ``HSN/2024/tandvard``."""
     return f"{org_unit}/{year}/{line}"
+
+
+def tombstone_matches(lid: str, org_units: Collection[str] | None, year: int | None) -> bool:
+    """Whether a deleted line's id (``HSN/2024/tandvard``) is of one of ``org_units`` (None:
+    any) and of ``year`` (None: any): a listing shows only such deletions."""
+    unit, _, rest = lid.partition("/")
+    line_year = rest.partition("/")[0]
+    return (org_units is None or unit in org_units) and (year is None or line_year == str(year))
 
 
 def flow_row_id(org_unit: str, line: str, month: str) -> str:

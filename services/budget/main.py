@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.budget.config import BudgetSettings
 from services.budget.router import router
+from services.budget.router_loads import router as load_router
 from services.budget.spec import SPEC
 from shared.app import create_service_app
 
@@ -14,8 +15,11 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
     return create_service_app(
         SPEC,
         title="Budget service",
-        description="Regionbidrag, budget lines, outcome (utfall), forecasts (prognos) and earmarked money, in integer kronor.",
-        routers=[router],
+        description=(
+            "Regionbidrag, budget lines, outcome (utfall), forecasts (prognos), earmarked "
+            "money, and each committee's stated totals and reported figures, in integer kronor."
+        ),
+        routers=[router, load_router],
         settings=settings,
     )
 

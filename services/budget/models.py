@@ -174,19 +174,30 @@ class Earmarked(BudgetTable, table=True):
     change_seq: int = Field(sa_column=_seq())
 
 
-class ReportedResult(BudgetTable, table=True):
-    """A committee's result as its report prints it (not computed from lines)."""
+class CommitteeTotal(BudgetTable, table=True):
+    """A committee's total for a year as stated (not summed from its lines): the budget,
+    an outcome year to date (January through ``month``) or a forecast made in ``month``.
 
-    __tablename__ = "reported_result"
-    __table_args__ = (sa.Index("ix_reported_result_unit_year", "org_unit", "year"),)
+    ``result`` is always stated; revenue and cost are null where the source does not
+    split it (HSN 2024: the report gives the result, +85,3 mnkr, only)."""
 
-    id: str = Field(sa_column=sa.Column(sa.String(40), primary_key=True))
+    __tablename__ = "committee_total"
+    __table_args__ = (
+        sa.Index("ix_committee_total_unit_year", "org_unit", "year"),
+        _feed_index("committee_total"),
+    )
+
+    id: str = Field(sa_column=sa.Column(sa.String(120), primary_key=True))
     org_unit: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
     year: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
-    budget_result: int | None = Field(default=None, sa_column=_money(nullable=True))
-    budget_result_stated: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
-    outcome_result: int | None = Field(default=None, sa_column=_money(nullable=True))
-    reproducible_from_lines: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    #: budget, outcome or forecast.
+    kind: str = Field(sa_column=sa.Column(sa.String(10), nullable=False))
+    #: Outcome: the last month of the year to date; forecast: the month it was made; budget: null.
+    month: str | None = Field(default=None, sa_column=sa.Column(sa.String(7)))
+    revenue: int | None = Field(default=None, sa_column=_money(nullable=True))
+    cost: int | None = Field(default=None, sa_column=_money(nullable=True))
+    result: int = Field(sa_column=_money())
+    derivation: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     source_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     updated_at: datetime = Field(sa_column=_at())
@@ -208,6 +219,43 @@ class ReportedDeviation(BudgetTable, table=True):
     line: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     label: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     deviation: int = Field(sa_column=_money())
+    #: The deviation as a share of the area's budget, in basis points, where stated.
+    share_bp: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    source_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    updated_at: datetime = Field(sa_column=_at())
+    change_seq: int = Field(sa_column=_seq())
+
+
+class ReportedFigure(BudgetTable, table=True):
+    """Any other figure a committee's report states about its economy: a change against
+    the year before, a ceiling and its use, savings, a region-wide cost … one value (an
+    amount, a share, or both where the measure pairs them) per row; ``figure`` groups
+    the values of one statement and ``item`` names a part of it."""
+
+    __tablename__ = "reported_figure"
+    __table_args__ = (
+        sa.Index("ix_reported_figure_unit_year", "org_unit", "year"),
+        _feed_index("reported_figure"),
+    )
+
+    id: str = Field(sa_column=sa.Column(sa.String(200), primary_key=True))
+    #: The committee whose report states the figure (and whose keys may read it).
+    org_unit: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    #: The year the report covers.
+    year: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    figure: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
+    item: str | None = Field(default=None, sa_column=sa.Column(sa.String(80)))
+    measure: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
+    amount: int | None = Field(default=None, sa_column=_money(nullable=True))
+    share_bp: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    approximate: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    #: The year the value is for when not the report's (2023's level in a 2024 report).
+    value_year: int | None = Field(default=None, sa_column=sa.Column(sa.Integer))
+    line: str | None = Field(default=None, sa_column=sa.Column(sa.String(80)))
+    label: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    #: Comma-separated org units the figure concerns; empty: not stated.
+    about_org_units: str = Field(sa_column=sa.Column(sa.String(400), nullable=False))
+    derivation: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     source_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     updated_at: datetime = Field(sa_column=_at())
     change_seq: int = Field(sa_column=_seq())

@@ -1,19 +1,25 @@
 """HTTP endpoints of the budget service: parse at the edge, call the domain module, return.
 
 Org units, years and months are the suite's boundary types (``shared.boundary``), checked
-here once; no SQL, no rule and no ``Request`` goes further in.
+here once; no SQL, no rule and no ``Request`` goes further in. Reads are scoped: a key
+bound to org units reads only its own units' grants, lines, outcomes, forecasts, earmarked
+money and summaries (403 when it names another unit; listings that name none show its
+own). Defining a grant needs an admin key bound to no org unit (``RegionAdmin``).
+The bulk-loaded resources (outcomes, forecasts, totals, reported figures) have their
+routes in ``router_loads``.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
-from sqlalchemy.engine import Engine
+from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 
-from services.budget import budget_lines, earmarked, flows, grants
+from services.budget import budget_lines, earmarked, grants
 from services.budget import schemas as s
-from services.budget.repository.store import CsvQuery
+from services.budget import summary_schemas as ss
+from services.budget.router_loads import CSV, Accept, Params
+from services.budget.router_loads import csv_export as _csv
 from services.budget.summary import committee_summary
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.boundary import (
@@ -25,11 +31,10 @@ from shared.boundary import (
     YearPath,
     YearQuery,
 )
-from shared.bulk import LoadMode, LoadReport, read_rows
-from shared.csvstream import csv_response, wants_csv
+from shared.csvstream import wants_csv
 from shared.etag import etag
-from shared.keys import Admin, Reader, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params, page_body
+from shared.keys import Admin, Reader, RegionAdmin, Writer
+from shared.paging import Page, Tombstone, page_body
 
 router = APIRouter(prefix="/v1")
 
@@ -37,41 +42,7 @@ LinePath = Annotated[
     str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="Line slug, e.g. tandvard.")
 ]
 EarmarkedId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$")]
-Params = Annotated[ListParams, Depends(list_params)]
-Accept = Annotated[str | None, Header(include_in_schema=False)]
 IfMatch = Annotated[str | None, Header(description="ETag from a read; 412 when stale.")]
-CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with Accept: text/csv."}
-}
-LOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            "text/csv": {"schema": {"type": "string"}},
-        },
-    }
-}
-LOAD_DOC = (
-    "A JSON list of rows or CSV (API form: comma, header line; or the Swedish Excel form: "
-    "semicolon, decimal comma). Money is whole kronor: 12.5, 12.0 or '12,5' is rejected naming "
-    "the row and field, never rounded. `mode=atomic` (default): any bad row -> 422 and nothing "
-    "is written; `mode=partial`: good rows are written and bad ones reported. `dry_run=true` "
-    "validates and counts without writing. Upsert on the row's key: loading the same file twice "
-    "changes nothing. A key bound to org units gets 403 for a row of any other unit. The line "
-    "must exist as a budget line of that org unit for the row's year."
-)
-
-
-async def _rows(request: Request) -> list[dict[str, Any]]:
-    return await read_rows(request, s.LOAD_MONEY_FIELDS)
-
-
-Rows = Annotated[list[dict[str, Any]], Depends(_rows)]
-
-
-def _csv(engine: Engine, export: CsvQuery, filename: str) -> Any:
-    return csv_response(engine, export.statement, export.header, filename)
 
 
 # --- grants ---------------------------------------------------------------------------------
@@ -86,10 +57,11 @@ def put_grant(
     session: SessionDep,
     feed: FeedDep,
     audit: AuditDep,
-    principal: Admin,
+    principal: RegionAdmin,
     if_match: IfMatch = None,
 ) -> s.GrantOut:
-    """Replace a committee's regionbidrag for a year (admin).
+    """Replace a committee's regionbidrag for a year (an admin key bound to no org unit:
+    the region defines the grants).
 
     The answer carries the computed `total` (every component, the whole tilläggsbudget
     included whether used or not) and `subtotals` (`total_excluding_supplementary` is the
@@ -105,8 +77,13 @@ def put_grant(
 
 @router.get("/grants/{org_unit}/{year}", response_model=s.GrantOut, tags=["grants"])
 def get_grant(
-    org_unit: OrgUnitPath, year: YearPath, response: Response, session: SessionDep, _: Reader
+    org_unit: OrgUnitPath,
+    year: YearPath,
+    response: Response,
+    session: SessionDep,
+    principal: Reader,
 ) -> s.GrantOut:
+    principal.check_read(org_unit)
     grant = grants.get_grant(session, org_unit, year)
     response.headers["ETag"] = etag(grant.change_seq)
     return grant
@@ -118,15 +95,16 @@ def list_grants(
     params: Params,
     session: SessionDep,
     engine: EngineDep,
-    _: Reader,
+    principal: Reader,
     accept: Accept = None,
     year: OptionalYearQuery = None,
     org_unit: OptionalOrgUnitQuery = None,
 ) -> Any:
     """Grants with their components. CSV: one row per component with `grant_total`."""
+    units = principal.readable(org_unit)
     if wants_csv(accept):
-        return _csv(engine, grants.grants_csv(year, org_unit), "grants")
-    return page_body(request, grants.list_grants(session, params, year, org_unit))
+        return _csv(engine, grants.grants_csv(year, org_unit, units), "grants")
+    return page_body(request, grants.list_grants(session, params, year, org_unit, units))
 
 
 # --- budget lines ---------------------------------------------------------------------------
@@ -172,8 +150,9 @@ def get_budget_line(
     line: LinePath,
     response: Response,
     session: SessionDep,
-    _: Reader,
+    principal: Reader,
 ) -> s.BudgetLineOut:
+    principal.check_read(org_unit)
     out = budget_lines.get_budget_line(session, org_unit, year, line)
     response.headers["ETag"] = etag(out.change_seq)
     return out
@@ -211,80 +190,16 @@ def list_budget_lines(
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
-    _: Reader,
+    principal: Reader,
     accept: Accept = None,
     org_unit: OptionalOrgUnitQuery = None,
     year: OptionalYearQuery = None,
 ) -> Any:
+    units = principal.readable(org_unit)
     if wants_csv(accept):
-        return _csv(engine, budget_lines.budget_lines_csv(org_unit, year), "budget-lines")
-    page = budget_lines.list_budget_lines(session, feed, params, org_unit, year)
+        return _csv(engine, budget_lines.budget_lines_csv(org_unit, year, units), "budget-lines")
+    page = budget_lines.list_budget_lines(session, feed, params, org_unit, year, units)
     return page_body(request, page)
-
-
-# --- outcomes and forecasts -----------------------------------------------------------------
-
-
-def _flow_routes(flow: flows.Flow, tag: str, page: type[Page[Any]], load_description: str) -> None:
-    """POST (a bulk load) and GET (a list, or CSV) of ``/<flow>s``."""
-    path = f"/{flow.resource}s"
-
-    def load(
-        rows: Rows,
-        session: SessionDep,
-        feed: FeedDep,
-        audit: AuditDep,
-        principal: Writer,
-        mode: LoadMode = LoadMode.atomic,
-        dry_run: bool = False,
-    ) -> LoadReport:
-        return flows.load(session, feed, audit, principal, flow, rows, mode, dry_run)
-
-    def list_(
-        request: Request,
-        params: Params,
-        session: SessionDep,
-        engine: EngineDep,
-        _: Reader,
-        accept: Accept = None,
-        org_unit: OptionalOrgUnitQuery = None,
-        line: str | None = None,
-        year: OptionalYearQuery = None,
-    ) -> Any:
-        if wants_csv(accept):
-            return _csv(engine, flows.flow_csv(flow, org_unit, line, year), f"{flow.resource}s")
-        return page_body(request, flows.list_flow(session, flow, params, org_unit, line, year))
-
-    router.add_api_route(
-        path,
-        load,
-        methods=["POST"],
-        name=f"load_{flow.resource}s",
-        response_model=LoadReport,
-        openapi_extra=LOAD_BODY,
-        tags=[tag],
-        description=load_description + LOAD_DOC,
-    )
-    router.add_api_route(
-        path, list_, name=f"list_{flow.resource}s", response_model=page, responses=CSV, tags=[tag]
-    )
-
-
-_flow_routes(
-    flows.OUTCOMES,
-    "outcomes",
-    Page[s.OutcomeOut],
-    "Monthly outcomes (utfall, one month's figure, not cumulative): rows "
-    "`{org_unit, line, month, revenue, cost}`. ",
-)
-_flow_routes(
-    flows.FORECASTS,
-    "forecasts",
-    Page[s.ForecastOut],
-    "Full-year forecasts (prognos) for the year of `made_in`: rows "
-    "`{org_unit, line, made_in, revenue, cost}`, `made_in` a month `YYYY-MM`. The region "
-    "forecasts after March, May, August and October; any month is accepted. ",
-)
 
 
 # --- earmarked money ------------------------------------------------------------------------
@@ -333,9 +248,9 @@ def post_earmarked(
 
 @router.get("/earmarked/{id}", response_model=s.EarmarkedOut, tags=["earmarked"])
 def get_earmarked(
-    id: EarmarkedId, response: Response, session: SessionDep, _: Reader
+    id: EarmarkedId, response: Response, session: SessionDep, principal: Reader
 ) -> s.EarmarkedOut:
-    out = earmarked.get_earmarked(session, id)
+    out = earmarked.get_earmarked(session, id, principal)
     response.headers["ETag"] = etag(out.change_seq)
     return out
 
@@ -360,43 +275,54 @@ def list_earmarked(
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
-    _: Reader,
+    principal: Reader,
     accept: Accept = None,
     org_unit: OptionalOrgUnitQuery = None,
     year: OptionalYearQuery = None,
 ) -> Any:
+    units = principal.readable(org_unit)
     if wants_csv(accept):
-        return _csv(engine, earmarked.earmarked_csv(org_unit, year), "earmarked")
-    return page_body(request, earmarked.list_earmarked(session, feed, params, org_unit, year))
+        return _csv(engine, earmarked.earmarked_csv(org_unit, year, units), "earmarked")
+    page = earmarked.list_earmarked(session, feed, params, org_unit, year, units)
+    return page_body(request, page)
 
 
 # --- summary --------------------------------------------------------------------------------
 
 
-@router.get("/summary", response_model=s.Summary, tags=["summary"])
+@router.get("/summary", response_model=ss.Summary, tags=["summary"])
 def summary(
     session: SessionDep,
-    _: Reader,
+    principal: Reader,
     org_unit: OrgUnitQuery,
     year: YearQuery,
     through: Annotated[
         MonthField | None, Query(description="Last month included, YYYY-MM; default December.")
     ] = None,
-) -> s.Summary:
-    """A committee's economy for a year: grant, budget, outcome, forecast, deviation.
+) -> ss.Summary:
+    """A committee's economy for a year: its stated totals as the headline, beside them the
+    grant, the lines and their sums, earmarked money and the figures its report states.
+
+    Headline: `total` holds the committee's own totals (`/v1/totals`): the budget, the
+    outcome year to date through the latest month <= `through` it is stated for, the
+    forecast made in the latest month <= `through`. `budget_result`, `outcome_result` and
+    `forecast_result` are their results; `budget_result_to_date` is the budget pro rata
+    through the outcome's month (months/12, half away from zero); `deviation` =
+    outcome_result - budget_result_to_date; `forecast_deviation` = forecast_result -
+    budget_result. `meets_budget_rule` (the result must not be worse than the adopted
+    budget) is judged on the totals: a whole-year outcome against the budget, else the
+    latest forecast against it, else the outcome to date against the budget to date.
+    What no total states is null and named in `total.missing` (with `total.explanation`);
+    nothing is filled in from the lines.
 
     Per line: `budget_result` = revenue - cost (full year); `outcome_result` = the sum of
     the monthly outcomes from January through `through`; `deviation` = outcome_result -
-    `budget_result_to_date`, where the budget to date is the full-year budget x months/12,
-    rounded half away from zero to whole kronor (no seasonal profile is known); for the
-    full year it is the budget itself. `forecast` is the one made in the latest month
-    <= through; `forecast_deviation` = forecast_result - budget_result (full year).
-    `meets_budget_rule` (the result must not be worse than the budget): full year, outcome
-    >= budget; part year, the latest forecast >= budget, or without a forecast the outcome
-    to date >= the budget to date. Totals: sums over the lines that have the figure;
-    `deviation` sums only the lines that have both budget and outcome (see `coverage`).
-    The grant is not added to the lines' results. `reported` holds the figures as the source
-    report prints them (e.g. HSN 2024's result +85,3 mnkr), which the lines may not
-    reproduce. `mnkr` fields are display strings only.
+    the budget pro rata through `through`; `forecast` the one made in the latest month <=
+    through; the rule judged the same way per line. `line_sums` adds the lines up (each
+    figure over the lines that have it, the deviation over the lines with both budget and
+    outcome: see `coverage`): shown as lines, never as the total. The grant is not added
+    to the results. `reported` holds the deviations and other figures as the report
+    prints them. `mnkr` fields are display strings only.
     """
+    principal.check_read(org_unit)
     return committee_summary(session, org_unit, year, through)

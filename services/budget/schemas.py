@@ -60,14 +60,14 @@ GRANT_KIND_DOC = (
 )
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 # --- grants -----------------------------------------------------------------------------
 
 
-class ComponentIn(_Strict):
+class ComponentIn(Strict):
     kind: GrantKind = Field(description=GRANT_KIND_DOC)
     label: str = Field(min_length=1, max_length=1000)
     amount: Money
@@ -89,7 +89,7 @@ class ComponentIn(_Strict):
     mirrored_from: str | None = Field(default=None, description="Read-only; ignored.")
 
 
-class EfficiencyRequirement(_Strict):
+class EfficiencyRequirement(Strict):
     """The effektiviseringskrav as percentages in basis points (1 % = 100)."""
 
     gross_indexation_bp: int = Field(examples=[440])
@@ -98,7 +98,7 @@ class EfficiencyRequirement(_Strict):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class GrantIn(_Strict):
+class GrantIn(Strict):
     components: list[ComponentIn] = Field(max_length=500)
     efficiency_requirement: EfficiencyRequirement | None = None
 
@@ -154,7 +154,7 @@ class GrantOut(BaseModel):
 # --- budget lines, outcomes, forecasts ----------------------------------------------------
 
 
-class BudgetLineIn(_Strict):
+class BudgetLineIn(Strict):
     revenue: Money | None = Field(description="Null (with cost null): budget not stated.")
     cost: Money | None
     counterparty: Counterparty
@@ -182,7 +182,7 @@ class BudgetLineOut(BaseModel):
     change_seq: int
 
 
-class OutcomeRow(_Strict):
+class OutcomeRow(Strict):
     """One month's utfall for a line (a monthly figure, not cumulative)."""
 
     org_unit: OrgUnitField
@@ -198,7 +198,7 @@ class OutcomeRow(_Strict):
         return Period.parse(self.month).year
 
 
-class ForecastRow(_Strict):
+class ForecastRow(Strict):
     """A full-year prognos for the year of ``made_in``. The region forecasts after March,
     May, August and October; any month is accepted."""
 
@@ -252,7 +252,7 @@ EarmarkedKind = Literal[
 ]
 
 
-class EarmarkedIn(_Strict):
+class EarmarkedIn(Strict):
     org_unit: OrgUnitField
     year: YearField
     kind: EarmarkedKind = "other"
@@ -285,105 +285,3 @@ class EarmarkedOut(BaseModel):
     co_org_units: list[str]
     updated_at: datetime
     change_seq: int
-
-
-# --- summary ------------------------------------------------------------------------------
-
-
-class Amounts(BaseModel):
-    revenue: int
-    cost: int
-    result: int
-
-
-class ForecastAmounts(Amounts):
-    made_in: str
-
-
-BudgetRuleBasis = Literal["outcome", "forecast", "outcome_pro_rata"]
-
-
-class SummaryLine(BaseModel):
-    line: str
-    label: str | None
-    counterparty: str | None
-    budget: Amounts | None = Field(description="Full-year budget; null when not stated.")
-    budget_result: int | None
-    budget_result_to_date: int | None = Field(
-        description="budget_result pro rata through `through` (months/12, half away from zero)."
-    )
-    outcome: Amounts | None = Field(description="Sum of monthly outcomes through `through`.")
-    outcome_result: int | None
-    deviation: int | None = Field(description="outcome_result - budget_result_to_date.")
-    forecast: ForecastAmounts | None = Field(
-        description="The forecast made in the latest month <= through."
-    )
-    forecast_result: int | None
-    forecast_deviation: int | None = Field(description="forecast_result - budget_result.")
-    meets_budget_rule: bool | None
-    meets_budget_rule_basis: BudgetRuleBasis | None
-    reported_deviation: int | None = Field(description="As the report states it, if it does.")
-    mnkr: dict[str, str]
-
-
-class ReportedResultOut(BaseModel):
-    budget_result: int | None
-    budget_result_stated: bool
-    outcome_result: int | None
-    deviation: int | None
-    reproducible_from_lines: bool
-    note: str | None
-    source_text: str | None
-    mnkr: dict[str, str]
-
-
-class ReportedDeviationOut(BaseModel):
-    line: str
-    label: str | None
-    deviation: int
-    deviation_mnkr: str
-    has_budget_line: bool
-    source_text: str | None
-
-
-class Reported(BaseModel):
-    """Figures as the source report prints them: shown, not computed."""
-
-    result: ReportedResultOut | None
-    deviations: list[ReportedDeviationOut]
-
-
-class EarmarkedSummary(BaseModel):
-    items: list[EarmarkedOut]
-    amount_total: int = Field(description="Sum of the amounts that are stated.")
-    used_total: int = Field(description="Sum of the used amounts that are known.")
-    amount_not_stated: int = Field(description="Entries named without an amount.")
-
-
-class Coverage(BaseModel):
-    lines: int
-    compared: int = Field(description="Lines with both a budget and an outcome.")
-    without_budget: list[str]
-    without_outcome: list[str]
-
-
-class Summary(BaseModel):
-    org_unit: str
-    year: int
-    through: str
-    months: int
-    grant: int | None = Field(description="The grant's `total`.")
-    grant_subtotals: GrantSubtotals | None
-    budget_result: int | None
-    budget_result_to_date: int | None
-    outcome_result: int | None
-    deviation: int | None = Field(description="Sum of the line deviations of compared lines.")
-    forecast_result: int | None
-    forecast_deviation: int | None
-    meets_budget_rule: bool | None
-    meets_budget_rule_basis: BudgetRuleBasis | None
-    coverage: Coverage
-    lines: list[SummaryLine]
-    earmarked: EarmarkedSummary
-    reported: Reported
-    mnkr: dict[str, str] = Field(description="Display strings, mnkr with one decimal.")

@@ -15,8 +15,10 @@ The file is used as its extractor left it (see its comments and ``notes``); the 
 * earmarked money: ``assignment_key`` in the file is an allocation key (fördelningsnyckel),
   not an assignment id, so it goes to ``allocation_key``; the uses of the tilläggsbudget
   are money the report says was used, so their ``used_amount`` is their amount.
-* the reported result and the stated deviations are stored as reported figures, shown in
-  the summary under ``reported``; they are not computed from the lines.
+* the totals (HSN 2024: the outcome's result +85,3 mnkr, no budget total, since the report
+  states none), the stated deviations (the lines' included) and the other figures go
+  through the same loads as ``POST /v1/totals``, ``/v1/reported-deviations`` and
+  ``/v1/reported-figures``; the summary's headline is the totals, not the lines' sums.
 """
 
 from __future__ import annotations
@@ -28,9 +30,8 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from services.budget import budget_lines, earmarked, flows, grants
+from services.budget import budget_lines, earmarked, flows, grants, stated
 from services.budget import schemas as s
-from services.budget.repository import reported as reported_repo
 from services.budget.repository import store
 from shared.periods import Period
 from shared.spec import ServiceSpec
@@ -151,7 +152,7 @@ def load_seed(session: Session, spec: ServiceSpec, path: Path = SEED_FILE) -> in
         earmarked.write_earmarked(session, feed, None, eid, body_e)
         loaded += 1
 
-    loaded += _reported(session, feed, doc)
+    loaded += _stated(session, feed, doc)
     AuditTrail(spec.infrastructure).record(
         session, SEED_KEY, "seed", "budget", str(path.name), {"rows": loaded}
     )
@@ -165,17 +166,12 @@ def _label(line: str) -> str:
     )
 
 
-def _reported(session: Session, feed: ChangeFeed, doc: dict[str, Any]) -> int:
-    results = doc.get("result", [])
+def _stated(session: Session, feed: ChangeFeed, doc: dict[str, Any]) -> int:
+    """The totals, the stated deviations (those of the lines included) and the other
+    figures, through the same loads as the API."""
     deviations = [
-        {
-            "org_unit": d["org_unit"],
-            "year": d["year"],
-            "line": d["line"],
-            "label": d.get("label"),
-            "deviation": d["deviation"],
-            "source_text": d.get("source_text"),
-        }
+        {k: d.get(k) for k in ("org_unit", "year", "line", "label", "deviation", "share_bp")}
+        | {"source_text": d.get("source_text")}
         for d in doc.get("stated_deviations", [])
     ] + [
         {
@@ -184,40 +180,22 @@ def _reported(session: Session, feed: ChangeFeed, doc: dict[str, Any]) -> int:
             "line": b["line"],
             "label": b.get("label"),
             "deviation": b["stated_deviation"],
+            "share_bp": b.get("stated_deviation_share_bp"),
             "source_text": b.get("source_text"),
         }
         for b in doc.get("budget_lines", [])
         if b.get("stated_deviation") is not None
     ]
-    if not results and not deviations:
-        return 0
-    first = feed.allocate(session, len(results) + len(deviations))
-    reported_repo.insert_reported(
-        session,
-        [
-            {
-                "id": f"{r['org_unit']}/{r['year']}",
-                "org_unit": r["org_unit"],
-                "year": r["year"],
-                "budget_result": r["budget_result"],
-                "budget_result_stated": bool(r.get("budget_result_stated")),
-                "outcome_result": r["outcome_result"]
-                if r.get("outcome_result_stated", True)
-                else None,
-                "reproducible_from_lines": bool(r.get("reproducible_from_lines")),
-                "note": r.get("why_not_reproducible"),
-                "source_text": r.get("source_text"),
-                "change_seq": first + n,
-            }
-            for n, r in enumerate(results)
-        ],
-        [
-            {
-                **d,
-                "id": f"{d['org_unit']}/{d['year']}/{d['line']}",
-                "change_seq": first + len(results) + n,
-            }
-            for n, d in enumerate(deviations)
-        ],
-    )
-    return len(results) + len(deviations)
+    figures = [
+        {k: v for k, v in f.items() if k != "derived"}
+        | {"derivation": f.get("derivation") if f.get("derived") else None}
+        for f in doc.get("reported_figures", [])
+    ]
+    loaded = 0
+    for kind, rows in (
+        (stated.TOTALS, doc.get("totals", [])),
+        (stated.DEVIATIONS, deviations),
+        (stated.FIGURES, figures),
+    ):
+        loaded += stated.load_rows(session, feed, None, kind, rows).inserted
+    return loaded

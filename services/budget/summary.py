@@ -1,35 +1,44 @@
-"""A committee's economy for a year: grant, budget, outcome, forecast and deviation.
+"""A committee's economy for a year: its stated totals as the headline, and beside them
+the grant, the lines (budget, outcome, forecast, deviation) and their sums, earmarked
+money and the other figures its report states.
 
 Three steps: read what is stored (``repository``, a fixed handful of queries), compute
-the figures (``summary_figures``, pure), and build the answer with its mnkr display
-strings (here). The grant is shown beside the lines' results, never added to them.
+the figures (``summary_figures`` and ``stated_rules``, pure), and build the answer with
+its mnkr display strings (here). The grant is shown beside the results, never added to
+them; the lines' sums are shown as such, never as the committee's total.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.budget import schemas as s
+from services.budget import summary_schemas as ss
 from services.budget.earmarked import earmarked_of
 from services.budget.grants import find_grant
-from services.budget.money import difference, mnkr, mnkr_strings
+from services.budget.money import mnkr, mnkr_strings
 from services.budget.repository import budget_lines as line_repo
 from services.budget.repository import flows as flow_repo
 from services.budget.repository import reported as reported_repo
+from services.budget.stated import figure_out, stated_totals
+from services.budget.stated_rules import Picked, Stated, pick_totals
 from services.budget.summary_figures import (
     Figures,
+    Headline,
     earmarked_summary,
+    headline,
     line_figures,
     through_month,
     total_figures,
 )
 
 
-def committee_summary(session: Session, org_unit: str, year: int, through: str | None) -> s.Summary:
+def committee_summary(
+    session: Session, org_unit: str, year: int, through: str | None
+) -> ss.Summary:
     """The summary of ``org_unit``'s ``year`` from January through the month ``through``
     (``YYYY-MM``; December when not given)."""
     last = through_month(year, through)
@@ -42,15 +51,18 @@ def committee_summary(session: Session, org_unit: str, year: int, through: str |
         for r in flow_repo.outcome_sums(session, org_unit, last)
     }
     forecasts = {
-        r.line: s.ForecastAmounts(
+        r.line: ss.ForecastAmounts(
             made_in=r.made_in, revenue=r.revenue, cost=r.cost, result=r.revenue - r.cost
         )
         for r in flow_repo.latest_forecasts(session, org_unit, last)
     }
     earmarked = earmarked_of(session, org_unit, year)
-    reported = _reported(session, org_unit, year, set(budgets))
+    picked = pick_totals(stated_totals(session, org_unit, year), last)
+    head = headline(org_unit, year, last, picked)
+    deviations = reported_repo.reported_deviations(session, org_unit, year)
+    figures = reported_repo.reported_figures(session, org_unit, year)
 
-    stated = {d.line: d.deviation for d in reported.deviations}
+    stated = {d.line: d.deviation for d in deviations}
     built = [
         _summary_line(
             name, months, budgets.get(name), outcomes.get(name), forecasts.get(name), stated
@@ -58,44 +70,80 @@ def committee_summary(session: Session, org_unit: str, year: int, through: str |
         for name in sorted(set(budgets) | set(outcomes) | set(forecasts))
     ]
     lines = [line for line, _ in built]
-    totals = total_figures(months, [figures for _, figures in built])
-    figures = {"grant": grant.total if grant else None, **totals.kronor()}
-    return s.Summary(
+    sums = total_figures(months, [figures for _, figures in built])
+    compared = sum(ln.deviation is not None for ln in lines)
+    kronor = {"grant": grant.total if grant else None, **head.figures.kronor()}
+    return ss.Summary(
         org_unit=org_unit,
         year=year,
         through=str(last),
         months=months,
         grant_subtotals=grant.subtotals if grant else None,
-        coverage=s.Coverage(
+        total=_total(picked, head),
+        line_sums=ss.LineSums(
+            lines=len(lines), compared=compared, **sums.kronor(), mnkr=mnkr_strings(sums.kronor())
+        ),
+        coverage=ss.Coverage(
             lines=len(lines),
-            compared=sum(ln.deviation is not None for ln in lines),
+            compared=compared,
             without_budget=[ln.line for ln in lines if ln.budget is None],
             without_outcome=[ln.line for ln in lines if ln.outcome is None],
         ),
         lines=lines,
         earmarked=earmarked_summary(earmarked),
-        reported=reported,
-        mnkr=mnkr_strings(figures),
-        grant=figures["grant"],
-        **asdict(totals),
+        reported=ss.Reported(
+            result=_reported_result(picked, head, sums, str(last)),
+            deviations=[_deviation(d, set(budgets)) for d in deviations],
+            figures=[figure_out(f) for f in figures],
+        ),
+        mnkr=mnkr_strings(kronor),
+        grant=kronor["grant"],
+        **asdict(head.figures),
     )
 
 
-def _amounts(revenue: int | None, cost: int | None) -> s.Amounts | None:
+def _stated(t: Stated | None) -> ss.StatedAmounts | None:
+    if t is None:
+        return None
+    return ss.StatedAmounts(
+        revenue=t.revenue,
+        cost=t.cost,
+        result=t.result,
+        month=t.month,
+        derived=t.derivation is not None,
+        derivation=t.derivation,
+        note=t.note,
+        source_text=t.source_text,
+        mnkr=mnkr_strings({"revenue": t.revenue, "cost": t.cost, "result": t.result}),
+    )
+
+
+def _total(picked: Picked, head: Headline) -> ss.CommitteeTotal:
+    return ss.CommitteeTotal(
+        budget=_stated(picked.budget),
+        outcome=_stated(picked.outcome),
+        forecast=_stated(picked.forecast),
+        outcome_months=head.outcome_months,
+        missing=head.missing,
+        explanation=head.explanation,
+    )
+
+
+def _amounts(revenue: int | None, cost: int | None) -> ss.Amounts | None:
     """Revenue, cost and result; None when the budget is not stated."""
     if revenue is None or cost is None:
         return None
-    return s.Amounts(revenue=revenue, cost=cost, result=revenue - cost)
+    return ss.Amounts(revenue=revenue, cost=cost, result=revenue - cost)
 
 
 def _summary_line(
     name: str,
     months: int,
     budget_line: Any | None,
-    outcome: s.Amounts | None,
-    forecast: s.ForecastAmounts | None,
+    outcome: ss.Amounts | None,
+    forecast: ss.ForecastAmounts | None,
     stated: Mapping[str, int],
-) -> tuple[s.SummaryLine, Figures]:
+) -> tuple[ss.SummaryLine, Figures]:
     budget = _amounts(budget_line.revenue, budget_line.cost) if budget_line else None
     figures = line_figures(
         months,
@@ -103,7 +151,7 @@ def _summary_line(
         outcome.result if outcome else None,
         forecast.result if forecast else None,
     )
-    line = s.SummaryLine(
+    line = ss.SummaryLine(
         line=name,
         label=budget_line.label if budget_line else None,
         counterparty=budget_line.counterparty if budget_line else None,
@@ -117,40 +165,41 @@ def _summary_line(
     return line, figures
 
 
-def _reported(session: Session, org_unit: str, year: int, budget_lines: set[str]) -> s.Reported:
-    """The figures as the source report prints them, shown beside the computed ones."""
-    r = reported_repo.reported_result(session, org_unit, year)
-    result = None
-    if r is not None:
-        deviation = difference(r.outcome_result, r.budget_result)
-        result = s.ReportedResultOut(
-            budget_result=r.budget_result,
-            budget_result_stated=r.budget_result_stated,
-            outcome_result=r.outcome_result,
-            deviation=deviation,
-            reproducible_from_lines=r.reproducible_from_lines,
-            note=r.note,
-            source_text=r.source_text,
-            mnkr=mnkr_strings(
-                {
-                    "budget_result": r.budget_result,
-                    "outcome_result": r.outcome_result,
-                    "deviation": deviation,
-                }
-            ),
-        )
-    deviations: Sequence[Any] = reported_repo.reported_deviations(session, org_unit, year)
-    return s.Reported(
-        result=result,
-        deviations=[
-            s.ReportedDeviationOut(
-                line=d.line,
-                label=d.label,
-                deviation=d.deviation,
-                deviation_mnkr=mnkr(d.deviation),
-                has_budget_line=d.line in budget_lines,
-                source_text=d.source_text,
-            )
-            for d in deviations
-        ],
+def _reported_result(
+    picked: Picked, head: Headline, sums: Figures, through: str
+) -> ss.ReportedResultOut | None:
+    """The earlier form of the stated result: the same totals as the headline."""
+    if picked.budget is None and picked.outcome is None:
+        return None
+    first = picked.outcome or picked.budget
+    assert first is not None
+    reproducible = (
+        picked.outcome is not None
+        and picked.outcome.month == through
+        and sums.outcome_result == picked.outcome.result
+    )
+    figures = {
+        "budget_result": head.figures.budget_result,
+        "outcome_result": head.figures.outcome_result,
+        "deviation": head.figures.deviation,
+    }
+    return ss.ReportedResultOut(
+        budget_result_stated=picked.budget is not None,
+        reproducible_from_lines=reproducible,
+        note=first.note,
+        source_text=first.source_text,
+        mnkr=mnkr_strings(figures),
+        **figures,
+    )
+
+
+def _deviation(d: Any, budget_lines: set[str]) -> ss.ReportedDeviationOut:
+    return ss.ReportedDeviationOut(
+        line=d.line,
+        label=d.label,
+        deviation=d.deviation,
+        deviation_mnkr=mnkr(d.deviation),
+        share_bp=d.share_bp,
+        has_budget_line=d.line in budget_lines,
+        source_text=d.source_text,
     )

@@ -4,7 +4,9 @@ Per line, ``budget_result`` is revenue - cost for the full year; the budget to d
 pro rata through the last month (``money.prorate``); ``deviation`` is the outcome to date
 against that. The economic rule (the result must not be worse than the budget) is judged
 on the outcome for the full year, otherwise on the latest forecast, otherwise on the
-outcome to date. Totals sum the lines that have each figure.
+outcome to date. The headline is the same arithmetic on the committee's stated totals
+(``headline``); the line sums add up the lines that have each figure and are never the
+headline.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.budget import schemas as s
-from services.budget.money import difference, prorate, sum_known
+from services.budget import summary_schemas as ss
+from services.budget.money import difference, mnkr, prorate, sum_known
+from services.budget.stated_rules import Picked
 from shared.errors import InvalidInput, field_error
 from shared.periods import Period
 
@@ -38,7 +42,7 @@ def budget_rule(
     to_date: int | None,
     outcome: int | None,
     forecast: int | None,
-) -> tuple[bool | None, s.BudgetRuleBasis | None]:
+) -> tuple[bool | None, ss.BudgetRuleBasis | None]:
     """The economic rule: the result must not be worse than the budget.
 
     Full year: the outcome against the budget. Part of the year: the latest full-year
@@ -67,7 +71,7 @@ class Figures:
     forecast_result: int | None
     forecast_deviation: int | None
     meets_budget_rule: bool | None
-    meets_budget_rule_basis: s.BudgetRuleBasis | None
+    meets_budget_rule_basis: ss.BudgetRuleBasis | None
 
     def kronor(self) -> dict[str, int | None]:
         """The figures in kronor, by their names in the summary."""
@@ -100,9 +104,9 @@ def line_figures(
 
 
 def total_figures(months: int, lines: Sequence[Figures]) -> Figures:
-    """The committee's totals: each figure summed over the lines that have it, so the
-    deviation covers only the lines with both budget and outcome. The rule is judged on
-    the summed deviations (not worse than zero)."""
+    """The line sums: each figure summed over the lines that have it, so the deviation
+    covers only the lines with both budget and outcome (the rule, judged on the summed
+    deviations, is not shown: the lines are not the committee's total)."""
     deviation = sum_known(ln.deviation for ln in lines)
     forecast_deviation = sum_known(ln.forecast_deviation for ln in lines)
     meets, basis = budget_rule(months, 0, 0, deviation, forecast_deviation)
@@ -118,10 +122,114 @@ def total_figures(months: int, lines: Sequence[Figures]) -> Figures:
     )
 
 
-def earmarked_summary(items: list[s.EarmarkedOut]) -> s.EarmarkedSummary:
+@dataclass(frozen=True)
+class Headline:
+    """The committee's headline figures from its stated totals, and what they lack."""
+
+    figures: Figures
+    outcome_months: int | None
+    missing: list[ss.TotalPart]
+    explanation: str
+
+
+def headline(org_unit: str, year: int, through: Period, picked: Picked) -> Headline:
+    """The headline through ``through`` from the totals picked for it.
+
+    The outcome total is year to date through its own month, so the budget to date (and
+    the deviation) is pro rata through that month. The rule is judged as on a line: on
+    the outcome when it covers the whole year, else on the forecast, else on the outcome
+    against the budget to date. Nothing missing is filled in."""
+    budget = picked.budget.result if picked.budget else None
+    outcome = picked.outcome.result if picked.outcome else None
+    forecast = picked.forecast.result if picked.forecast else None
+    outcome_months = (
+        Period.parse(picked.outcome.month).last_month
+        if picked.outcome and picked.outcome.month
+        else None
+    )
+    months = outcome_months or through.last_month
+    to_date = prorate(budget, months) if budget is not None else None
+    meets, basis = budget_rule(months, budget, to_date, outcome, forecast)
+    figures = Figures(
+        budget_result=budget,
+        budget_result_to_date=to_date,
+        outcome_result=outcome,
+        deviation=difference(outcome, to_date),
+        forecast_result=forecast,
+        forecast_deviation=difference(forecast, budget),
+        meets_budget_rule=meets,
+        meets_budget_rule_basis=basis,
+    )
+    missing: list[ss.TotalPart] = []
+    if budget is None:
+        missing.append("budget")
+    if outcome is None:
+        missing.append("outcome")
+    if forecast is None and through.last_month < 12:
+        missing.append("forecast")
+    return Headline(
+        figures,
+        outcome_months,
+        missing,
+        _explain(org_unit, year, through, picked, figures, missing),
+    )
+
+
+_BASIS = {
+    "outcome": "the outcome for the whole year",
+    "forecast": "the latest forecast for the year",
+    "outcome_pro_rata": "the outcome to date against the budget to date",
+}
+
+
+def _explain(
+    org_unit: str,
+    year: int,
+    through: Period,
+    picked: Picked,
+    figures: Figures,
+    missing: list[ss.TotalPart],
+) -> str:
+    """What the headline rests on, and what it lacks, in a few sentences."""
+    unit = f"{org_unit} {year}"
+    if picked.budget is None and picked.outcome is None and picked.forecast is None:
+        return (
+            f"No total is stated for {unit} (load one at /v1/totals), so the headline is "
+            "empty; the lines are summed under line_sums, which is not the committee's total."
+        )
+    stated = []
+    if picked.budget is not None:
+        stated.append(f"budget result {mnkr(picked.budget.result)} mnkr")
+    if picked.outcome is not None:
+        stated.append(
+            f"outcome result {mnkr(picked.outcome.result)} mnkr through {picked.outcome.month}"
+        )
+    if picked.forecast is not None:
+        stated.append(
+            f"forecast result {mnkr(picked.forecast.result)} mnkr made in {picked.forecast.month}"
+        )
+    text = [f"Stated for {unit}: {'; '.join(stated)}."]
+    if "budget" in missing:
+        text.append(
+            "No budget total is stated, so the deviation and the budget rule cannot be judged."
+        )
+    if "outcome" in missing:
+        text.append(f"No outcome total is stated through {through}.")
+    if "forecast" in missing:
+        text.append(f"No forecast total has been made by {through}.")
+    if figures.meets_budget_rule is not None:
+        basis = _BASIS[figures.meets_budget_rule_basis or "outcome"]
+        verdict = "met" if figures.meets_budget_rule else "not met"
+        text.append(f"The budget rule is {verdict}, judged on {basis}.")
+    elif "budget" not in missing:
+        text.append("The budget rule cannot be judged without an outcome or a forecast.")
+    return " ".join(text)
+
+
+def earmarked_summary(items: list[s.EarmarkedOut]) -> ss.EarmarkedSummary:
     """The entries with the sums of what is stated: amounts, known use, and how many
     entries are named without an amount (their money is not counted as zero)."""
-    return s.EarmarkedSummary(
+    return ss.EarmarkedSummary(
         items=items,
         amount_total=sum(e.amount for e in items if e.amount is not None),
         used_total=sum(e.used_amount for e in items if e.used_amount is not None),

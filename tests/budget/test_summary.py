@@ -40,8 +40,14 @@ def test_part_year_compares_outcome_with_budget_pro_rata(budget: ServiceHarness)
     assert v["meets_budget_rule_basis"] == "outcome_pro_rata"
     lm = lines["lakemedel"]
     assert lm["deviation"] == -88 * MN - (-80 * MN)
-    assert s["deviation"] == -80 * MN - 8 * MN
-    assert s["outcome_result"] == -880 * MN - 88 * MN
+    # The lines summed are shown as line sums with their coverage (issue 12: they used to be
+    # the headline) ...
+    assert s["line_sums"]["deviation"] == -80 * MN - 8 * MN
+    assert s["line_sums"]["outcome_result"] == -880 * MN - 88 * MN
+    assert s["line_sums"]["compared"] == 2 and s["coverage"]["compared"] == 2
+    # ... and with no total stated the headline is empty, not the lines' sum.
+    assert s["deviation"] is None and s["outcome_result"] is None
+    assert s["total"]["missing"] == ["budget", "outcome", "forecast"]
     assert s["grant"] == 1200 * MN
     assert s["through"] == "2024-08" and s["months"] == 8
 
@@ -95,7 +101,16 @@ def test_full_year_judges_the_rule_on_the_outcome(budget: ServiceHarness) -> Non
     s = _summary(budget)
     assert s["lines"][0]["deviation"] == 0
     assert s["lines"][0]["meets_budget_rule"] is True  # not worse than budget
+    # The committee's verdict comes from its totals (issue 12), not from its lines.
+    assert s["meets_budget_rule"] is None
+    totals = [
+        {"org_unit": "PVN", "year": 2024, "kind": "budget", "revenue": 0, "cost": 100},
+        {"org_unit": "PVN", "year": 2024, "kind": "outcome", "month": "2024-12", "result": -100},
+    ]
+    assert load(budget, "totals", totals).status_code == 200
+    s = _summary(budget)
     assert s["meets_budget_rule"] is True
+    assert s["meets_budget_rule_basis"] == "outcome"
 
 
 def test_display_strings_are_mnkr_with_one_decimal(budget: ServiceHarness) -> None:
@@ -118,7 +133,8 @@ def test_summary_of_an_empty_committee_is_empty_not_an_error(budget: ServiceHarn
     s = _summary(budget)
     assert s["grant"] is None and s["lines"] == [] and s["deviation"] is None
     assert s["meets_budget_rule"] is None
-    assert s["reported"] == {"result": None, "deviations": []}
+    assert s["reported"] == {"result": None, "deviations": [], "figures": []}
+    assert s["total"]["budget"] is None and s["total"]["missing"] == ["budget", "outcome"]
 
 
 def test_summary_of_unknown_org_unit_is_422(budget: ServiceHarness) -> None:

@@ -19,7 +19,9 @@ from services.budget.repository.store import (
     ToItem,
     equal,
     in_year,
+    readable,
     stamp,
+    version_for_update,
 )
 from shared.paging import ListParams, Slice, fetch_table_page
 from shared.store import ChangeFeed
@@ -31,11 +33,9 @@ def line_row(session: Session, org_unit: str, year: int, line: str) -> Any | Non
     ).first()
 
 
-def line_change_seq(session: Session, org_unit: str, year: int, line: str) -> int | None:
-    seq: int | None = session.execute(
-        sa.select(LINE.c.change_seq).where(LINE.c.id == line_id(org_unit, year, line))
-    ).scalar_one_or_none()
-    return seq
+def lock_line(session: Session, org_unit: str, year: int, line: str) -> int | None:
+    """The line's version (``change_seq``), its row locked for the write; None if none."""
+    return version_for_update(session, LINE, line_id(org_unit, year, line))
 
 
 def save_line(
@@ -109,12 +109,15 @@ def budget_line_page(
     params: ListParams,
     org_unit: str | None,
     year: int | None,
+    org_units: Collection[str] | None,
     to_item: ToItem[T],
 ) -> Slice[T | dict[str, Any]]:
     """A page of budget lines; in change order deletions come as tombstones."""
     return fetch_table_page(
         session,
-        sa.select(LINE).where(*equal(LINE, org_unit=org_unit, year=year)),
+        sa.select(LINE).where(
+            *equal(LINE, org_unit=org_unit, year=year), *readable(LINE, org_units)
+        ),
         LINE,
         params=params,
         to_item=to_item,
@@ -123,7 +126,9 @@ def budget_line_page(
     )
 
 
-def budget_lines_csv(org_unit: str | None, year: int | None) -> CsvQuery:
+def budget_lines_csv(
+    org_unit: str | None, year: int | None, org_units: Collection[str] | None
+) -> CsvQuery:
     header = (
         *("id", "org_unit", "year", "line", "label", "revenue", "cost"),
         *("result", "counterparty", "basis", "derivation", "updated_at", "change_seq"),
@@ -131,7 +136,7 @@ def budget_lines_csv(org_unit: str | None, year: int | None) -> CsvQuery:
     result = (LINE.c.revenue - LINE.c.cost).label("result")
     statement = (
         sa.select(*[result if h == "result" else LINE.c[h] for h in header])
-        .where(*equal(LINE, org_unit=org_unit, year=year))
+        .where(*equal(LINE, org_unit=org_unit, year=year), *readable(LINE, org_units))
         .order_by(LINE.c.id)
     )
     return CsvQuery(statement, header)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.budget.repository.store import EARMARKED, CsvQuery, T, ToItem, equal, stamp
+from services.budget.repository.store import (
+    EARMARKED,
+    CsvQuery,
+    T,
+    ToItem,
+    equal,
+    readable,
+    stamp,
+)
 from shared.paging import ListParams, Slice, fetch_table_page
 from shared.store import ChangeFeed
 
 
-def earmarked_row(session: Session, eid: str) -> Any | None:
-    return session.execute(sa.select(EARMARKED).where(EARMARKED.c.id == eid)).first()
+def earmarked_row(session: Session, eid: str, *, for_update: bool = False) -> Any | None:
+    """An entry; with ``for_update`` its row is locked until the transaction ends."""
+    stmt = sa.select(EARMARKED).where(EARMARKED.c.id == eid)
+    return session.execute(stmt.with_for_update() if for_update else stmt).first()
 
 
 def save_earmarked(
@@ -47,12 +57,15 @@ def earmarked_page(
     params: ListParams,
     org_unit: str | None,
     year: int | None,
+    org_units: Collection[str] | None,
     to_item: ToItem[T],
 ) -> Slice[T | dict[str, Any]]:
     """A page of earmarked money; in change order deletions come as tombstones."""
     return fetch_table_page(
         session,
-        sa.select(EARMARKED).where(*equal(EARMARKED, org_unit=org_unit, year=year)),
+        sa.select(EARMARKED).where(
+            *equal(EARMARKED, org_unit=org_unit, year=year), *readable(EARMARKED, org_units)
+        ),
         EARMARKED,
         params=params,
         to_item=to_item,
@@ -61,7 +74,9 @@ def earmarked_page(
     )
 
 
-def earmarked_csv(org_unit: str | None, year: int | None) -> CsvQuery:
+def earmarked_csv(
+    org_unit: str | None, year: int | None, org_units: Collection[str] | None
+) -> CsvQuery:
     header = (
         *("id", "org_unit", "year", "kind", "purpose", "amount", "used_amount", "line"),
         *("assignment_id", "allocation_key", "decision", "counterparty", "co_org_units"),
@@ -69,7 +84,7 @@ def earmarked_csv(org_unit: str | None, year: int | None) -> CsvQuery:
     )
     statement = (
         sa.select(*[EARMARKED.c[h] for h in header])
-        .where(*equal(EARMARKED, org_unit=org_unit, year=year))
+        .where(*equal(EARMARKED, org_unit=org_unit, year=year), *readable(EARMARKED, org_units))
         .order_by(EARMARKED.c.id)
     )
     return CsvQuery(statement, header)

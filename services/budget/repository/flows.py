@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from services.budget.repository.store import (
     equal,
     first_through,
     in_year,
+    readable,
 )
 from shared.bulk import UpsertCounts, upsert
 from shared.paging import ListParams, Slice, fetch_table_page
@@ -47,10 +48,14 @@ def upsert_flow(
 
 
 def _flow_filters(
-    flow: FlowName, org_unit: str | None, line: str | None, year: int | None
+    flow: FlowName,
+    org_unit: str | None,
+    line: str | None,
+    year: int | None,
+    org_units: Collection[str] | None,
 ) -> list[sa.ColumnElement[bool]]:
     t, month = _FLOWS[flow]
-    where = equal(t, org_unit=org_unit, line=line)
+    where = [*equal(t, org_unit=org_unit, line=line), *readable(t, org_units)]
     if year is not None:
         where.append(in_year(t.c[month], year))
     return where
@@ -63,19 +68,26 @@ def flow_page(
     org_unit: str | None,
     line: str | None,
     year: int | None,
+    org_units: Collection[str] | None,
     to_item: ToItem[T],
 ) -> Slice[T | dict[str, Any]]:
     t, _month = _FLOWS[flow]
     return fetch_table_page(
         session,
-        sa.select(t).where(*_flow_filters(flow, org_unit, line, year)),
+        sa.select(t).where(*_flow_filters(flow, org_unit, line, year, org_units)),
         t,
         params=params,
         to_item=to_item,
     )
 
 
-def flow_csv(flow: FlowName, org_unit: str | None, line: str | None, year: int | None) -> CsvQuery:
+def flow_csv(
+    flow: FlowName,
+    org_unit: str | None,
+    line: str | None,
+    year: int | None,
+    org_units: Collection[str] | None,
+) -> CsvQuery:
     t, month = _FLOWS[flow]
     header = (
         *("id", "org_unit", "line", month, "revenue", "cost"),
@@ -83,7 +95,7 @@ def flow_csv(flow: FlowName, org_unit: str | None, line: str | None, year: int |
     )
     statement = (
         sa.select(*[t.c[h] for h in header])
-        .where(*_flow_filters(flow, org_unit, line, year))
+        .where(*_flow_filters(flow, org_unit, line, year, org_units))
         .order_by(t.c.id)
     )
     return CsvQuery(statement, header)

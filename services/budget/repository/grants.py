@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from services.budget import schemas as s
 from services.budget.grant_rules import Component, grant_id
-from services.budget.repository.store import COMPONENT, GRANT, CsvQuery, equal, stamp
+from services.budget.repository.store import (
+    COMPONENT,
+    GRANT,
+    CsvQuery,
+    equal,
+    readable,
+    stamp,
+    version_for_update,
+)
 from shared.paging import ListParams, Slice, fetch_table_page
 
 _COMPONENT_FIELDS = tuple(f.name for f in fields(Component))
@@ -37,11 +45,9 @@ def components_around(session: Session, org_unit: str, year: int) -> list[tuple[
     return [(r.owner_unit, _component(r)) for r in rows]
 
 
-def grant_change_seq(session: Session, org_unit: str, year: int) -> int | None:
-    seq: int | None = session.execute(
-        sa.select(GRANT.c.change_seq).where(GRANT.c.id == grant_id(org_unit, year))
-    ).scalar_one_or_none()
-    return seq
+def lock_grant(session: Session, org_unit: str, year: int) -> int | None:
+    """The grant's version (``change_seq``), its row locked for the write; None if none."""
+    return version_for_update(session, GRANT, grant_id(org_unit, year))
 
 
 def save_grant(
@@ -129,18 +135,26 @@ def components_of(
 
 
 def grant_page(
-    session: Session, params: ListParams, year: int | None, org_unit: str | None
+    session: Session,
+    params: ListParams,
+    year: int | None,
+    org_unit: str | None,
+    org_units: Collection[str] | None,
 ) -> Slice[Any]:
     return fetch_table_page(
         session,
-        sa.select(GRANT).where(*equal(GRANT, year=year, org_unit=org_unit)),
+        sa.select(GRANT).where(
+            *equal(GRANT, year=year, org_unit=org_unit), *readable(GRANT, org_units)
+        ),
         GRANT,
         params=params,
         to_item=lambda r: r,
     )
 
 
-def grants_csv(year: int | None, org_unit: str | None) -> CsvQuery:
+def grants_csv(
+    year: int | None, org_unit: str | None, org_units: Collection[str] | None
+) -> CsvQuery:
     """One row per component, with its grant's computed total (a flat table for BI)."""
     c, g = COMPONENT.c, GRANT.c
     columns = [
@@ -164,7 +178,7 @@ def grants_csv(year: int | None, org_unit: str | None) -> CsvQuery:
     statement = (
         sa.select(*columns)
         .join(COMPONENT, c.grant_id == g.id)
-        .where(*equal(GRANT, year=year, org_unit=org_unit))
+        .where(*equal(GRANT, year=year, org_unit=org_unit), *readable(GRANT, org_units))
         .order_by(g.id, c.position)
     )
     return CsvQuery(statement, tuple(col.name for col in columns))

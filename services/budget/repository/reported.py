@@ -1,23 +1,117 @@
-"""Queries of the figures as the source report prints them (results and deviations)."""
+"""Queries of what a committee's report states as such: totals (``committee_total``),
+deviations per area (``reported_deviation``) and other figures (``reported_figure``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.budget.repository.store import REPORTED_DEVIATION, REPORTED_RESULT
-from shared.store import utcnow
+from services.budget.repository.store import (
+    REPORTED_DEVIATION,
+    REPORTED_FIGURE,
+    TOTAL,
+    CsvQuery,
+    T,
+    ToItem,
+    equal,
+    readable,
+)
+from shared.bulk import UpsertCounts, upsert
+from shared.paging import ListParams, Slice, fetch_table_page
+from shared.store import ChangeFeed
+
+StatedName = Literal["total", "reported_deviation", "reported_figure"]
+#: Each stated resource's table and the columns a load writes (besides its id).
+_TABLES: dict[StatedName, tuple[sa.Table, tuple[str, ...]]] = {
+    "total": (
+        TOTAL,
+        (
+            *("org_unit", "year", "kind", "month", "revenue", "cost", "result"),
+            *("derivation", "note", "source_text"),
+        ),
+    ),
+    "reported_deviation": (
+        REPORTED_DEVIATION,
+        ("org_unit", "year", "line", "label", "deviation", "share_bp", "source_text"),
+    ),
+    "reported_figure": (
+        REPORTED_FIGURE,
+        (
+            *("org_unit", "year", "figure", "item", "measure", "amount", "share_bp"),
+            *("approximate", "value_year", "line", "label", "about_org_units"),
+            *("derivation", "source_text"),
+        ),
+    ),
+}
 
 
-def reported_result(session: Session, org_unit: str, year: int) -> Any | None:
+def upsert_stated(
+    session: Session, name: StatedName, rows: Sequence[dict[str, Any]], feed: ChangeFeed
+) -> UpsertCounts:
+    """Insert new rows, update changed ones, leave identical ones alone (set-based)."""
+    t, values = _TABLES[name]
+    return upsert(session, t, rows, keys=["id"], values=list(values), feed=feed)
+
+
+def _filters(
+    name: StatedName,
+    org_unit: str | None,
+    year: int | None,
+    org_units: Collection[str] | None,
+    kind: str | None,
+) -> list[sa.ColumnElement[bool]]:
+    t, _ = _TABLES[name]
+    where = [*equal(t, org_unit=org_unit, year=year), *readable(t, org_units)]
+    if kind is not None and name == "total":
+        where.append(t.c.kind == kind)
+    return where
+
+
+def stated_page(
+    session: Session,
+    name: StatedName,
+    params: ListParams,
+    org_unit: str | None,
+    year: int | None,
+    org_units: Collection[str] | None,
+    kind: str | None,
+    to_item: ToItem[T],
+) -> Slice[T | dict[str, Any]]:
+    t, _ = _TABLES[name]
+    return fetch_table_page(
+        session,
+        sa.select(t).where(*_filters(name, org_unit, year, org_units, kind)),
+        t,
+        params=params,
+        to_item=to_item,
+    )
+
+
+def stated_csv(
+    name: StatedName,
+    org_unit: str | None,
+    year: int | None,
+    org_units: Collection[str] | None,
+    kind: str | None,
+) -> CsvQuery:
+    t, values = _TABLES[name]
+    header = ("id", *values, "updated_at", "change_seq")
+    statement = (
+        sa.select(*[t.c[h] for h in header])
+        .where(*_filters(name, org_unit, year, org_units, kind))
+        .order_by(t.c.id)
+    )
+    return CsvQuery(statement, header)
+
+
+def totals_of(session: Session, org_unit: str, year: int) -> Sequence[Any]:
+    """Every total stated for a committee's year."""
     return session.execute(
-        sa.select(REPORTED_RESULT).where(
-            REPORTED_RESULT.c.org_unit == org_unit, REPORTED_RESULT.c.year == year
-        )
-    ).first()
+        sa.select(TOTAL).where(TOTAL.c.org_unit == org_unit, TOTAL.c.year == year)
+    ).all()
 
 
 def reported_deviations(session: Session, org_unit: str, year: int) -> Sequence[Any]:
@@ -28,11 +122,9 @@ def reported_deviations(session: Session, org_unit: str, year: int) -> Sequence[
     ).all()
 
 
-def insert_reported(
-    session: Session, results: Iterable[dict[str, Any]], deviations: Iterable[dict[str, Any]]
-) -> None:
-    """Store reported results and deviations (rows with their ``change_seq``)."""
-    now = {"updated_at": utcnow()}
-    for t, rows in ((REPORTED_RESULT, results), (REPORTED_DEVIATION, deviations)):
-        if batch := [{**r, **now} for r in rows]:
-            session.execute(sa.insert(t), batch)
+def reported_figures(session: Session, org_unit: str, year: int) -> Sequence[Any]:
+    return session.execute(
+        sa.select(REPORTED_FIGURE)
+        .where(REPORTED_FIGURE.c.org_unit == org_unit, REPORTED_FIGURE.c.year == year)
+        .order_by(REPORTED_FIGURE.c.id)
+    ).all()

@@ -7,7 +7,7 @@ prefix.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from services.budget.models import (
     BudgetLine,
+    CommitteeTotal,
     Earmarked,
     Forecast,
     Outcome,
     Regionbidrag,
     RegionbidragComponent,
     ReportedDeviation,
-    ReportedResult,
+    ReportedFigure,
     table,
 )
 from shared.periods import Period
@@ -34,8 +35,9 @@ LINE = table(BudgetLine)
 OUTCOME = table(Outcome)
 FORECAST = table(Forecast)
 EARMARKED = table(Earmarked)
-REPORTED_RESULT = table(ReportedResult)
+TOTAL = table(CommitteeTotal)
 REPORTED_DEVIATION = table(ReportedDeviation)
+REPORTED_FIGURE = table(ReportedFigure)
 
 T = TypeVar("T")
 #: Turns a row of a listed table into what a page shows.
@@ -55,6 +57,23 @@ def equal(t: sa.Table, **values: object) -> list[sa.ColumnElement[bool]]:
     return [t.c[name] == v for name, v in values.items() if v is not None]
 
 
+def readable(t: sa.Table, org_units: Collection[str] | None) -> list[sa.ColumnElement[bool]]:
+    """Only the rows of ``org_units`` (a bound key's own units); None: every row."""
+    return [] if org_units is None else [t.c.org_unit.in_(sorted(org_units))]
+
+
+def version_for_update(session: Session, t: sa.Table, row_id: str) -> int | None:
+    """The ``change_seq`` of a row (its ETag's version), the row locked until the
+    transaction ends; None when there is no such row. The caller holds the change-feed
+    lock already (``ChangeFeed.lock``), so a row not there yet cannot be created meanwhile
+    either. (SQLite locks the whole store for a write transaction; FOR UPDATE is Postgres.)
+    """
+    seq: int | None = session.execute(
+        sa.select(t.c.change_seq).where(t.c.id == row_id).with_for_update()
+    ).scalar_one_or_none()
+    return seq
+
+
 def in_year(month: sa.ColumnElement[str], year: int) -> sa.ColumnElement[bool]:
     """The months of ``year`` in a month column."""
     return month.like(f"{year}-%")
@@ -71,9 +90,9 @@ def stamp(seq: int) -> dict[str, Any]:
 
 
 def is_empty(session: Session) -> bool:
-    """True when no grant, line, outcome, forecast, earmarked money or reported result is
-    stored (the seed loads only into such a store)."""
+    """True when no grant, line, outcome, forecast, earmarked money, total or reported
+    figure is stored (the seed loads only into such a store)."""
     return all(
         session.execute(sa.select(t.c.id).limit(1)).first() is None
-        for t in (GRANT, LINE, OUTCOME, FORECAST, EARMARKED, REPORTED_RESULT)
+        for t in (GRANT, LINE, OUTCOME, FORECAST, EARMARKED, TOTAL, REPORTED_FIGURE)
     )

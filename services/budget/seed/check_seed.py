@@ -11,13 +11,17 @@ Checks
     efficiency percentages are consistent; efficiency components are negative; transfers say direction
   * each budget line with an outcome for December of its year: outcome_result - budget_result ==
     stated_deviation (result = revenue - cost, + = överskott)
-  * the reported result is reproduced by the lines where the file says it is; otherwise the gap is printed
-    and an explanation must be present
+  * each total states its result (revenue and cost, where given, agree with it) and the month its kind
+    needs; an outcome total for the year that the lines do not reproduce has a note saying why
+  * reported figures: a known measure, an amount and/or a share, savings items adding up to their total
   * slugs are lowercase ascii, months are YYYY-MM, counterparties are internal|external
   * every source_text is found verbatim (whitespace-normalised) in its source document, if the seed
     directory is available (default /work/shared/seeds, or $SEED_DIR, or --seed-dir)
 
 Exit status 0 when all checks pass, 1 otherwise.
+
+One file over 400 lines on purpose: the extractor runs it standalone beside the YAML it
+checks (``python3 check_seed.py``), importing nothing from the service.
 """
 
 from __future__ import annotations
@@ -44,8 +48,7 @@ MONEY_KEYS = {
     "stated_increase",
     "supplementary_total",
     "supplementary_used_total",
-    "budget_result",
-    "outcome_result",
+    "result",
     "ceiling",
     "total",
     "outcome_min",
@@ -56,8 +59,9 @@ MONEY_KEYS = {
 # money keys that may legitimately be None (the document states nothing) - must be flagged on the entry
 NULLABLE_OK = {
     "amount": lambda d: d.get("amount_stated") is False,
-    "budget_result": lambda d: d.get("budget_result_stated") is False,
-    "outcome_result": lambda d: d.get("outcome_result_stated") is False,
+    # a total may state its result only (HSN 2024: +85,3 mnkr, no revenue or cost)
+    "revenue": lambda d: d.get("result") is not None,
+    "cost": lambda d: d.get("result") is not None,
     "stated_deviation": lambda d: True,  # None = no deviation stated for this line
 }
 GRANT_KINDS = {"base", "indexation", "efficiency", "transfer", "supplementary"}
@@ -105,6 +109,13 @@ def mnkr(v: int | None) -> str:
     if rem:
         s += f" (+{rem} kr)"
     return sign + s
+
+
+def percent(bp: int) -> str:
+    """Basis points as a Swedish percentage: 9080 -> '90,8'."""
+    whole, rest = divmod(abs(bp), 100)
+    text = f"{whole},{rest:02d}".rstrip("0").rstrip(",")
+    return ("-" if bp < 0 else "") + text
 
 
 def walk(node, path="$"):
@@ -270,61 +281,98 @@ def check_lines(doc) -> dict[tuple, int]:
     return dev_by_unit
 
 
-def check_result(doc, dev_by_unit) -> None:
-    print("\n== Reported result vs lines ==")
-    for r in doc.get("result", []):
-        key = (r["org_unit"], r["year"])
-        if r["budget_result"] is None or r["outcome_result"] is None:
-            print(
-                f"  {key}: budget {mnkr(r['budget_result'])}, outcome {mnkr(r['outcome_result'])} "
-                "(incomplete - nothing to reproduce)"
-            )
-            if r.get("reproducible_from_lines"):
-                fail(f"result {key}: marked reproducible but budget/outcome missing")
+TOTAL_KINDS = {"budget", "outcome", "forecast"}
+MEASURES = {
+    "outcome",
+    "change",
+    "deviation_from_forecast",
+    "ceiling",
+    "savings",
+    "expected_savings",
+    "sanctions",
+    "unit_grant",
+    "range_low",
+    "range_high",
+}
+
+
+def check_totals(doc) -> None:
+    """Each total states its result (or revenue and cost agreeing with it) and its month as
+    its kind needs; an outcome total the lines do not reproduce says why in its note."""
+    print("\n== Totals (as stated; the summary's headline) ==")
+    line_outcomes: dict[tuple, int] = {}
+    for o in doc.get("outcomes", []):
+        key = (o["org_unit"], o["month"][:4])
+        line_outcomes[key] = line_outcomes.get(key, 0) + line_result(o["revenue"], o["cost"])
+    seen = set()
+    for r in doc.get("totals", []):
+        key = (r["org_unit"], r["year"], r.get("kind"), r.get("month"))
+        name = "/".join(str(k) for k in key if k is not None)
+        if key in seen:
+            fail(f"total {name}: duplicate")
+        seen.add(key)
+        if r.get("kind") not in TOTAL_KINDS:
+            fail(f"total {name}: kind must be one of {sorted(TOTAL_KINDS)}")
             continue
-        reported = r["outcome_result"] - r["budget_result"]
-        full = dev_by_unit.get(key, [])
-        sum_full = sum(d for _, d in full)
-        stated = [
-            (sd["line"], sd["deviation"])
-            for sd in doc.get("stated_deviations", [])
-            if (sd["org_unit"], sd["year"]) == key
-        ]
-        sum_stated = sum(d for _, d in stated)
-        print(f"  {key}: reported deviation {mnkr(reported)}")
-        print(f"    lines with budget+outcome: {mnkr(sum_full)}  {full}")
-        print(
-            f"    + stated-only deviations : {mnkr(sum_stated)}  -> {mnkr(sum_full + sum_stated)}"
-        )
-        print(f"    gap to reported          : {mnkr(reported - sum_full - sum_stated)}")
-        if r.get("reproducible_from_lines"):
-            if sum_full != reported:
-                fail(f"result {key}: lines give {sum_full}, report says {reported}")
-        else:
-            if not r.get("why_not_reproducible"):
-                fail(f"result {key}: not reproducible and no explanation given")
-            if sum_full == reported or sum_full + sum_stated == reported:
-                fail(
-                    f"result {key}: lines DO reproduce the result - set reproducible_from_lines: true"
-                )
+        month = r.get("month")
+        if (r["kind"] == "budget") != (month is None):
+            fail(f"total {name}: a budget total has no month; outcome and forecast need one")
+        if month is not None and not str(month).startswith(f"{r['year']}-"):
+            fail(f"total {name}: month {month} is not in {r['year']}")
+        revenue, cost, result = r.get("revenue"), r.get("cost"), r.get("result")
+        if (revenue is None) != (cost is None):
+            fail(f"total {name}: revenue and cost go together")
+        if result is None:
+            fail(f"total {name}: no result")
+        elif revenue is not None and result != revenue - cost:
+            fail(f"total {name}: result {result} != revenue - cost {revenue - cost}")
+        print(f"  {name:<32} result {mnkr(result):>12}")
+        if r["kind"] == "outcome" and month == f"{r['year']}-12" and result is not None:
+            lines = line_outcomes.get((r["org_unit"], str(r["year"])))
+            print(f"    lines' outcome results summed: {mnkr(lines)}")
+            if lines != result and not r.get("note"):
+                fail(f"total {name}: the lines do not reproduce it and no note says why")
+
+
+def check_figures(doc) -> None:
+    """Reported figures: a known measure; an amount, a share or both; savings items adding
+    up to their stated total; the ambulance change matching its two outcomes."""
+    print("\n== Reported figures ==")
+    groups: dict[tuple, list[dict]] = {}
+    seen = set()
+    for f in doc.get("reported_figures", []):
+        key = (f["org_unit"], f["year"], f["figure"], f.get("item"), f["measure"])
+        key += (f.get("value_year"),)
+        if key in seen:
+            fail(f"reported figure {key}: duplicate")
+        seen.add(key)
+        if f["measure"] not in MEASURES:
+            fail(f"reported figure {key}: unknown measure {f['measure']!r}")
+        if f.get("amount") is None and f.get("share_bp") is None:
+            fail(f"reported figure {key}: neither amount nor share_bp")
+        if f.get("derived") and not f.get("derivation"):
+            fail(f"reported figure {key}: derived without derivation")
+        for unit in f.get("about_org_units", []):
+            if unit not in ORG_UNITS:
+                fail(f"reported figure {key}: unknown org unit {unit!r} in about_org_units")
+        groups.setdefault((f["org_unit"], f["year"], f["figure"], f["measure"]), []).append(f)
+        share = "" if f.get("share_bp") is None else f" {percent(f['share_bp'])} %"
+        amount = "" if f.get("amount") is None else f" {mnkr(f['amount'])} mnkr"
+        print(f"  {f['figure']}/{f.get('item') or '-'}/{f['measure']}:{amount}{share}")
+    for (unit, year, figure, measure), rows in groups.items():
+        if measure != "savings":
+            continue
+        totals = [r for r in rows if r.get("item") is None]
+        items = [r for r in rows if r.get("item") is not None]
+        if totals and items and sum(r["amount"] for r in items) != totals[0]["amount"]:
+            fail(f"reported figure {figure}: savings items do not add up to the stated total")
+    amb = {o["month"]: o["cost"] for o in doc.get("outcomes", []) if o["line"] == "ambulans_upphandlad"}
+    change = [f for f in doc.get("reported_figures", []) if f["figure"] == "ambulans_upphandlad_nettokostnad"]
+    if change and len(amb) == 2 and amb["2024-12"] - amb["2023-12"] != change[0]["amount"]:
+        fail("ambulans: change does not match outcomes")
 
 
 def check_other(doc) -> None:
-    for f in doc.get("other_figures", []):
-        items = f.get("items")
-        if items and "total" in f:
-            s = sum(i["amount"] for i in items)
-            if s != f["total"]:
-                fail(f"other_figures {f['id']}: items sum {s} != total {f['total']}")
-        if f.get("derived") and not f.get("derivation"):
-            fail(f"other_figures {f['id']}: derived without derivation")
-    # cross-checks between sections of the same document
-    by_id = {f["id"]: f for f in doc.get("other_figures", [])}
-    amb = [o for o in doc.get("outcomes", []) if o["line"] == "ambulans_upphandlad"]
-    if "ambulans_okning" in by_id and len(amb) == 2:
-        costs = {o["month"]: o["cost"] for o in amb}
-        if costs["2024-12"] - costs["2023-12"] != by_id["ambulans_okning"]["amount"]:
-            fail("ambulans: change does not match outcomes")
     for e in doc.get("earmarked", []):
         if not e.get("purpose"):
             fail(f"earmarked entry without purpose: {e}")
@@ -392,15 +440,17 @@ def main() -> int:
         "outcomes",
         "forecasts",
         "earmarked",
-        "result",
+        "totals",
+        "reported_figures",
         "notes",
     ):
         if section not in doc:
             fail(f"missing top-level section {section!r}")
     check_types(doc)
     check_grants(doc)
-    dev_by_unit = check_lines(doc)
-    check_result(doc, dev_by_unit)
+    check_lines(doc)
+    check_totals(doc)
+    check_figures(doc)
     check_other(doc)
     check_quotes(doc, Path(args.seed_dir))
 
