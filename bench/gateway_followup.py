@@ -15,8 +15,8 @@ What it does:
    services spent on them (their own /metrics). The difference is what the gateway's HTTP
    client, the loopback and queueing add; the count shows what request coalescing saved.
 
-Gateway settings can be varied with ``--gateway-env``, e.g. ``transport=aiohttp`` (needs the
-aiohttp package), ``coalesce=false``, ``max_keepalive_connections=100``.
+Gateway settings can be varied with ``--gateway-env``, e.g. ``coalesce=false``,
+``max_keepalive_connections=100``.
 
 Needs ``wrk`` (``apt-get install -y wrk``; run ``apt-get update`` first if apt finds nothing).
 """
@@ -37,15 +37,9 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from tests.gateway.stack import (  # noqa: E402
-    Stack,
-    database_on_server,
-    new_stack,
-    prepare_stores,
-)
+from shared.db import database_on_server
+from shared.registry import service_names
+from shared.suite import Stack, new_stack, prepare_stores
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 LARGE_INDICATORS = 300
@@ -62,11 +56,11 @@ def upstream_calls(period: str) -> dict[str, tuple[str, str]]:
     return {
         "indicators /v1/evaluations": (
             "indicators",
-            f"/v1/evaluations?org_unit=REGION&period={period}&limit=10000",
+            f"/v1/evaluations?org_unit=REGION&period={period}",
         ),
         "indicators /v1/area-evaluations": (
             "indicators",
-            f"/v1/area-evaluations?org_unit=REGION&period={period}&limit=10000",
+            f"/v1/area-evaluations?org_unit=REGION&period={period}",
         ),
         "assignments /v1/assignments": (
             "assignments",
@@ -341,7 +335,7 @@ def main() -> None:
     url = database_on_server(base, base.rsplit("/", 1)[-1])
     print(f"store: {url}; loading seed data ...")
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
-        stores = prepare_stores(Path(tmp), database_url=url)
+        stores = prepare_stores(dict.fromkeys(service_names(), url))
         overrides = dict(kv.split("=", 1) for kv in args.gateway_env)
         stack = new_stack(stores, Path(tmp), log_level="WARNING", **overrides)
         try:

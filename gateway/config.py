@@ -1,38 +1,35 @@
 """Settings of the gateway (env prefix ``GATEWAY_``).
 
-Every upstream has a base URL and a deadline: the longest the follow-up view waits for
-it before it answers without that section. Proxied calls (exports, bulk loads) get the
-longer ``proxy_read_timeout`` between bytes instead, since a CSV export may run for a while.
+The upstreams are the services of the registry (``deploy/apps.toml``). Each has a base URL,
+``GATEWAY_<NAME>_URL`` (by default ``http://127.0.0.1:<its port>``), and a deadline,
+``GATEWAY_<NAME>_TIMEOUT``: the longest the follow-up view waits for it before it answers
+without that section. Proxied calls (exports, bulk loads) get the longer
+``proxy_read_timeout`` between bytes instead, since a CSV export may run for a while.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, create_model
 from pydantic_settings import SettingsConfigDict
 
+from shared.registry import services
 from shared.settings import AppSettings
 
-UpstreamName = Literal["indicators", "assignments", "budget"]
-UPSTREAMS: tuple[UpstreamName, ...] = ("indicators", "assignments", "budget")
+#: Deadline (seconds) of one upstream's part of the follow-up view, retry included.
+DEFAULT_DEADLINE = 2.0
 
 
-class GatewaySettings(AppSettings):
+class _GatewaySettings(AppSettings):
+    """Every setting but the per-upstream ones, which ``GatewaySettings`` adds."""
+
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
 
     app_name: str = "gateway"
     port: int = 8000
 
-    indicators_url: str = "http://127.0.0.1:8001"
-    assignments_url: str = "http://127.0.0.1:8002"
-    budget_url: str = "http://127.0.0.1:8003"
-
-    #: Deadline (seconds) for one upstream's part of the follow-up view, retry included.
-    indicators_timeout: float = Field(default=2.0, gt=0)
-    assignments_timeout: float = Field(default=2.0, gt=0)
-    budget_timeout: float = Field(default=2.0, gt=0)
     #: Seconds to open a TCP connection to an upstream.
     connect_timeout: float = Field(default=0.5, gt=0)
     #: Seconds to wait for a free pooled connection.
@@ -50,7 +47,7 @@ class GatewaySettings(AppSettings):
     breaker_cooldown: float = Field(default=10.0, gt=0)
 
     #: Identical view requests (same view, same key) arriving while one is being fetched
-    #: share its fetch instead of repeating it (see ``gateway.coalesce``).
+    #: share its fetch instead of repeating it (see ``gateway.upstream.coalesce``).
     coalesce: bool = True
     #: Committees fetched at once by the all-committee overview.
     overview_concurrency: int = Field(default=6, ge=1)
@@ -64,17 +61,58 @@ class GatewaySettings(AppSettings):
         default_factory=lambda: {"HSN": "REGION", "RS": "REGION"}
     )
 
-    #: The HTTP client behind the adapter: httpx (default), or aiohttp where it is installed
-    #: (``gateway.clients.aiohttp_transport``; measured in ``bench/gateway_followup.py``).
-    transport: Literal["httpx", "aiohttp"] = "httpx"
+    @property
+    def upstreams(self) -> tuple[str, ...]:
+        """The upstream services' names, in registry order."""
+        return tuple(service.name for service in services())
 
-    def upstream_url(self, name: UpstreamName) -> str:
-        url: str = getattr(self, f"{name}_url")
+    def upstream_url(self, name: str) -> str:
+        url: str = getattr(self, self._field(name, "url"))
         return url.rstrip("/")
 
-    def upstream_timeout(self, name: UpstreamName) -> float:
-        timeout: float = getattr(self, f"{name}_timeout")
+    def upstream_timeout(self, name: str) -> float:
+        timeout: float = getattr(self, self._field(name, "timeout"))
         return timeout
+
+    def _field(self, name: str, setting: str) -> str:
+        if name not in self.upstreams:
+            raise LookupError(f"no upstream {name!r}; the registry has {', '.join(self.upstreams)}")
+        return f"{name}_{setting}"
+
+
+def _upstream_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for service in services():
+        fields[f"{service.name}_url"] = (
+            str,
+            Field(
+                default=f"http://127.0.0.1:{service.port}",
+                description=f"Base URL of the {service.name} service.",
+            ),
+        )
+        fields[f"{service.name}_timeout"] = (
+            float,
+            Field(
+                default=DEFAULT_DEADLINE,
+                gt=0,
+                description=f"Deadline (s) of the {service.name} part of a view, retry included.",
+            ),
+        )
+    return fields
+
+
+# The per-upstream fields are named after the registry's services, so the class is made at
+# import time; the type checker is shown the static part, which holds every accessor.
+if TYPE_CHECKING:
+    GatewaySettings = _GatewaySettings
+else:
+    GatewaySettings = create_model(
+        "GatewaySettings",
+        __base__=_GatewaySettings,
+        __module__=__name__,
+        __doc__="The gateway's settings, one URL and one deadline per upstream included.",
+        **_upstream_fields(),
+    )
 
 
 @cache

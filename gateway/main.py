@@ -1,24 +1,26 @@
 """The gateway's ASGI app: `uvicorn gateway.main:app` (port 8000).
 
 It owns no database: ``shared.app.create_app`` gives it /health, /metrics, problem+json,
-request ids and security headers; the upstream clients (one long-lived HTTP client per
-service) are made when the app starts and closed when it stops.
+request ids and security headers. This module wires the two rooms: the upstream machinery
+(``gateway.upstream``: one long-lived HTTP client per service of the registry, made when
+the app starts and closed when it stops, and the shared view fetches) and the follow-up
+feature (``gateway.followup``), then the operations, the proxy and the merged OpenAPI.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from gateway.clients.adapter import Upstream
-from gateway.coalesce import SingleFlight
+from gateway import operations, proxy
 from gateway.config import GatewaySettings, get_settings
-from gateway.followup import Upstreams
+from gateway.followup import routes as followup
+from gateway.followup.rendering import Rendered
 from gateway.openapi import install_merged_openapi
-from gateway.router import Rendered, operations, proxied_routes_description, router
+from gateway.upstream.coalesce import SingleFlight
+from gateway.upstream.upstream import Upstreams
 from shared.app import create_app
 
 DESCRIPTION = """\
@@ -38,7 +40,7 @@ service's audit trail is at `/v1/audit/{service}`. Prefixes by service:
 
 When the services answer at start-up their own operations are merged into this document.
 A service that keeps failing is given a rest by a circuit breaker: its routes answer 503
-(problem+json) until a trial call succeeds; a hung one answers 504.
+(problem+json) until a trial call succeeds; a hung one answers 504, a broken connection 502.
 """
 
 
@@ -47,22 +49,19 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        upstreams = Upstreams(
-            indicators=Upstream.from_settings("indicators", settings),
-            assignments=Upstream.from_settings("assignments", settings),
-            budget=Upstream.from_settings("budget", settings),
-        )
+        upstreams = Upstreams.from_settings(settings)
         app.state.upstreams = upstreams
         try:
             yield
         finally:
-            await asyncio.gather(*(u.aclose() for u in upstreams.all()))
+            await upstreams.aclose()
 
     app = create_app(
         settings,
         title="Follow-up gateway",
-        description=DESCRIPTION.replace("{routes}", proxied_routes_description()),
-        routers=[operations, router],
+        description=DESCRIPTION.replace("{routes}", proxy.proxied_routes_description()),
+        # The proxy's catch-all /v1 route comes last, after every route of the gateway's own.
+        routers=[operations.router, followup.router, proxy.router],
         lifespan=lifespan,
     )
     app.state.flights = SingleFlight[Rendered](settings.coalesce)

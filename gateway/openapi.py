@@ -1,8 +1,8 @@
 """The gateway's OpenAPI document, with the services' own `/v1` operations merged in.
 
-The gateway's routes are documented as usual; the proxied ones are fetched from each
-service's ``/openapi.json`` the first time the document is asked for (and again until all
-three have answered). Their schemas are renamed ``<service>__<Name>`` so two services' models
+The gateway's routes are documented as usual; the proxied ones are fetched from the
+``/openapi.json`` of each service of the registry the first time the document is asked for
+(and again until all have answered). Their schemas are renamed ``<service>__<Name>`` so two services' models
 of the same name cannot collide. A service that does not answer is simply left out.
 """
 
@@ -14,12 +14,27 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.routing import Route
 
-from gateway.clients.adapter import Upstream, UpstreamUnavailable
-from gateway.followup import Upstreams
+from gateway.upstream.errors import UpstreamError
+from gateway.upstream.upstream import Upstream, Upstreams
+from shared.registry import service_names
 
 REF_PREFIX = "#/components/schemas/"
+#: Seconds a service's document may take (it is asked past the breaker).
+FETCH_TIMEOUT = 2.0
+
+
+class _Components(BaseModel):
+    schemas: dict[str, Any] = {}
+
+
+class ServiceDocument(BaseModel):
+    """The parts of a service's OpenAPI document the merge takes."""
+
+    paths: dict[str, dict[str, Any]]
+    components: _Components = _Components()
 
 
 def _rename_refs(node: Any, service: str) -> Any:
@@ -37,11 +52,11 @@ def _rename_refs(node: Any, service: str) -> Any:
     return node
 
 
-def merge(base: dict[str, Any], service: str, spec: dict[str, Any]) -> None:
-    """Add ``spec``'s ``/v1`` operations (its audit excepted) to ``base``, in place."""
-    spec = _rename_refs(spec, service)
+def merge(base: dict[str, Any], service: str, document: ServiceDocument) -> None:
+    """Add the service's ``/v1`` operations (its audit excepted) to ``base``, in place."""
+    spec = _rename_refs({"paths": document.paths, "schemas": document.components.schemas}, service)
     paths = base.setdefault("paths", {})
-    for path, item in spec.get("paths", {}).items():
+    for path, item in spec["paths"].items():
         if not path.startswith("/v1/") or path == "/v1/audit" or path in paths:
             continue
         for operation in item.values():
@@ -51,19 +66,17 @@ def merge(base: dict[str, Any], service: str, spec: dict[str, Any]) -> None:
                     operation["operationId"] = f"{service}__{operation['operationId']}"
         paths[path] = item
     schemas = base.setdefault("components", {}).setdefault("schemas", {})
-    for name, schema in spec.get("components", {}).get("schemas", {}).items():
+    for name, schema in spec["schemas"].items():
         schemas[f"{service}__{name}"] = schema
 
 
-async def _fetch(upstream: Upstream) -> dict[str, Any] | None:
+async def _fetch(upstream: Upstream) -> ServiceDocument | None:
     try:
-        answer = await upstream.get("/openapi.json", deadline=2.0, use_breaker=False)
-    except UpstreamUnavailable:
+        return await upstream.read(
+            "/openapi.json", ServiceDocument, deadline=FETCH_TIMEOUT, use_breaker=False
+        )
+    except UpstreamError:
         return None
-    if answer.status != 200:
-        return None
-    spec: dict[str, Any] = answer.json()
-    return spec
 
 
 def install_merged_openapi(app: FastAPI) -> None:
@@ -77,8 +90,8 @@ def install_merged_openapi(app: FastAPI) -> None:
         if "complete" in merged:
             return JSONResponse(merged["complete"])
         upstreams: Upstreams = request.app.state.upstreams
-        names = ("indicators", "assignments", "budget")
-        specs = await asyncio.gather(*(_fetch(u) for u in upstreams.all()))
+        names = service_names()
+        specs = await asyncio.gather(*(_fetch(upstreams[name]) for name in names))
         document = copy.deepcopy(app.openapi())
         for name, spec in zip(names, specs, strict=True):
             if spec is not None:

@@ -7,6 +7,8 @@ gateway's id for the request (the caller's, when it sent one). ``Host`` and
 list page, ``Location``) point at the gateway, the one host a client needs.
 The answer comes back with its status and headers (ETag, Location, Content-Type,
 Content-Disposition, WWW-Authenticate ...) and its body is streamed as it arrives.
+An upstream that gives no answer at all becomes the problem ``problem_for`` makes of it.
+A write, once answered, starts a new generation of the view fetches callers may share.
 """
 
 from __future__ import annotations
@@ -14,19 +16,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from gateway.clients.adapter import StreamedResponse, Upstream, UpstreamUnavailable
-from gateway.config import UpstreamName
-from shared.errors import ProblemError, ServiceUnavailable
+from gateway.dependencies import UpstreamsDep
+from gateway.upstream.coalesce import SingleFlight
+from gateway.upstream.errors import UpstreamFailure, problem_for
+from gateway.upstream.transport import StreamedResponse
+from gateway.upstream.upstream import Upstream
+from shared.errors import NotFound
 from shared.observability import request_id_var
 
 log = logging.getLogger("gateway.proxy")
 
-#: Path prefix → the service that owns it (API.md).
-ROUTE_TABLE: dict[str, UpstreamName] = {
+#: Path prefix → the service that owns it (API.md); ``tests/gateway/test_contract.py`` checks
+#: that every ``/v1`` route of every service is routed to it.
+ROUTE_TABLE: dict[str, str] = {
     "/v1/indicators": "indicators",
     "/v1/results": "indicators",
     "/v1/evaluations": "indicators",
@@ -38,7 +44,10 @@ ROUTE_TABLE: dict[str, UpstreamName] = {
     "/v1/outcomes": "budget",
     "/v1/forecasts": "budget",
     "/v1/summary": "budget",
+    "/v1/totals": "budget",
     "/v1/earmarked": "budget",
+    "/v1/reported-figures": "budget",
+    "/v1/reported-deviations": "budget",
 }
 
 FORWARDED_REQUEST_HEADERS = (
@@ -68,15 +77,13 @@ DROPPED_RESPONSE_HEADERS = frozenset(
 )
 
 
-class GatewayTimeout(ProblemError):
-    status, title, type_suffix = 504, "Gateway Timeout", "upstream-timeout"
+PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+router = APIRouter()
 
 
-class BadGateway(ProblemError):
-    status, title, type_suffix = 502, "Bad Gateway", "upstream-error"
-
-
-def upstream_for(path: str) -> UpstreamName | None:
+def upstream_for(path: str) -> str | None:
     for prefix, name in ROUTE_TABLE.items():
         if path == prefix or path.startswith(prefix + "/"):
             return name
@@ -92,15 +99,6 @@ def forward_headers(request: Request) -> list[tuple[str, str]]:
     # The body is passed on as raw bytes: the caller's encoding or none, never httpx's choice.
     headers.append(("accept-encoding", request.headers.get("accept-encoding", "identity")))
     return headers
-
-
-def problem_for(exc: UpstreamUnavailable) -> ProblemError:
-    extra = {"upstream": exc.upstream, "reason": exc.reason}
-    if exc.reason == "timeout":
-        return GatewayTimeout(exc.detail, extra=extra)
-    if exc.reason == "transport_error":
-        return BadGateway(exc.detail, extra=extra)
-    return ServiceUnavailable(exc.detail, extra=extra, headers={"Retry-After": "5"})
 
 
 async def _relay(reply: StreamedResponse) -> AsyncIterator[bytes]:
@@ -129,8 +127,8 @@ async def forward(request: Request, upstream: Upstream, path: str) -> StreamingR
         reply = await upstream.open_stream(
             request.method, target, headers=forward_headers(request), content=content
         )
-    except UpstreamUnavailable as exc:
-        raise problem_for(exc) from exc
+    except UpstreamFailure as failure:
+        raise problem_for(failure) from failure
     headers = [(k, v) for k, v in reply.headers if k not in DROPPED_RESPONSE_HEADERS]
     response = StreamingResponse(
         _relay(reply), status_code=reply.status, background=BackgroundTask(reply.aclose)
@@ -139,3 +137,38 @@ async def forward(request: Request, upstream: Upstream, path: str) -> StreamingR
     # at the end of the body, and again (harmlessly) as a background task for a body never read.
     response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
     return response
+
+
+@router.api_route(
+    "/v1/audit/{service}",
+    methods=["GET"],
+    tags=["operations"],
+    responses={404: {"description": "Unknown service."}},
+)
+async def audit(request: Request, service: str, upstreams: UpstreamsDep) -> Response:
+    """A service's audit trail (its `GET /v1/audit`, admin keys): `service` is
+    `indicators`, `assignments` or `budget`."""
+    if service not in upstreams:
+        raise NotFound(f"No service {service!r}; use one of {', '.join(upstreams)}.")
+    return await forward(request, upstreams[service], "/v1/audit")
+
+
+@router.api_route("/v1/{rest:path}", methods=PROXIED_METHODS, include_in_schema=False)
+async def proxied(request: Request, upstreams: UpstreamsDep) -> Response:
+    path = request.url.path
+    name = upstream_for(path)
+    if name is None:
+        raise NotFound(f"No route {request.method} {path}.")
+    response = await forward(request, upstreams[name], path)
+    if request.method not in SAFE_METHODS:
+        # The write has been answered: views asked for from now on are fetched afresh.
+        flights: SingleFlight[object] = request.app.state.flights
+        flights.new_generation()
+    return response
+
+
+def proxied_routes_description() -> str:
+    by_service: dict[str, list[str]] = {}
+    for prefix, name in ROUTE_TABLE.items():
+        by_service.setdefault(name, []).append(f"`{prefix}`")
+    return "\n".join(f"- {name}: {', '.join(prefixes)}" for name, prefixes in by_service.items())

@@ -8,18 +8,17 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.gateway.stack import Stack, new_stack, prepare_stores
+from shared.suite import Stack, Stores, new_stack
+from tests.gateway.stack import prepare_stores
 
 
 @pytest.fixture(scope="session")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, str]]:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     return prepare_stores(tmp_path_factory.mktemp("gateway-stores"))
 
 
 @pytest.fixture(scope="session")
-def stack(
-    stores: tuple[dict[str, str], dict[str, str]], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
+def stack(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The three services and a gateway, never disturbed by fault tests."""
     running = new_stack(stores, tmp_path_factory.mktemp("gateway-logs"))
     yield running

@@ -18,8 +18,6 @@ from sqlalchemy.engine import make_url
 from shared.db import database_on_server, normalise_url
 from shared.registry import service_names
 from shared.suite import KeyGrant, Stores
-from shared.suite import Stack as Stack  # the gateway's tests still import these two from here
-from shared.suite import new_stack as new_stack
 from shared.suite import prepare_stores as prepare_suite_stores
 from tests.harness import test_database_url
 

@@ -11,7 +11,7 @@ import re
 import httpx
 import pytest
 
-from tests.gateway.stack import Stack
+from shared.suite import Stack
 
 SAMPLE = {
     "code": "ID0288",

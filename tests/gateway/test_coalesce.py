@@ -1,4 +1,4 @@
-"""Identical view requests at the same moment share one fetch (gateway.coalesce)."""
+"""Identical view requests at the same moment share one fetch (gateway.upstream.coalesce)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from gateway.coalesce import SingleFlight
+from gateway.upstream.coalesce import SingleFlight
 
 
 class Fetcher:

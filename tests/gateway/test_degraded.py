@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.gateway.stack import Stack, metric, new_stack
+from shared.suite import Stack, Stores, new_stack
+from tests.gateway.stack import metric
 
 pytestmark = pytest.mark.slow
 
@@ -21,9 +22,7 @@ VIEW = "/v1/follow-up/HSN"
 
 
 @pytest.fixture(scope="module")
-def faulty(
-    stores: tuple[dict[str, str], dict[str, str]], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
+def faulty(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = new_stack(
         stores,
         tmp_path_factory.mktemp("faulty-logs"),
@@ -75,6 +74,7 @@ def test_a_hung_service_is_cut_off_at_its_deadline(gw: httpx.Client, faulty: Sta
     assert body["sources"] == {"indicators": "unavailable", "assignments": "ok", "budget": "ok"}
     assert body["partial"] is True
     assert body["problems"]["indicators"]["reason"] == "timeout"
+    assert body["problems"]["indicators"]["status"] == 504  # as a hung proxied route answers
     assert body["goals"] == [] and body["areas"] == []
     assert len(body["assignments"]) > 0
     assert DEADLINE * 0.9 <= elapsed < DEADLINE + 1

@@ -5,59 +5,69 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Any
 
 from openpyxl import load_workbook
 
-from gateway.export import csv_columns, mnkr, render_csv, render_xlsx
-from gateway.followup import Section, assemble_view
+from gateway.followup.export import TABLES, csv_columns, mnkr, view_csv, view_xlsx
+from gateway.followup.sources import IndicatorFigures, Section, Sources
+from gateway.followup.view import FollowUpView, assemble_view
 from shared.periods import Period
-from tests.gateway.test_view_assembly import G1_A1, G1_A1_D1, G2_A1, G2_A1_D1, evaluation
+from tests.gateway.test_view_assembly import (
+    G1_A1,
+    G1_A1_D1,
+    G2_A1,
+    G2_A1_D1,
+    area_evaluation,
+    assignment,
+    evaluation,
+    summary,
+)
 
 
-def sample_view() -> dict[str, Any]:
+def sample_view() -> FollowUpView:
     return assemble_view(
         "HSN",
         Period.parse("2024"),
         "REGION",
-        {
-            "indicators": Section(
+        Sources(
+            Section(
                 "ok",
-                {
-                    "evaluations": [
-                        evaluation("ID0288", None, G1_A1, G1_A1_D1, status="met", value="82.5"),
+                IndicatorFigures(
+                    [
+                        evaluation("ID0288", None, G1_A1, G1_A1_D1, status="met", value=82.5),
                         evaluation("ID0700", None, G2_A1, G2_A1_D1, status="not_met"),
                     ],
-                    "areas": [
-                        {"area": G1_A1, "evaluated": 1, "met": 1, "share": "1.0", "verdict": "met"}
-                    ],
-                },
+                    [area_evaluation(G1_A1, 1, 1, "met", share=1.0)],
+                ),
             ),
-            "assignments": Section(
+            Section(
                 "ok",
                 [
-                    {
-                        "id": "UP2023-010",
-                        "title": "Korta köerna",
-                        "area": G2_A1,
-                        "latest_status": "avvikelse",
-                        "latest_report": {
+                    assignment(
+                        "UP2023-010",
+                        G2_A1,
+                        title="Korta köerna",
+                        latest_status="avvikelse",
+                        latest_report={
+                            "id": 10,
+                            "org_unit": "HSN",
                             "status": "avvikelse",
                             "explanation": "Brist på personal",
                             "period": "2024",
+                            "reported_at": "2024-12-20T10:00:00Z",
                         },
-                    }
+                    )
                 ],
             ),
-            "budget": Section(
+            Section(
                 "ok",
-                {
-                    "grant": 15_428_700_000,
-                    "budget_result": 0,
-                    "outcome_result": 85_300_000,
-                    "deviation": 85_300_000,
-                    "forecast_result": None,
-                    "lines": [
+                summary(
+                    grant=15_428_700_000,
+                    budget_result=0,
+                    outcome_result=85_300_000,
+                    deviation=85_300_000,
+                    forecast_result=None,
+                    lines=[
                         {
                             "line": "tandvard",
                             "label": "Tandvård",
@@ -78,9 +88,9 @@ def sample_view() -> dict[str, Any]:
                             "forecast_result": None,
                         }
                     ],
-                },
+                ),
             ),
-        },
+        ),
     )
 
 
@@ -93,8 +103,8 @@ def test_mnkr_rounds_half_up_to_one_decimal() -> None:
 
 
 def test_csv_is_one_flat_table_with_a_section_column() -> None:
-    rows = list(csv.DictReader(io.StringIO(render_csv(sample_view()).decode())))
-    assert list(rows[0]) == csv_columns()
+    rows = list(csv.DictReader(io.StringIO(view_csv(sample_view()).decode())))
+    assert list(rows[0]) == csv_columns(TABLES)
     assert [r["section"] for r in rows] == [
         "indikator",
         "indikator",
@@ -118,7 +128,7 @@ def test_csv_is_one_flat_table_with_a_section_column() -> None:
 
 
 def test_workbook_has_a_sheet_per_section_with_swedish_headers() -> None:
-    book = load_workbook(io.BytesIO(render_xlsx(sample_view())))
+    book = load_workbook(io.BytesIO(view_xlsx(sample_view())))
     assert book.sheetnames == ["Indikatorer", "Områden", "Uppdrag", "Ekonomi"]
     indikatorer = book["Indikatorer"]
     headers = [c.value for c in indikatorer[1]]
@@ -133,14 +143,14 @@ def test_workbook_has_a_sheet_per_section_with_swedish_headers() -> None:
 
 
 def test_met_indicators_are_green_and_others_not() -> None:
-    sheet = load_workbook(io.BytesIO(render_xlsx(sample_view())))["Indikatorer"]
+    sheet = load_workbook(io.BytesIO(view_xlsx(sample_view())))["Indikatorer"]
     met, not_met = sheet[2], sheet[3]
     assert all(c.fill.fgColor.rgb.endswith("C6EFCE") for c in met)
     assert not any((c.fill.fgColor.rgb or "").endswith("C6EFCE") for c in not_met)
 
 
 def test_money_is_mnkr_with_one_decimal_in_the_workbook() -> None:
-    sheet = load_workbook(io.BytesIO(render_xlsx(sample_view())))["Ekonomi"]
+    sheet = load_workbook(io.BytesIO(view_xlsx(sample_view())))["Ekonomi"]
     headers = [c.value for c in sheet[1]]
     amount, deviation = headers.index("Belopp (mnkr)"), headers.index("Avvikelse (mnkr)")
     grant = sheet[2][amount]

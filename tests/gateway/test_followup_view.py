@@ -12,8 +12,9 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from gateway.export import XLSX_MEDIA_TYPE
-from tests.gateway.stack import Stack, metric
+from gateway.followup.export import XLSX_MEDIA_TYPE
+from shared.suite import Stack
+from tests.gateway.stack import metric
 
 pytestmark = pytest.mark.slow
 
@@ -106,11 +107,14 @@ def test_economy_is_the_budget_services_summary_for_the_year(
     assert hsn_2024["economy"]["grant"] in (15_428_700_000, 16_074_700_000)
 
 
-def test_unknown_org_unit_is_a_404_problem(gw: httpx.Client, stack: Stack) -> None:
+def test_unknown_org_unit_is_a_422_problem_naming_the_field(gw: httpx.Client, stack: Stack) -> None:
+    # An org unit is checked once at the edge (shared.boundary), like a period.
     answer = gw.get("/v1/follow-up/NOPE", params={"period": "2024"}, headers=stack.auth())
-    assert answer.status_code == 404
+    assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
-    assert "NOPE" in answer.json()["detail"]
+    (error,) = answer.json()["errors"]
+    assert error["loc"] == ["path", "org_unit"]
+    assert "NOPE" in error["msg"]
 
 
 @pytest.mark.parametrize("period", ["2024-13", "24", "2024-08/2024-01", "2023-01/2024-02"])

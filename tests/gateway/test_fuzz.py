@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.core.result import Err
 
-from tests.gateway.stack import Stack
+from shared.suite import Stack
 from tests.test_fuzz import CHECKS
 
 EXAMPLES = 8
@@ -26,6 +27,9 @@ def test_the_gateways_own_routes_never_fail_and_keep_their_schema(
     failures: list[str] = []
     fuzzed: list[str] = []
     for result in schema.get_all_operations():
+        if isinstance(result, Err):
+            failures.append(f"an operation its own schema cannot describe: {result.err()!s:.1500}")
+            continue
         operation = result.ok()
         if not operation.path.startswith(OWN):
             continue

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from shared.reference import org_units
-from tests.gateway.stack import Stack
+from shared.suite import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -83,24 +83,3 @@ def test_openapi_documents_own_routes_and_the_services_merged(gw: httpx.Client) 
 
 def test_docs_page_is_served(gw: httpx.Client) -> None:
     assert gw.get("/docs").status_code == 200
-
-
-def test_the_aiohttp_transport_gives_the_same_answers(gw: httpx.Client, stack: Stack) -> None:
-    pytest.importorskip("aiohttp")
-    gateway = stack.start_gateway(transport="aiohttp")
-    try:
-        with httpx.Client(base_url=gateway.base_url, timeout=30) as other:
-            for path, headers in [
-                ("/v1/follow-up/HSN?period=2024", stack.auth()),
-                ("/v1/results", {**stack.auth(), "Accept": "text/csv"}),
-                ("/v1/indicators/ID0288", stack.auth()),
-            ]:
-                theirs, ours = other.get(path, headers=headers), gw.get(path, headers=headers)
-                assert theirs.status_code == ours.status_code == 200
-                assert theirs.headers.get("etag") == ours.headers.get("etag")
-                assert theirs.text.replace(gateway.base_url, "") == ours.text.replace(
-                    stack.gateways[0].base_url, ""
-                )
-    finally:
-        gateway.stop()
-        stack.gateways.remove(gateway)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from gateway.proxy import ROUTE_TABLE
-from tests.gateway.stack import Stack
+from shared.suite import Stack
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +35,9 @@ READS = [
     ("budget", "/v1/forecasts?limit=5"),
     ("budget", "/v1/summary?org_unit=HSN&year=2024&through=2024-08"),
     ("budget", "/v1/earmarked?limit=5"),
+    ("budget", "/v1/totals?org_unit=HSN&year=2024"),
+    ("budget", "/v1/reported-figures?limit=5"),
+    ("budget", "/v1/reported-deviations?org_unit=HSN&limit=5"),
 ]
 
 
@@ -157,10 +160,12 @@ def test_the_request_id_travels_to_the_service(gw: httpx.Client, stack: Stack) -
     rid = f"gw-test-{uuid.uuid4().hex}"
     answer = gw.get("/v1/indicators/ID0288", headers={**stack.auth(), "X-Request-ID": rid})
     assert answer.headers.get_list("x-request-id") == [rid]
+    log = stack.services["indicators"].log
+    assert log is not None, "the test stack writes every app's log to a file"
     deadline = time.monotonic() + 5  # the service logs the request after it answered
-    while rid not in stack.services["indicators"].log.read_text() and time.monotonic() < deadline:
+    while rid not in log.read_text() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert rid in stack.services["indicators"].log.read_text()
+    assert rid in log.read_text()
 
 
 def test_an_unknown_v1_path_is_a_404_problem(gw: httpx.Client, stack: Stack) -> None:

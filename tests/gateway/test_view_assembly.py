@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.followup import (
-    Section,
-    assemble_view,
-    assignment_counts,
-    goal_tree,
-    latest_report,
-    ordered_assignments,
-    overview_row,
-    through_month,
-)
+from gateway.followup.assignments import Assignment
+from gateway.followup.budget import Summary, through_month
+from gateway.followup.indicators import AreaEvaluation, Evaluation
+from gateway.followup.overview import assignment_counts, overview_row
+from gateway.followup.sources import IndicatorFigures, Section, Sources
+from gateway.followup.tree import goal_tree, in_area_order
+from gateway.followup.view import assemble_view
 from shared.periods import Period
 
 G1 = "Bättre liv och hälsa för fler"
@@ -28,25 +25,85 @@ G2_A1_D1 = "Följsamhet till vårdgarantin"
 
 def evaluation(
     code: str, goal: str | None, area: str | None, delmal: str | None, **kw: Any
-) -> dict[str, Any]:
-    return {
-        "indicator": code,
-        "org_unit": "REGION",
-        "period": "2024",
-        "breakdown": kw.pop("breakdown", "total"),
-        "value": kw.pop("value", "80.0"),
-        "target": {"expression": "≥80%", "year": 2024, "source": "region"},
-        "status": kw.pop("status", "met"),
-        "compared_with": None,
-        "goal": goal,
-        "area": area,
-        "delmal": delmal,
-        **kw,
-    }
+) -> Evaluation:
+    """An item of the indicators service's ``GET /v1/evaluations``."""
+    return Evaluation.model_validate(
+        {
+            "indicator": code,
+            "name": kw.pop("name", f"Indikator {code}"),
+            "org_unit": "REGION",
+            "period": "2024",
+            "breakdown": kw.pop("breakdown", "total"),
+            "value": kw.pop("value", 80.0),
+            "target": {"expression": "≥80%", "year": 2024, "source": "region"},
+            "status": kw.pop("status", "met"),
+            "compared_with": None,
+            "goal": goal,
+            "area": area,
+            "delmal": delmal,
+            **kw,
+        }
+    )
+
+
+def area_evaluation(area: str, evaluated: int, met: int, verdict: str, **kw: Any) -> AreaEvaluation:
+    """An item of the indicators service's ``GET /v1/area-evaluations``."""
+    share = kw.pop("share", round(met / evaluated, 4) if evaluated else None)
+    return AreaEvaluation.model_validate(
+        {"area": area, "evaluated": evaluated, "met": met, "share": share, "verdict": verdict, **kw}
+    )
+
+
+def assignment(code: str, area: str | None = None, **kw: Any) -> Assignment:
+    """An item of the assignments service's ``GET /v1/assignments``."""
+    return Assignment.model_validate(
+        {
+            "id": code,
+            "title": f"Uppdrag {code}",
+            "goal": None,
+            "area": area,
+            "year_given": 2024,
+            "lead_org_unit": "HSN",
+            "lead_text": None,
+            "deadline": None,
+            "deadline_text": None,
+            "latest_status": None,
+            "latest_report": None,
+            **kw,
+        }
+    )
+
+
+def summary(**kw: Any) -> Summary:
+    """The budget service's ``GET /v1/summary``."""
+    return Summary.model_validate(
+        {
+            "grant": None,
+            "budget_result": None,
+            "outcome_result": None,
+            "deviation": None,
+            "forecast_result": None,
+            "lines": [],
+            **kw,
+        }
+    )
+
+
+def tree_of(evaluations: list[Evaluation], verdicts: list[AreaEvaluation]) -> list[dict[str, Any]]:
+    """The goal tree as the view's JSON shows it."""
+    return [node.model_dump(mode="json") for node in goal_tree(evaluations, verdicts)]
+
+
+def sources(
+    indicators: Section[IndicatorFigures],
+    assignments: Section[list[Assignment]],
+    budget: Section[Summary | None],
+) -> Sources:
+    return Sources(indicators, assignments, budget)
 
 
 def test_goals_follow_the_reference_order_not_the_services_order() -> None:
-    tree = goal_tree(
+    tree = tree_of(
         [
             evaluation("ID0700", G2, G2_A1, G2_A1_D1),
             evaluation("ID0288", G1, G1_A1, G1_A1_D1),
@@ -61,7 +118,7 @@ def test_goals_follow_the_reference_order_not_the_services_order() -> None:
 
 
 def test_each_indicator_carries_all_its_breakdowns_without_repeating_its_placement() -> None:
-    tree = goal_tree(
+    tree = tree_of(
         [
             evaluation(
                 "ID0001", G2, G2_A1, G2_A1_D1, breakdown="vardcentraler", name="Vårdgaranti"
@@ -80,9 +137,9 @@ def test_each_indicator_carries_all_its_breakdowns_without_repeating_its_placeme
 
 
 def test_empty_branches_are_dropped_but_an_area_with_a_verdict_stays() -> None:
-    tree = goal_tree(
+    tree = tree_of(
         [evaluation("ID0288", G1, G1_A1, G1_A1_D1)],
-        [{"area": G2_A1, "evaluated": 0, "met": 0, "share": None, "verdict": "not_evaluable"}],
+        [area_evaluation(G2_A1, 0, 0, "not_evaluable")],
     )
     assert [g["goal"] for g in tree] == [G1, G2]
     assert len(tree[0]["areas"]) == 1  # G1's other areas had nothing
@@ -92,12 +149,12 @@ def test_empty_branches_are_dropped_but_an_area_with_a_verdict_stays() -> None:
 
 
 def test_the_goal_is_found_from_the_area_when_the_item_has_none() -> None:
-    tree = goal_tree([evaluation("ID0700", None, G2_A1, G2_A1_D1)], [])
+    tree = tree_of([evaluation("ID0700", None, G2_A1, G2_A1_D1)], [])
     assert tree[0]["goal"] == G2
 
 
 def test_placements_unknown_to_the_tree_come_after_the_known_ones() -> None:
-    tree = goal_tree(
+    tree = tree_of(
         [
             evaluation("ID9999", "Okänt mål", "Okänt område", None),
             evaluation("ID0288", G1, G1_A1, G1_A1_D1),
@@ -112,36 +169,45 @@ def test_placements_unknown_to_the_tree_come_after_the_known_ones() -> None:
 
 def test_assignments_are_ordered_by_their_area_in_the_tree() -> None:
     items = [
-        {"id": "B", "area": G2_A1},
-        {"id": "X", "area": "Något annat"},
-        {"id": "A", "area": G1_A1},
-        {"id": "C", "area": G2_A1},
+        assignment("B", G2_A1),
+        assignment("X", "Något annat"),
+        assignment("A", G1_A1),
+        assignment("C", G2_A1),
     ]
-    assert [a["id"] for a in ordered_assignments(items)] == ["A", "B", "C", "X"]
+    assert [a.id for a in in_area_order(items, lambda a: a.area)] == ["A", "B", "C", "X"]
 
 
 def test_latest_status_and_explanation_come_from_the_latest_report() -> None:
-    item = {
-        "latest_status": "avvikelse",
-        "latest_report": {
+    item = assignment(
+        "HSN2024-007",
+        latest_status="avvikelse",
+        latest_report={
+            "id": 7,
+            "org_unit": "HSN",
             "status": "avvikelse",
             "explanation": "Försenad upphandling",
             "period": "2024",
+            "reported_at": "2024-12-20T10:00:00Z",
         },
-    }
-    assert latest_report(item) == {
-        "status": "avvikelse",
-        "explanation": "Försenad upphandling",
-        "period": "2024",
-    }
-    assert latest_report({"latest_status": None, "latest_report": None})["status"] is None
+    )
+    latest = item.latest()
+    assert (latest.status, latest.explanation, latest.period) == (
+        "avvikelse",
+        "Försenad upphandling",
+        "2024",
+    )
+    assert assignment("HSN2024-008").latest().status is None
 
 
 def test_assignments_are_counted_per_status_and_unreported_ones_apart() -> None:
     counts = assignment_counts(
-        [{"latest_status": "avvikelse"}, {"latest_status": "klart"}, {"latest_status": None}]
+        [
+            assignment("A", latest_status="avvikelse"),
+            assignment("B", latest_status="klart"),
+            assignment("C", latest_status=None),
+        ]
     )
-    assert counts == {
+    assert counts.model_dump() == {
         "ej_startat": 0,
         "pagar_enligt_plan": 0,
         "avvikelse": 1,
@@ -158,42 +224,44 @@ def test_the_economy_runs_through_the_periods_last_month_unless_december() -> No
 
 def test_a_missing_source_makes_the_view_partial_with_its_problem() -> None:
     problem = {"type": "x", "title": "Upstream unavailable", "status": 503, "detail": "down"}
+    economy = summary(grant=1)
     view = assemble_view(
         "HSN",
         Period.parse("2024"),
         "REGION",
-        {
-            "indicators": Section("ok", {"evaluations": [], "areas": []}),
-            "assignments": Section("unavailable", problem=problem),
-            "budget": Section("ok", {"grant": 1}),
-        },
-    )
+        sources(
+            Section("ok", IndicatorFigures([], [])),
+            Section("unavailable", problem=problem),
+            Section("ok", economy),
+        ),
+    ).model_dump(mode="json")
     assert view["sources"] == {"indicators": "ok", "assignments": "unavailable", "budget": "ok"}
     assert view["partial"] is True
     assert view["problems"] == {"assignments": problem}
     assert view["assignments"] == []
-    assert view["economy"] == {"grant": 1}
+    assert view["economy"] == economy.model_dump(mode="json")
+    assert view["economy"]["grant"] == 1
     assert view["indicator_org_unit"] == "REGION"
 
 
 def test_an_overview_row_sums_the_area_evaluations() -> None:
     row = overview_row(
         "PVN",
-        {
-            "indicators": Section(
+        sources(
+            Section(
                 "ok",
-                {
-                    "evaluations": [],
-                    "areas": [
-                        {"area": G1_A1, "evaluated": 4, "met": 3, "verdict": "met"},
-                        {"area": G2_A1, "evaluated": 2, "met": 0, "verdict": "not_met"},
+                IndicatorFigures(
+                    [],
+                    [
+                        area_evaluation(G1_A1, 4, 3, "met"),
+                        area_evaluation(G2_A1, 2, 0, "not_met"),
                     ],
-                },
+                ),
             ),
-            "assignments": Section("ok", [{"latest_status": "klart"}]),
-            "budget": Section("ok", None),
-        },
-    )
+            Section("ok", [assignment("A", latest_status="klart")]),
+            Section("ok", None),
+        ),
+    ).model_dump(mode="json")
     assert row["indicators"] == {"met": 3, "evaluated": 6, "areas_met": 1, "areas": 2}
     assert row["assignments"]["klart"] == 1
     assert row["economy"] is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from gateway.breaker import BreakerState
+from gateway.upstream.breaker import BreakerState
 from shared.observability import REGISTRY
 
 UPSTREAM_CALLS = Counter(

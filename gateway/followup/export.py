@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from gateway.followup import ASSIGNMENT_STATUSES, goal_of_area, latest_report
+from gateway.followup.assignments import ASSIGNMENT_STATUSES
+from gateway.followup.budget import Amounts
+from gateway.followup.overview import Overview
+from gateway.followup.tree import goal_of_area
+from gateway.followup.view import FollowUpView
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -52,6 +56,10 @@ STATUS_SV = {
     "klart": "Klart",
 }
 
+#: What a table is made from: the view of one committee, or the overview.
+Source = TypeVar("Source", FollowUpView, Overview)
+Row = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -62,12 +70,12 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Table:
+class Table(Generic[Source]):
     section: str
     sheet: str
     columns: tuple[Column, ...]
-    rows: Callable[[Mapping[str, Any]], Iterator[dict[str, Any]]]
-    green_when: Callable[[Mapping[str, Any]], bool] = lambda _row: False
+    rows: Callable[[Source], Iterator[Row]]
+    green_when: Callable[[Row], bool] = lambda _row: False
 
 
 def mnkr(kronor: int | None) -> Decimal | None:
@@ -87,95 +95,100 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _met(row: Row) -> bool:
+    return row.get("status") == "met"
+
+
 # --- the four tables ------------------------------------------------------------------
 
 
-def _indicator_rows(view: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for goal in view.get("goals", []):
-        for area in goal["areas"]:
-            for delmal in area["delmal"]:
-                for indicator in delmal["indicators"]:
-                    for ev in indicator["evaluations"]:
-                        target = ev.get("target") or {}
-                        compared = ev.get("compared_with") or {}
+def _indicator_rows(view: FollowUpView) -> Iterator[Row]:
+    for goal in view.goals:
+        for area in goal.areas:
+            for delmal in area.delmal:
+                for indicator in delmal.indicators:
+                    for ev in indicator.evaluations:
+                        compared = ev.compared_with
                         yield {
-                            "goal": goal["goal"],
-                            "area": area["area"],
-                            "delmal": delmal["delmal"],
-                            "code": indicator["indicator"],
-                            "name": indicator.get("name"),
-                            "breakdown": ev.get("breakdown"),
-                            "period": ev.get("period"),
-                            "value": ev.get("value"),
-                            "target": target.get("expression"),
-                            "status": ev.get("status"),
-                            "compared_period": compared.get("period"),
-                            "compared_value": compared.get("value"),
+                            "goal": goal.goal,
+                            "area": area.area,
+                            "delmal": delmal.delmal,
+                            "code": indicator.indicator,
+                            "name": indicator.name,
+                            "breakdown": ev.breakdown,
+                            "period": ev.period,
+                            "value": ev.value,
+                            "target": ev.target.expression if ev.target else None,
+                            "status": ev.status,
+                            "compared_period": compared.period if compared else None,
+                            "compared_value": compared.value if compared else None,
                         }
 
 
-def _area_rows(view: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for area in view.get("areas", []):
+def _area_rows(view: FollowUpView) -> Iterator[Row]:
+    for area in view.areas:
         yield {
-            "goal": goal_of_area(area.get("area")),
-            "area": area.get("area"),
-            "evaluated": area.get("evaluated"),
-            "met": area.get("met"),
-            "share": area.get("share"),
-            "status": area.get("verdict"),
+            "goal": goal_of_area(area.area),
+            "area": area.area,
+            "evaluated": area.evaluated,
+            "met": area.met,
+            "share": area.share,
+            "status": area.verdict,
         }
 
 
-def _assignment_rows(view: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for item in view.get("assignments", []):
-        report = latest_report(item)
+def _assignment_rows(view: FollowUpView) -> Iterator[Row]:
+    for item in view.assignments:
+        latest = item.latest()
         yield {
-            "code": item.get("id"),
-            "name": item.get("title"),
-            "goal": item.get("goal"),
-            "area": item.get("area"),
-            "year_given": item.get("year_given"),
-            "lead_org_unit": item.get("lead_org_unit") or item.get("lead_text"),
-            "deadline": item.get("deadline") or item.get("deadline_text"),
-            "status": report["status"],
-            "explanation": report["explanation"],
-            "period": report["period"],
+            "code": item.id,
+            "name": item.title,
+            "goal": item.goal,
+            "area": item.area,
+            "year_given": item.year_given,
+            "lead_org_unit": item.lead_org_unit or item.lead_text,
+            "deadline": item.deadline or item.deadline_text,
+            "status": latest.status,
+            "explanation": latest.explanation,
+            "period": latest.period,
         }
 
 
-def _amounts(prefix: str, amounts: Mapping[str, Any] | None) -> dict[str, Any]:
-    amounts = amounts or {}
-    return {f"{prefix}_revenue": amounts.get("revenue"), f"{prefix}_cost": amounts.get("cost")}
+def _amounts(prefix: str, amounts: Amounts | None) -> Row:
+    return {
+        f"{prefix}_revenue": amounts.revenue if amounts else None,
+        f"{prefix}_cost": amounts.cost if amounts else None,
+    }
 
 
-def _economy_rows(view: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    economy = view.get("economy")
-    if not economy:
+def _economy_rows(view: FollowUpView) -> Iterator[Row]:
+    economy = view.economy
+    if economy is None:
         return
-    yield {"code": "grant", "name": "Regionbidrag", "amount": economy.get("grant")}
+    yield {"code": "grant", "name": "Regionbidrag", "amount": economy.grant}
     yield {
         "code": "total",
         "name": "Totalt",
-        "budget_result": economy.get("budget_result"),
-        "outcome_result": economy.get("outcome_result"),
-        "deviation": economy.get("deviation"),
-        "forecast_result": economy.get("forecast_result"),
+        "budget_result": economy.budget_result,
+        "outcome_result": economy.outcome_result,
+        "deviation": economy.deviation,
+        "forecast_result": economy.forecast_result,
     }
-    for line in economy.get("lines") or []:
+    for line in economy.lines:
         yield {
-            "code": line.get("line"),
-            "name": line.get("label"),
-            "counterparty": line.get("counterparty"),
-            **_amounts("budget", line.get("budget")),
-            "budget_result": line.get("budget_result"),
-            **_amounts("outcome", line.get("outcome")),
-            "outcome_result": line.get("outcome_result"),
-            "deviation": line.get("deviation"),
-            "forecast_result": line.get("forecast_result"),
+            "code": line.line,
+            "name": line.label,
+            "counterparty": line.counterparty,
+            **_amounts("budget", line.budget),
+            "budget_result": line.budget_result,
+            **_amounts("outcome", line.outcome),
+            "outcome_result": line.outcome_result,
+            "deviation": line.deviation,
+            "forecast_result": line.forecast_result,
         }
 
 
-TABLES: tuple[Table, ...] = (
+TABLES: tuple[Table[FollowUpView], ...] = (
     Table(
         "indikator",
         "Indikatorer",
@@ -194,7 +207,7 @@ TABLES: tuple[Table, ...] = (
             Column("compared_value", "Jämförelsevärde"),
         ),
         _indicator_rows,
-        lambda row: row.get("status") == "met",
+        _met,
     ),
     Table(
         "omrade",
@@ -208,7 +221,7 @@ TABLES: tuple[Table, ...] = (
             Column("status", "Bedömning", label=True),
         ),
         _area_rows,
-        lambda row: row.get("status") == "met",
+        _met,
     ),
     Table(
         "uppdrag",
@@ -249,31 +262,28 @@ TABLES: tuple[Table, ...] = (
 )
 
 
-def _overview_rows(overview: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    for row in overview.get("committees", []):
-        indicators = row.get("indicators") or {}
-        assignments = row.get("assignments") or {}
-        economy = row.get("economy") or {}
+def _overview_rows(overview: Overview) -> Iterator[Row]:
+    for row in overview.committees:
+        indicators, assignments, economy = row.indicators, row.assignments, row.economy
+        counts = assignments.model_dump() if assignments else {}
         yield {
-            "org_unit": row["org_unit"],
-            "name": row["name"],
-            **{f"indicators_{k}": indicators.get(k) for k in ("met", "evaluated")},
-            **{f"areas_{k}": indicators.get(k) for k in ("met",)},
-            "areas": indicators.get("areas"),
-            **{
-                status: assignments.get(status)
-                for status in (*ASSIGNMENT_STATUSES, "ingen_rapport")
-            },
-            **{
-                k: economy.get(k)
-                for k in ("grant", "outcome_result", "deviation", "forecast_result")
-            },
-            "partial": row.get("partial"),
+            "org_unit": row.org_unit,
+            "name": row.name,
+            "indicators_met": indicators.met if indicators else None,
+            "indicators_evaluated": indicators.evaluated if indicators else None,
+            "areas_met": indicators.areas_met if indicators else None,
+            "areas": indicators.areas if indicators else None,
+            **{status: counts.get(status) for status in (*ASSIGNMENT_STATUSES, "ingen_rapport")},
+            "grant": economy.grant if economy else None,
+            "outcome_result": economy.outcome_result if economy else None,
+            "deviation": economy.deviation if economy else None,
+            "forecast_result": economy.forecast_result if economy else None,
+            "partial": row.partial,
         }
 
 
 #: The all-committee overview: one table, one row per committee (no ``section`` column).
-OVERVIEW: tuple[Table, ...] = (
+OVERVIEW: tuple[Table[Overview], ...] = (
     Table(
         "namnd",
         "Nämnder",
@@ -300,7 +310,8 @@ OVERVIEW: tuple[Table, ...] = (
 )
 
 
-def csv_columns(tables: Sequence[Table] = TABLES) -> list[str]:
+def csv_columns(tables: Sequence[Table[Source]]) -> list[str]:
+    """The CSV's columns: ``section`` when there are several tables, then each table's own."""
     keys: list[str] = ["section"] if len(tables) > 1 else []
     for table in tables:
         keys.extend(c.key for c in table.columns if c.key not in keys)
@@ -315,27 +326,35 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def render_overview_csv(overview: Mapping[str, Any]) -> bytes:
+def view_csv(view: FollowUpView) -> bytes:
+    return render_csv(view, TABLES)
+
+
+def view_xlsx(view: FollowUpView) -> bytes:
+    return render_xlsx(view, TABLES)
+
+
+def overview_csv(overview: Overview) -> bytes:
     return render_csv(overview, OVERVIEW)
 
 
-def render_overview_xlsx(overview: Mapping[str, Any]) -> bytes:
+def overview_xlsx(overview: Overview) -> bytes:
     return render_xlsx(overview, OVERVIEW)
 
 
-def render_csv(view: Mapping[str, Any], tables: Sequence[Table] = TABLES) -> bytes:
+def render_csv(source: Source, tables: Sequence[Table[Source]]) -> bytes:
     keys = csv_columns(tables)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(keys)
     for table in tables:
-        for row in table.rows(view):
+        for row in table.rows(source):
             row = {**row, "section": table.section}
             writer.writerow([_csv_cell(row.get(k)) for k in keys])
     return buffer.getvalue().encode("utf-8")
 
 
-def render_xlsx(view: Mapping[str, Any], tables: Sequence[Table] = TABLES) -> bytes:
+def render_xlsx(source: Source, tables: Sequence[Table[Source]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -350,7 +369,7 @@ def render_xlsx(view: Mapping[str, Any], tables: Sequence[Table] = TABLES) -> by
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
-        for row in table.rows(view):
+        for row in table.rows(source):
             values = []
             for column in table.columns:
                 value = row.get(column.key)

@@ -1,0 +1,93 @@
+"""The indicators service as the follow-up view reads it: evaluations and area verdicts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from gateway.followup.reading import Number, ReadModel
+from gateway.upstream.transport import Headers
+from gateway.upstream.upstream import Upstream
+from shared.periods import Period
+
+EvaluationStatus = Literal["met", "not_met", "no_target", "no_data", "not_evaluable"]
+AreaVerdict = Literal["met", "not_met", "not_evaluable"]
+
+
+class Target(ReadModel):
+    """The target in force (målnivå), e.g. ``≥80%``."""
+
+    expression: str
+
+
+class ComparedWith(ReadModel):
+    """The value of the comparable period before, if there is one."""
+
+    period: str
+    value: Number
+
+
+class Evaluation(ReadModel):
+    """One item of ``GET /v1/evaluations``: an indicator's result for one breakdown, judged
+    against its target (bedömning). Its place in the goal tree (goal, area, delmål) is read
+    to build the tree and not repeated in the view."""
+
+    indicator: str
+    name: str
+    goal: str | None = Field(exclude=True)
+    area: str | None = Field(exclude=True)
+    delmal: str | None = Field(exclude=True)
+    org_unit: str
+    period: str
+    breakdown: str
+    value: Number | None
+    target: Target | None
+    status: EvaluationStatus
+    compared_with: ComparedWith | None
+
+
+class AreaEvaluation(ReadModel):
+    """One item of ``GET /v1/area-evaluations``: an area's verdict over its evaluations."""
+
+    area: str
+    evaluated: int
+    met: int
+    share: Number | None
+    verdict: AreaVerdict
+
+
+class EvaluationList(BaseModel):
+    """The whole list: the service does not page evaluations."""
+
+    items: list[Evaluation]
+
+
+class AreaEvaluationList(BaseModel):
+    items: list[AreaEvaluation]
+
+
+class IndicatorsClient:
+    """The calls the view makes to the indicators service, with the caller's headers."""
+
+    def __init__(self, upstream: Upstream, headers: Headers) -> None:
+        self.upstream = upstream
+        self.headers = headers
+
+    async def evaluations(self, org_unit: str, period: Period) -> list[Evaluation]:
+        answer = await self.upstream.read(
+            "/v1/evaluations",
+            EvaluationList,
+            params={"org_unit": org_unit, "period": str(period)},
+            headers=self.headers,
+        )
+        return answer.items
+
+    async def area_evaluations(self, org_unit: str, period: Period) -> list[AreaEvaluation]:
+        answer = await self.upstream.read(
+            "/v1/area-evaluations",
+            AreaEvaluationList,
+            params={"org_unit": org_unit, "period": str(period)},
+            headers=self.headers,
+        )
+        return answer.items

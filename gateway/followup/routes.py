@@ -1,0 +1,129 @@
+"""The follow-up routes: one committee's view and the overview across committees."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from gateway.dependencies import SettingsDep, UpstreamsDep
+from gateway.followup.export import (
+    XLSX_MEDIA_TYPE,
+    overview_csv,
+    overview_xlsx,
+    view_csv,
+    view_xlsx,
+)
+from gateway.followup.overview import Overview, fetch_overview
+from gateway.followup.rendering import refused, rendered, respond
+from gateway.followup.view import FollowUpView, fetch_view
+from gateway.upstream.errors import UpstreamRefused
+from gateway.upstream.transport import Headers
+from shared.boundary import OrgUnitPath, PeriodQuery
+from shared.errors import Unauthorized
+from shared.observability import request_id_var
+
+router = APIRouter(tags=["follow-up"])
+
+EXPORT_CONTENT = {
+    "application/json": {},
+    "text/csv": {"schema": {"type": "string"}},
+    XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+}
+
+
+def view_headers(request: Request) -> Headers:
+    """What the view's upstream calls carry: the caller's key (required) and request id."""
+    authorization = request.headers.get("authorization")
+    if not authorization:
+        raise Unauthorized()
+    return [
+        ("authorization", authorization),
+        ("accept", "application/json"),
+        ("x-request-id", request_id_var.get()),
+    ]
+
+
+# Declared before the other parameters: a missing key is a 401 before any 422.
+ViewHeaders = Annotated[Headers, Depends(view_headers)]
+
+
+def _filename(*parts: str) -> str:
+    return "-".join(("uppfoljning", *parts)).replace("/", "_")
+
+
+@router.get(
+    "/v1/follow-up",
+    response_model=Overview,
+    responses={200: {"content": EXPORT_CONTENT}, 503: {"description": "No service answered."}},
+)
+async def follow_up_overview(
+    request: Request,
+    headers: ViewHeaders,
+    period: PeriodQuery,
+    upstreams: UpstreamsDep,
+    settings: SettingsDep,
+) -> Response:
+    """One row per committee: indicators met / evaluated, assignments per status, the
+    budget deviation. What HSN and RS look at across all committees. `Accept: text/csv`
+    or the xlsx media type give the same as one table.
+
+    The committees are fetched in parallel, `overview_concurrency` at a time. A row whose
+    source could not answer says so in `sources` / `problems`; `partial` is then true.
+    """
+    try:
+        overview = await rendered(
+            request,
+            ("overview", str(period)),
+            lambda: fetch_overview(upstreams, settings, period, headers),
+            overview_csv,
+            overview_xlsx,
+        )
+    except UpstreamRefused as exc:
+        return refused(exc)
+    return await respond(request, overview, _filename(str(period)))
+
+
+@router.get(
+    "/v1/follow-up/{org_unit}",
+    response_model=FollowUpView,
+    responses={
+        200: {
+            "description": "The view; `Accept: text/csv` gives one flat table with a `section` "
+            "column, the xlsx media type a workbook with one sheet per section.",
+            "content": EXPORT_CONTENT,
+        },
+        304: {"description": "Not modified (If-None-Match matched the ETag)."},
+        503: {"description": "None of the three services answered."},
+    },
+)
+async def follow_up_view(
+    request: Request,
+    headers: ViewHeaders,
+    org_unit: OrgUnitPath,
+    period: PeriodQuery,
+    upstreams: UpstreamsDep,
+    settings: SettingsDep,
+) -> Response:
+    """One committee's follow-up for a period, as its verksamhetsberättelse prints it:
+    goal → area → delmål → indicators with their evaluations, the area verdicts, the
+    assignments with their latest status and explanation, and the economy.
+
+    The three services are asked at once, each within its own deadline. One that cannot
+    answer leaves its section empty, `sources[<service>]: "unavailable"`, a problem object
+    in `problems` and `partial: true`; with none answering the answer is a 503. A 401/403
+    from a service is passed on as it came. HSN's and RS's indicators are REGION's
+    (their quality annex reports the region as a whole). An unknown org unit is a 422.
+    """
+    try:
+        view = await rendered(
+            request,
+            ("view", org_unit, str(period)),
+            lambda: fetch_view(upstreams, settings, org_unit, period, headers),
+            view_csv,
+            view_xlsx,
+        )
+    except UpstreamRefused as exc:
+        return refused(exc)
+    return await respond(request, view, _filename(org_unit, str(period)))

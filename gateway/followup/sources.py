@@ -1,0 +1,162 @@
+"""Asking the three services for one committee at once, each within its own deadline.
+
+Each service's fate becomes a ``Section``: its read models, or ``unavailable`` with the
+problem ``gateway.upstream.errors.problem_for`` makes of its failure. A refusal (401/403)
+is not a section's fate but the caller's: it outranks everything and is raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from gateway.config import GatewaySettings
+from gateway.followup.assignments import Assignment, AssignmentsClient
+from gateway.followup.budget import BudgetClient, Summary
+from gateway.followup.indicators import AreaEvaluation, Evaluation, IndicatorsClient
+from gateway.upstream.errors import UpstreamFailure, UpstreamRefused, problem_for
+from gateway.upstream.transport import Headers
+from gateway.upstream.upstream import Upstreams
+from shared.errors import ServiceUnavailable
+from shared.periods import Period
+
+SourceState = Literal["ok", "unavailable"]
+#: A problem document (RFC 9457) as the view lists it for a missing section.
+Problem = dict[str, Any]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """What one upstream contributed: its data, or the problem why there is none."""
+
+    state: SourceState
+    data: T | None = None
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """The indicators section: the evaluations (none for the overview) and the area verdicts."""
+
+    evaluations: list[Evaluation]
+    areas: list[AreaEvaluation]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The three sections of one committee's view or overview row."""
+
+    indicators: Section[IndicatorFigures]
+    assignments: Section[list[Assignment]]
+    budget: Section[Summary | None]
+
+    def _named(self) -> list[tuple[str, SourceState, Problem | None]]:
+        return [
+            ("indicators", self.indicators.state, self.indicators.problem),
+            ("assignments", self.assignments.state, self.assignments.problem),
+            ("budget", self.budget.state, self.budget.problem),
+        ]
+
+    @property
+    def states(self) -> dict[str, SourceState]:
+        return {name: state for name, state, _ in self._named()}
+
+    @property
+    def problems(self) -> dict[str, Problem]:
+        return {name: problem for name, _, problem in self._named() if problem}
+
+    @property
+    def partial(self) -> bool:
+        return any(state != "ok" for _, state, _ in self._named())
+
+    @property
+    def all_unavailable(self) -> bool:
+        return all(state == "unavailable" for _, state, _ in self._named())
+
+
+def indicator_unit(org_unit: str, settings: GatewaySettings) -> str:
+    """Whose indicators the committee's view shows: REGION's for HSN and RS."""
+    return settings.indicator_org_unit.get(org_unit, org_unit)
+
+
+async def fetch_sources(
+    upstreams: Upstreams,
+    settings: GatewaySettings,
+    org_unit: str,
+    period: Period,
+    headers: Headers,
+    *,
+    with_items: bool = True,
+) -> Sources:
+    """Ask the three services for one committee at once; never longer than their deadlines.
+
+    ``with_items=False`` (the overview) leaves out the evaluations, of which it shows none.
+    """
+    indicators = IndicatorsClient(upstreams["indicators"], headers)
+    assignments = AssignmentsClient(upstreams["assignments"], headers)
+    budget = BudgetClient(upstreams["budget"], headers)
+    results = await asyncio.gather(
+        _section(
+            _indicator_figures(indicators, indicator_unit(org_unit, settings), period, with_items)
+        ),
+        _section(assignments.assignments_of(org_unit, period)),
+        _section(budget.summary(org_unit, period)),
+        return_exceptions=True,
+    )
+    _raise_first(*results)
+    indicator_section, assignment_section, budget_section = results
+    return Sources(
+        _settled(indicator_section), _settled(assignment_section), _settled(budget_section)
+    )
+
+
+def raise_if_all_down(sources: Sources) -> None:
+    """No source could answer: the gateway has nothing to show."""
+    if sources.all_unavailable:
+        raise ServiceUnavailable(
+            "None of the indicators, assignments and budget services could answer.",
+            extra={"problems": sources.problems},
+            headers={"Retry-After": "5"},
+        )
+
+
+async def _section(work: Awaitable[T]) -> Section[T]:
+    try:
+        return Section("ok", await work)
+    except UpstreamFailure as failure:
+        return Section("unavailable", problem=problem_for(failure).to_problem())
+
+
+async def _indicator_figures(
+    client: IndicatorsClient, unit: str, period: Period, with_items: bool
+) -> IndicatorFigures:
+    async def no_evaluations() -> list[Evaluation]:
+        return []
+
+    areas, evaluations = await asyncio.gather(
+        client.area_evaluations(unit, period),
+        client.evaluations(unit, period) if with_items else no_evaluations(),
+        return_exceptions=True,
+    )
+    _raise_first(areas, evaluations)
+    return IndicatorFigures(_settled(evaluations), _settled(areas))
+
+
+def _raise_first(*results: object) -> None:
+    """Of the exceptions among gathered results, raise the most telling: a refusal (401/403)
+    outranks anything else, since the caller's key, not the upstream, is at fault."""
+    errors = [r for r in results if isinstance(r, BaseException)]
+    for error in errors:
+        if isinstance(error, UpstreamRefused):
+            raise error
+    if errors:
+        raise errors[0]
+
+
+def _settled(result: T | BaseException) -> T:
+    if isinstance(result, BaseException):
+        raise result
+    return result

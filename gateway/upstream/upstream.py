@@ -1,0 +1,310 @@
+"""One upstream service as the gateway calls it, and the container of all of them.
+
+``Upstream`` wraps the service's transport with what the gateway adds to every call: the
+circuit breaker, the deadline, at most one retry (idempotent requests, connect errors only)
+and the metrics. Two kinds of call go through it:
+
+* ``read`` / ``read_unless_missing`` — a GET whose answer is parsed into a read model. This
+  is the one place an answer's status is judged: 2xx is parsed, 401/403 raise
+  ``UpstreamRefused``, anything else (and a body that does not parse) ``UpstreamFailure``;
+* ``open_stream`` — the proxy's call: every status comes back as it came, streamed.
+
+``Upstreams`` holds one ``Upstream`` per service of the registry (``deploy/apps.toml``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from gateway.config import GatewaySettings
+from gateway.upstream.breaker import CircuitBreaker
+from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
+from gateway.upstream.metrics import (
+    UPSTREAM_CALLS,
+    UPSTREAM_FAILURES,
+    UPSTREAM_LATENCY,
+    UPSTREAM_RETRIES,
+    breaker_changed,
+)
+from gateway.upstream.transport import (
+    Body,
+    ConnectFailed,
+    Headers,
+    HttpxTransport,
+    QueryParams,
+    StreamedResponse,
+    TimedOut,
+    TransportError,
+    UpstreamResponse,
+)
+
+log = logging.getLogger("gateway.upstream")
+
+Model = TypeVar("Model", bound=BaseModel)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
+_WHAT_WENT_WRONG = {
+    FailureReason.CONNECT_ERROR: "refused the connection or could not be reached",
+    FailureReason.TIMEOUT: "did not answer in time",
+    FailureReason.TRANSPORT_ERROR: "broke off the connection",
+}
+
+
+def _reason(exc: TransportError) -> FailureReason:
+    if isinstance(exc, ConnectFailed):
+        return FailureReason.CONNECT_ERROR
+    if isinstance(exc, TimedOut):
+        return FailureReason.TIMEOUT
+    return FailureReason.TRANSPORT_ERROR
+
+
+def _outcome(status: int) -> str:
+    """The ``outcome`` label of an answered call."""
+    if status >= 500:
+        return "server_error"
+    if status >= 400:
+        return "client_error"
+    return "ok"
+
+
+def _problem_detail(response: UpstreamResponse) -> str | None:
+    """The ``detail`` of a problem document the upstream answered with, if it is one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return str(detail) if detail else None
+
+
+class Upstream:
+    """One upstream service: its transport, breaker, deadline and metrics."""
+
+    def __init__(
+        self, name: str, transport: HttpxTransport, *, deadline: float, breaker: CircuitBreaker
+    ) -> None:
+        self.name = name
+        self.transport = transport
+        self.deadline = deadline
+        self.breaker = breaker
+
+    @classmethod
+    def from_settings(
+        cls, name: str, settings: GatewaySettings, transport: HttpxTransport | None = None
+    ) -> Upstream:
+        breaker = CircuitBreaker(
+            name,
+            failure_threshold=settings.breaker_failures,
+            cooldown=settings.breaker_cooldown,
+            on_change=breaker_changed,
+        )
+        return cls(
+            name,
+            transport or HttpxTransport(settings.upstream_url(name), settings),
+            deadline=settings.upstream_timeout(name),
+            breaker=breaker,
+        )
+
+    # --- reading a model --------------------------------------------------------------
+
+    async def read(
+        self,
+        path: str,
+        into: type[Model],
+        *,
+        params: QueryParams = None,
+        headers: Headers = (),
+        deadline: float | None = None,
+        use_breaker: bool = True,
+    ) -> Model:
+        """GET ``path`` and parse its answer into ``into``, or raise why not."""
+        response = await self._get(path, params, headers, deadline, use_breaker)
+        return self._parsed(response, into)
+
+    async def read_unless_missing(
+        self,
+        path: str,
+        into: type[Model],
+        *,
+        params: QueryParams = None,
+        headers: Headers = (),
+    ) -> Model | None:
+        """As ``read``, with ``None`` for a 404 (the upstream has nothing there)."""
+        response = await self._get(path, params, headers, None, True)
+        if response.status == 404:
+            return None
+        return self._parsed(response, into)
+
+    def _parsed(self, response: UpstreamResponse, into: type[Model]) -> Model:
+        status = response.status
+        if status in (401, 403):
+            raise UpstreamRefused(self.name, response)
+        if not 200 <= status < 300:
+            detail = _problem_detail(response)
+            raise UpstreamFailure(
+                self.name,
+                FailureReason.SERVER_ERROR if status >= 500 else FailureReason.UNEXPECTED_STATUS,
+                f"The {self.name} service answered {status}" + (f": {detail}" if detail else "."),
+                status,
+            )
+        try:
+            return into.model_validate_json(response.content)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the body"
+            log.warning("upstream %s answered an unreadable body: %s", self.name, exc)
+            raise UpstreamFailure(
+                self.name,
+                FailureReason.UNEXPECTED_BODY,
+                f"The {self.name} service answered a body the gateway cannot read "
+                f"({where}: {first['msg']}).",
+                status,
+            ) from exc
+
+    async def _get(
+        self,
+        path: str,
+        params: QueryParams,
+        headers: Headers,
+        deadline: float | None,
+        use_breaker: bool,
+    ) -> UpstreamResponse:
+        """GET within the deadline, the retry included: the caller never waits longer."""
+        deadline = deadline or self.deadline
+        if use_breaker:
+            self._refuse_if_open()
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                response = await self._get_with_retry(path, params, headers, deadline)
+        except TimeoutError as exc:
+            failure = TimedOut(f"no answer within {deadline} s")
+            raise self._failure(use_breaker, failure, start) from exc
+        except TransportError as exc:
+            raise self._failure(use_breaker, exc, start) from exc
+        except BaseException:
+            if use_breaker:
+                self.breaker.release()
+            raise
+        if use_breaker:
+            self._answered(response.status, time.perf_counter() - start)
+        return response
+
+    async def _get_with_retry(
+        self, path: str, params: QueryParams, headers: Headers, deadline: float
+    ) -> UpstreamResponse:
+        try:
+            return await self.transport.request(
+                "GET", path, params=params, headers=headers, timeout=deadline
+            )
+        except ConnectFailed:
+            UPSTREAM_RETRIES.labels(self.name).inc()
+            return await self.transport.request(
+                "GET", path, params=params, headers=headers, timeout=deadline
+            )
+
+    # --- streaming (the proxy) --------------------------------------------------------
+
+    async def open_stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams = None,
+        headers: Headers = (),
+        content: Body = None,
+    ) -> StreamedResponse:
+        """Send a request and return as soon as the answer's headers arrived.
+
+        Every HTTP status is returned as it came (5xx included, counted against the
+        breaker); only a failure to get any answer raises ``UpstreamFailure``.
+        """
+        self._refuse_if_open()
+        start = time.perf_counter()
+        try:
+            try:
+                response = await self.transport.stream(
+                    method, path, params=params, headers=headers, content=content
+                )
+            except ConnectFailed:
+                if method not in IDEMPOTENT_METHODS:
+                    raise
+                UPSTREAM_RETRIES.labels(self.name).inc()
+                response = await self.transport.stream(
+                    method, path, params=params, headers=headers, content=content
+                )
+        except TransportError as exc:
+            raise self._failure(True, exc, start) from exc
+        except BaseException:
+            self.breaker.release()
+            raise
+        self._answered(response.status, time.perf_counter() - start)
+        return response
+
+    # --- breaker and metrics ----------------------------------------------------------
+
+    def _refuse_if_open(self) -> None:
+        if not self.breaker.allow():
+            reason = FailureReason.BREAKER_OPEN
+            UPSTREAM_CALLS.labels(self.name, reason.value).inc()
+            UPSTREAM_FAILURES.labels(self.name, reason.value).inc()
+            raise UpstreamFailure(
+                self.name,
+                reason,
+                f"The {self.name} service failed repeatedly; calls are paused for "
+                f"{self.breaker.retry_after():.1f} s more (circuit breaker open).",
+            )
+
+    def _failure(self, use_breaker: bool, exc: TransportError, start: float) -> UpstreamFailure:
+        reason = _reason(exc)
+        if use_breaker:
+            self.breaker.record_failure()
+            UPSTREAM_CALLS.labels(self.name, reason.value).inc()
+            UPSTREAM_LATENCY.labels(self.name, reason.value).observe(time.perf_counter() - start)
+            UPSTREAM_FAILURES.labels(self.name, reason.value).inc()
+        log.warning("upstream %s unavailable: %s (%s)", self.name, reason.value, exc)
+        return UpstreamFailure(
+            self.name, reason, f"The {self.name} service {_WHAT_WENT_WRONG[reason]}."
+        )
+
+    def _answered(self, status: int, elapsed: float) -> None:
+        outcome = _outcome(status)
+        if status >= 500:
+            self.breaker.record_failure()
+            UPSTREAM_FAILURES.labels(self.name, outcome).inc()
+        else:
+            self.breaker.record_success()
+        UPSTREAM_CALLS.labels(self.name, outcome).inc()
+        UPSTREAM_LATENCY.labels(self.name, outcome).observe(elapsed)
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+
+class Upstreams(Mapping[str, Upstream]):
+    """The upstreams by service name, in registry order, as the app holds them."""
+
+    def __init__(self, upstreams: Mapping[str, Upstream]) -> None:
+        self._by_name = dict(upstreams)
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> Upstreams:
+        return cls({name: Upstream.from_settings(name, settings) for name in settings.upstreams})
+
+    def __getitem__(self, name: str) -> Upstream:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(u.aclose() for u in self._by_name.values()))
