@@ -2,23 +2,43 @@
 (målnivåer) versioned by year: the region's, and committees' own stricter ones.
 
 Each write checks its rules, writes through the repository, records the audit entry and
-commits once.
+commits once. A replacing write (an indicator, a target) takes the service's write lock
+first (``ChangeFeed.allocate``: the change counter's row lock, held until commit), then
+reads the version it replaces and compares it with ``If-Match``: compare and write happen
+under one lock, so of writers sending the same tag exactly one wins and the rest get 412.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.indicators import repository
-from services.indicators.goal_tree import Placement, area_names, place
+from services.indicators.goal_tree import (
+    Placement,
+    area_names,
+    place,
+    place_breakdowns,
+    placements_json,
+    stored_placements,
+)
 from services.indicators.models import REGION
 from services.indicators.repository import CsvExport, Row
-from services.indicators.schemas import IndicatorIn, IndicatorOut, TargetIn, TargetOut
+from services.indicators.schemas import (
+    IndicatorIn,
+    IndicatorOut,
+    PlacementOut,
+    TargetIn,
+    TargetOut,
+)
+from services.indicators.series_rules import TimeAggregation, default_time_aggregation
 from services.indicators.targets import ParsedTarget, TargetError, parse_target, stricter_or_equal
 from shared.errors import InvalidInput, NotFound, field_error
-from shared.etag import check_if_match
+from shared.etag import check_if_match, etag
 from shared.keys import Principal
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed, utcnow
@@ -32,7 +52,8 @@ _REPORTING_KINDS = ("region", "committee", "hospital_board")
 
 
 def stored_indicator(body: IndicatorIn, placement: Placement) -> dict[str, Any]:
-    """An indicator's stored fields, all but its code and change number."""
+    """An indicator's stored fields, all but its code and change number; 422 for a
+    placement that is not in the goal hierarchy."""
     return {
         "name": body.name,
         "description": body.description,
@@ -43,8 +64,39 @@ def stored_indicator(body: IndicatorIn, placement: Placement) -> dict[str, Any]:
         "area": placement.area,
         "delmal": placement.delmal,
         "not_reportable_by": ",".join(sorted(set(body.not_reportable_by))),
+        "time_aggregation": body.time_aggregation or default_time_aggregation(body.unit),
+        "placements": placements_json(place_breakdowns(body.placements)),
+        "coverage_notes": (
+            json.dumps(body.coverage_notes, ensure_ascii=False) if body.coverage_notes else None
+        ),
         "updated_at": utcnow(),
     }
+
+
+def time_aggregation(row: Row) -> TimeAggregation:
+    """How the indicator's monthly results roll up (stored, else its unit's default)."""
+    stored: TimeAggregation | None = row.time_aggregation
+    return stored or default_time_aggregation(row.unit)
+
+
+def coverage_notes(row: Row) -> dict[str, str]:
+    notes: dict[str, str] = json.loads(row.coverage_notes) if row.coverage_notes else {}
+    return notes
+
+
+def placements_out(row: Row) -> list[PlacementOut]:
+    """The indicator's own place first (every breakdown not placed elsewhere), then the
+    breakdowns placed elsewhere."""
+    own = PlacementOut(goal=row.goal, area=row.area, delmal=row.delmal, breakdowns=None)
+    return [own] + [
+        PlacementOut(
+            goal=p.placement.goal,
+            area=p.placement.area,
+            delmal=p.placement.delmal,
+            breakdowns=list(p.breakdowns),
+        )
+        for p in stored_placements(row.placements)
+    ]
 
 
 def indicator_out(row: Row) -> IndicatorOut:
@@ -61,6 +113,9 @@ def indicator_out(row: Row) -> IndicatorOut:
         delmal=row.delmal,
         not_reportable_by=not_by,
         reportable_at=[k for k in _REPORTING_KINDS if k not in not_by],
+        time_aggregation=time_aggregation(row),
+        placements=placements_out(row),
+        coverage_notes=coverage_notes(row),
         updated_at=row.updated_at,
         change_seq=row.change_seq,
     )
@@ -86,12 +141,17 @@ def put_indicator(
     body: IndicatorIn,
     if_match: str | None = None,
 ) -> tuple[IndicatorOut, bool]:
-    """Create or replace an indicator; returns it and whether it was created."""
-    placement = place(body.area, body.goal, body.delmal)
-    version = repository.indicator_version(session, code)
-    check_if_match(if_match, version, prefix=INDICATOR_ETAG, subject=f"indicator {code!r}")
-    fields = {**stored_indicator(body, placement), "change_seq": feed.allocate(session, 1)}
-    repository.save_indicator(session, code, fields, exists=version is not None)
+    """Create or replace an indicator (a region-wide definition); returns it and whether
+    it was created. ``If-Match`` is compared with the version under the write lock."""
+    principal.check_unbound("Defining an indicator")
+    stored = stored_indicator(body, place(body.area, body.goal, body.delmal))
+    seq = feed.allocate(session, 1)  # the write lock, before the version is read
+    with _rolled_back_on_error(session):
+        version = repository.indicator_version(session, code)
+        check_if_match(if_match, version, prefix=INDICATOR_ETAG, subject=f"indicator {code!r}")
+    repository.save_indicator(
+        session, code, {**stored, "change_seq": seq}, exists=version is not None
+    )
     audit.record(
         session,
         principal.key_id,
@@ -102,6 +162,16 @@ def put_indicator(
     )
     session.commit()
     return get_indicator(session, code), version is None
+
+
+@contextmanager
+def _rolled_back_on_error(session: Session) -> Iterator[None]:
+    """Give the transaction (and the write lock) up at once when a check refuses the write."""
+    try:
+        yield
+    except Exception:
+        session.rollback()
+        raise
 
 
 def indicator_page(
@@ -135,6 +205,7 @@ def parse_expression(expression: str, loc: list[str | int]) -> ParsedTarget:
 def target_out(row: Row) -> TargetOut:
     own = row.org_unit != REGION
     return TargetOut(
+        etag=etag(row.change_seq, TARGET_ETAG),
         indicator=row.indicator,
         year=row.year,
         org_unit=row.org_unit if own else None,
@@ -170,21 +241,31 @@ def put_target(
     code: str,
     year: int,
     body: TargetIn,
+    if_match: str | None = None,
 ) -> TargetOut:
-    """Set the region's (or a committee's own) target for a year."""
+    """Set the region's (or a committee's own) target for a year. The region's needs a
+    key not bound to org units; a committee's, a key that may speak for the committee.
+    ``If-Match`` is compared with the target's version under the write lock."""
     _indicator_row(session, code)
     parsed = parse_expression(body.expression, ["body", "expression"])
     org_unit = body.org_unit or REGION
+    if org_unit == REGION:
+        principal.check_unbound("Setting the region's target")
     principal.check_org_unit(org_unit)
-    if org_unit != REGION:
-        _check_as_strict_as_region(session, code, year, org_unit, body.expression, parsed)
+    subject = f"the target of {code} for {year}" + ("" if org_unit == REGION else f" ({org_unit})")
+    seq = feed.allocate(session, 1)  # the write lock, before the version is read
+    with _rolled_back_on_error(session):
+        if org_unit != REGION:
+            _check_as_strict_as_region(session, code, year, org_unit, body.expression, parsed)
+        version = repository.target_version(session, code, year, org_unit)
+        check_if_match(if_match, version, prefix=TARGET_ETAG, subject=subject)
     fields = {
         "expression": body.expression.strip(),
         "parsed": parsed.model_dump_json(),
         "updated_at": utcnow(),
-        "change_seq": feed.allocate(session, 1),
+        "change_seq": seq,
     }
-    row = repository.save_target(session, code, year, org_unit, fields)
+    row = repository.save_target(session, code, year, org_unit, fields, exists=version is not None)
     audit.record(
         session,
         principal.key_id,
@@ -197,6 +278,13 @@ def put_target(
     return target_out(row)
 
 
-def list_targets(session: Session, code: str) -> list[TargetOut]:
+def list_targets(
+    session: Session, code: str, readable: frozenset[str] | None = None
+) -> list[TargetOut]:
+    """The region's targets and committees' own (of the ``readable`` units when given)."""
     _indicator_row(session, code)
-    return [target_out(r) for r in repository.targets_of(session, code)]
+    return [
+        target_out(r)
+        for r in repository.targets_of(session, code)
+        if readable is None or r.org_unit == REGION or r.org_unit in readable
+    ]

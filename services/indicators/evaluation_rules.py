@@ -1,5 +1,6 @@
 """The arithmetic of evaluations (måluppfyllelse): pure functions, no database, no HTTP.
 
+- whose results an org unit's evaluation shows (HSN and RS follow the region's);
 - the target in force for an org unit and a year (the region's, or a committee's own);
 - the region's value from its units' numerators and denominators (Σ/Σ, never a mean of
   percentages);
@@ -16,24 +17,50 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 from services.indicators.models import REGION
-from services.indicators.result_rows import DEFAULT_BREAKDOWN, WITH_VALUE
+from services.indicators.result_rows import DEFAULT_BREAKDOWN
 from services.indicators.schemas import (
     AreaEvaluation,
     ComparedWith,
     EvaluationItem,
     EvaluationStatus,
 )
+from services.indicators.series_rules import (
+    Observed,
+    UnitFigures,
+    region_figures,
+)
 from services.indicators.targets import COMPARING_KINDS, ParsedTarget, evaluate
 from shared.periods import MIN_YEAR, Period
 
+__all__ = [
+    "REGION_WIDE_READERS",
+    "ChosenTarget",
+    "Judgement",
+    "Observed",
+    "area_verdicts",
+    "breakdowns_shown",
+    "comparable_periods",
+    "counted",
+    "judge",
+    "judge_value",
+    "region_values",
+    "targets_in_force",
+    "values_read",
+]
+
 SHARE_PLACES = Decimal("0.0001")
-AGGREGATE_PLACES = Decimal("0.0001")
-#: Σnumerator/Σdenominator is scaled to the indicator's unit.
-UNIT_SCALE = {
-    "percent": Decimal(100),
-    "per_100_vardplatser": Decimal(100),
-    "per_1000_inhabitants": Decimal(1000),
-}
+#: Committees whose follow-up shows the region's indicators: HSN's quality annex is "en
+#: regionövergripande resultatredovisning" (seed 002, the annex's preamble) and RS oversees
+#: every committee. Their own stored results, where there are any, come first.
+REGION_WIDE_READERS = frozenset({"HSN", "RS"})
+
+
+def values_read(org_unit: str) -> tuple[str, ...]:
+    """Whose results an evaluation of ``org_unit`` shows, in order of preference: its own,
+    then (for HSN and RS) the region's, stored or summed over the units."""
+    if org_unit in REGION_WIDE_READERS:
+        return (org_unit, REGION)
+    return (org_unit,)
 
 
 class StoredTarget(Protocol):
@@ -49,23 +76,6 @@ class StoredTarget(Protocol):
     def expression(self) -> str: ...
     @property
     def parsed(self) -> str: ...
-
-
-class UnitFigures(Protocol):
-    """A unit's numerator and denominator for one indicator, breakdown and period."""
-
-    @property
-    def indicator(self) -> str: ...
-    @property
-    def breakdown(self) -> str: ...
-    @property
-    def period(self) -> str: ...
-    @property
-    def numerator(self) -> Decimal: ...
-    @property
-    def denominator(self) -> Decimal: ...
-    @property
-    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -120,39 +130,16 @@ def comparable_periods(period: Period) -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class Observed:
-    """A value in a series: stored for the unit, or the region's sum over its units."""
-
-    value: Decimal | None
-    status: str
-    aggregated: bool = False
-
-    @property
-    def judgeable(self) -> bool:
-        return self.status in WITH_VALUE and self.value is not None
-
-
 def region_values(
     figures: Iterable[UnitFigures], units: Mapping[str, str]
 ) -> dict[tuple[str, str, str], Observed]:
     """Region values from the units, per (indicator, breakdown, period):
     Σnumerator / Σdenominator scaled to the indicator's unit (``units``: code → unit),
-    preliminary when any unit's figure is."""
-    sums: dict[tuple[str, str, str], tuple[Decimal, Decimal, str]] = {}
-    for row in figures:
-        key = (row.indicator, row.breakdown, row.period)
-        num, den, status = sums.get(key, (Decimal(0), Decimal(0), "final"))
-        if row.status == "preliminary":
-            status = "preliminary"
-        sums[key] = (num + row.numerator, den + row.denominator, status)
-    out: dict[tuple[str, str, str], Observed] = {}
-    for key, (num, den, status) in sums.items():
-        if den <= 0:
-            continue
-        scale = UNIT_SCALE.get(units.get(key[0], ""), Decimal(1))
-        out[key] = Observed((num * scale / den).quantize(AGGREGATE_PLACES), status, True)
-    return out
+    preliminary when any unit's figure is (``series_rules.region_figures``)."""
+    return {
+        key: Observed(f.value, f.status, aggregated=True)
+        for key, f in region_figures(figures, units).items()
+    }
 
 
 @dataclass(frozen=True)
@@ -171,13 +158,25 @@ def judge(
     """One evaluation: the value of ``periods[0]`` in ``series`` (period → value) against
     the target; a target asking for a change compares with the newest earlier period of
     ``periods`` that has a value."""
+    earlier = ((p, series[p]) for p in periods[1:] if p in series)
+    return judge_value(target, series.get(periods[0]), earlier, higher_is_better=higher_is_better)
+
+
+def judge_value(
+    target: ParsedTarget | None,
+    current: Observed | None,
+    earlier: Iterable[tuple[str, Observed]],
+    *,
+    higher_is_better: bool,
+) -> Judgement:
+    """One evaluation: ``current`` against the target; a target asking for a change
+    compares with the first of ``earlier`` (period, value; newest first) that has a value."""
     if target is None or target.kind == "none":
         return Judgement("no_target")
-    current = series.get(periods[0])
     if current is None or not current.judgeable:
         return Judgement("no_data")
     assert current.value is not None
-    compared = _last_earlier(series, periods[1:]) if target.kind in COMPARING_KINDS else None
+    compared = _first_judgeable(earlier) if target.kind in COMPARING_KINDS else None
     status = evaluate(
         target,
         current.value,
@@ -187,11 +186,9 @@ def judge(
     return Judgement(status, compared)
 
 
-def _last_earlier(series: Mapping[str, Observed], earlier: Sequence[str]) -> ComparedWith | None:
-    """The newest of the ``earlier`` periods (newest first) with a value to compare with."""
-    for period in earlier:
-        found = series.get(period)
-        if found is not None and found.judgeable:
+def _first_judgeable(earlier: Iterable[tuple[str, Observed]]) -> ComparedWith | None:
+    for period, found in earlier:
+        if found.judgeable:
             assert found.value is not None
             return ComparedWith(period=period, value=found.value)
     return None
@@ -210,13 +207,16 @@ def breakdowns_shown(with_results: Iterable[str], asked: str | None) -> list[str
 def counted(items: Sequence[EvaluationItem]) -> list[EvaluationItem]:
     """The evaluations an area verdict counts.
 
-    An indicator with a ``total`` evaluation counts once, through it; an indicator
-    without a total (the NPE indicators exist only per care setting) counts each of its
-    breakdowns once, as the annex shows each setting as its own line.
+    Within an area, an indicator with a ``total`` evaluation counts once, through it; an
+    indicator without a total there (the NPE indicators exist only per care setting)
+    counts each of its breakdowns once, as the annex shows each setting as its own line.
+    A breakdown placed in another area (the NPE SVF rows) counts there.
     """
-    with_total = {it.indicator for it in items if it.breakdown == DEFAULT_BREAKDOWN}
+    with_total = {(it.indicator, it.area) for it in items if it.breakdown == DEFAULT_BREAKDOWN}
     return [
-        it for it in items if it.indicator not in with_total or it.breakdown == DEFAULT_BREAKDOWN
+        it
+        for it in items
+        if (it.indicator, it.area) not in with_total or it.breakdown == DEFAULT_BREAKDOWN
     ]
 
 

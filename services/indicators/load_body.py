@@ -1,29 +1,31 @@
 """Reading the body of a results load into batches of rows, before any row is checked.
 
-CSV (the API form or the Swedish Excel form, see ``shared.bulk``) is read batch by batch
-when the load runs, never all at once; a JSON list of objects (numbers read exactly, as
-decimals) is one batch. Each row comes as a list in ``COLUMNS`` order, or as it was
-sent when it cannot be one (an object with unknown fields, a line that does not split
-into the header's columns), for the row checks to name. Pure: no database, no HTTP.
+The body comes as a binary stream (the request body spooled to a temporary file). CSV
+(the API form or the Swedish Excel form, see ``shared.bulk``) is read batch by batch when
+the load runs, never all at once; so is a JSON list of objects, with an incremental
+parser (``shared.json_rows``: numbers read exactly, as decimals; a row nested deeper than
+a flat object never built). Each row comes as a list (CSV) or a tuple (JSON) in
+``COLUMNS`` order, or as it was sent when it cannot be one (an object with unknown
+fields, a line that does not split into the header's columns, a nested row), for the
+row checks to name. No database, no HTTP.
 """
 
 from __future__ import annotations
 
-import json
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from services.indicators.result_rows import COLUMNS, KEYS, NUMERIC, REQUIRED
 from shared.bulk import CsvRowError, CsvStream, csv_stream
 from shared.errors import BadRequest, InvalidInput, UnsupportedMediaType, field_error
+from shared.json_rows import JsonRows, is_blank, read_json_rows
 
 CSV_TYPES = ("text/csv", "application/csv")
 JSON_TYPES = ("application/json", "")
 #: Lines of CSV read, checked and written at a time.
 BATCH_LINES = 10_000
-_FIELDS = frozenset(COLUMNS)
 
 
 @dataclass
@@ -62,15 +64,16 @@ class LoadBody(Protocol):
 
 @dataclass
 class JsonLoad:
-    """A JSON load body: its rows, in one batch."""
+    """A JSON load body, read in batches of rows when it is loaded."""
 
-    rows: list[Any]
+    rows: JsonRows
+    batch_size: int = BATCH_LINES
 
     def parts(self) -> Iterator[Part]:
-        yield self.rows
+        yield from self.rows.batches(self.batch_size)
 
     def limit(self) -> int:
-        return len(self.rows)
+        return self.rows.check()
 
 
 @dataclass
@@ -103,15 +106,18 @@ class CsvLoad:
             yield Columns(columns, batch.broken, batch.first)
 
 
-def read_load_body(content_type: str, body: bytes) -> LoadBody:
-    """The rows of a load body: CSV with a header line, or a JSON list of objects (also
-    ``{"rows": [...]}``). 400 for an empty or unreadable body, 415 for another type."""
-    if not body.strip():
+def read_load_body(content_type: str, body: bytes | IO[bytes]) -> LoadBody:
+    """The rows of a load body (bytes, or a seekable binary stream the load reads while it
+    runs): CSV with a header line, or a JSON list of objects (also ``{"rows": [...]}``).
+    400 for an empty or unreadable body, 415 for another type."""
+    stream = io.BytesIO(body) if isinstance(body, bytes) else body
+    if is_blank(stream):
         raise BadRequest("The body is empty; send a JSON list of rows or CSV with a header line.")
     if content_type in CSV_TYPES:
-        return _csv_load(body)
+        stream.seek(0)
+        return _csv_load(stream.read())
     if content_type in JSON_TYPES:
-        return _json_load(body)
+        return JsonLoad(read_json_rows(stream, COLUMNS))
     raise UnsupportedMediaType(
         f"Content type {content_type!r} is not accepted; use application/json or text/csv."
     )
@@ -133,25 +139,3 @@ def _csv_load(body: bytes) -> CsvLoad:
             errors=problems,
         )
     return CsvLoad(stream, [header.index(c) if c in header else None for c in COLUMNS])
-
-
-def _json_load(body: bytes) -> JsonLoad:
-    try:
-        data = json.loads(body, parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The body is not valid JSON: {exc}.") from exc
-    if isinstance(data, dict) and isinstance(data.get("rows"), list):
-        data = data["rows"]
-    if not isinstance(data, list):
-        raise InvalidInput(
-            "The body must be a JSON list of rows.",
-            errors=[field_error(["body"], "not a list")],
-        )
-    return JsonLoad([_json_row(item) for item in data])
-
-
-def _json_row(item: Any) -> Any:
-    """An object with known fields as a list in ``COLUMNS`` order; anything else as sent."""
-    if isinstance(item, dict) and item.keys() <= _FIELDS:
-        return [item.get(c) for c in COLUMNS]
-    return item

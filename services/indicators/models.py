@@ -1,6 +1,8 @@
 """Tables of the indicators service, on its own registry and MetaData (schema `indicators`).
 
-- ``indicator``: Indikatorbiblioteket, one row per indicator code.
+- ``indicator``: Indikatorbiblioteket, one row per indicator code, with how its monthly
+  results roll up over time, where its breakdowns sit in the goal tree and the notes on
+  results that cover less than a period.
 - ``target``: målnivåer, versioned by year; the region's (``org_unit`` = ``REGION``) and
   committees' own stricter ones; the expression as written and its parsed form (JSON).
 - ``result``: Kvalitetsapplikationen, one row per indicator × org unit × period × breakdown.
@@ -79,6 +81,15 @@ class Indicator(IndicatorsTable, table=True):
     not_reportable_by: str = Field(
         default="", sa_column=sa.Column(sa.String(100), nullable=False, server_default="")
     )
+    #: How monthly results roll up (``ratio``, ``sum``, ``mean``, ``last``); None: the
+    #: default of its unit (``series_rules.default_time_aggregation``).
+    time_aggregation: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(10), nullable=True)
+    )
+    #: JSON: the breakdowns placed under another goal/area/delmål than the indicator's own.
+    placements: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    #: JSON: period → the note a report gives a result covering less than the period asked.
+    coverage_notes: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     updated_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     change_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))
 

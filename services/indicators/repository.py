@@ -8,7 +8,7 @@ COPY/upsert machinery the result loads go through.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -43,8 +43,6 @@ RESULT_COLUMNS = (
     "updated_at",
     "change_seq",
 )
-#: Deletes go out in chunks, so the ``IN`` list stays within every driver's limits.
-_DELETE_CHUNK = 5000
 
 
 class CsvExport(NamedTuple):
@@ -166,14 +164,30 @@ def region_target_in_force(session: Session, code: str, year: int) -> Row | None
     ).first()
 
 
+def target_version(session: Session, code: str, year: int, org_unit: str) -> int | None:
+    """The target's ``change_seq`` (its ETag), None when it is not set."""
+    t = target_table
+    seq = session.execute(
+        sa.select(t.c.change_seq).where(
+            t.c.indicator == code, t.c.year == year, t.c.org_unit == org_unit
+        )
+    ).scalar()
+    return None if seq is None else int(seq)
+
+
 def save_target(
-    session: Session, code: str, year: int, org_unit: str, fields: dict[str, Any]
+    session: Session,
+    code: str,
+    year: int,
+    org_unit: str,
+    fields: dict[str, Any],
+    *,
+    exists: bool,
 ) -> Row:
     """Insert or replace the target of (indicator, year, org unit); returns it as stored."""
     t = target_table
     where = (t.c.indicator == code, t.c.year == year, t.c.org_unit == org_unit)
-    existing = session.execute(sa.select(t.c.id).where(*where)).first()
-    if existing is None:
+    if not exists:
         session.execute(sa.insert(t).values(indicator=code, year=year, org_unit=org_unit, **fields))
     else:
         session.execute(sa.update(t).where(*where).values(**fields))
@@ -203,17 +217,26 @@ class ResultFilter:
     period: Period | None = None
     breakdown: str | None = None
 
-    def apply(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
+    #: The org units a bound key may see (None: every unit).
+    within: frozenset[str] | None = None
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
         r = result_table
+        found: list[sa.ColumnElement[bool]] = []
         if self.indicator is not None:
-            stmt = stmt.where(r.c.indicator == self.indicator)
+            found.append(r.c.indicator == self.indicator)
         if self.org_unit is not None:
-            stmt = stmt.where(r.c.org_unit == self.org_unit)
+            found.append(r.c.org_unit == self.org_unit)
         if self.period is not None:
-            stmt = stmt.where(r.c.period == str(self.period))
+            found.append(r.c.period == str(self.period))
         if self.breakdown is not None:
-            stmt = stmt.where(r.c.breakdown == self.breakdown)
-        return stmt
+            found.append(r.c.breakdown == self.breakdown)
+        if self.within is not None:
+            found.append(r.c.org_unit.in_(sorted(self.within)))
+        return found
+
+    def apply(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
+        return stmt.where(*self.conditions())
 
 
 def upsert_results(
@@ -235,21 +258,39 @@ def result(session: Session, result_id: int) -> Row | None:
     return session.execute(sa.select(r).where(r.c.id == result_id)).first()
 
 
-def result_ids(
-    session: Session, matching: ResultFilter, *, within: Collection[str] | None = None
-) -> list[int]:
-    """The ids of the results matching, of the org units ``within`` when given."""
+def count_results(session: Session, matching: ResultFilter) -> int:
+    stmt = matching.apply(sa.select(sa.func.count()).select_from(result_table))
+    return int(session.execute(stmt).scalar_one())
+
+
+def first_result_ids(session: Session, matching: ResultFilter, n: int) -> list[int]:
+    """The ``n`` lowest ids of the results matching (for the audit entry)."""
     r = result_table
-    stmt = matching.apply(sa.select(r.c.id))
-    if within is not None:
-        stmt = stmt.where(r.c.org_unit.in_(sorted(within)))
+    stmt = matching.apply(sa.select(r.c.id)).order_by(r.c.id).limit(n)
     return [int(i) for i in session.execute(stmt).scalars()]
 
 
-def delete_results(session: Session, ids: Sequence[int]) -> None:
+def delete_results(
+    session: Session, matching: ResultFilter, *, feed: ChangeFeed, first_seq: int
+) -> int:
+    """Delete the results matching, each leaving a tombstone numbered from ``first_seq`` in
+    id order: set-based, two statements whatever the number of rows. Returns how many."""
     r = result_table
-    for start in range(0, len(ids), _DELETE_CHUNK):
-        session.execute(sa.delete(r).where(r.c.id.in_(ids[start : start + _DELETE_CHUNK])))
+    buried = feed.bury(session, RESULT_RESOURCE, matching.apply(sa.select(r.c.id)), first_seq)
+    deleted = session.execute(sa.delete(r).where(*matching.conditions())).rowcount  # type: ignore[attr-defined]
+    if deleted != buried:  # pragma: no cover - the write lock keeps the two the same
+        raise RuntimeError(f"deleted {deleted} results but buried {buried}")
+    return buried
+
+
+def delete_result(session: Session, result_id: int, *, feed: ChangeFeed, first_seq: int) -> bool:
+    """Delete one result, leaving its tombstone; False when it was gone already."""
+    r = result_table
+    deleted = session.execute(sa.delete(r).where(r.c.id == result_id)).rowcount  # type: ignore[attr-defined]
+    if not deleted:
+        return False
+    feed.bury(session, RESULT_RESOURCE, [str(result_id)], first_seq)
+    return True
 
 
 def _listed_results(matching: ResultFilter) -> sa.Select[Any]:
@@ -291,17 +332,24 @@ def results_export(matching: ResultFilter, params: ListParams) -> CsvExport:
 
 def results_of(
     session: Session,
-    org_unit: str,
+    org_units: Sequence[str],
     periods: Sequence[str],
     *,
     indicator: str | None,
     breakdown: str | None,
 ) -> Sequence[Row]:
-    """The unit's own results (value and status) in ``periods``."""
+    """The units' own results (value, terms and status) in ``periods``."""
     r = result_table
-    stmt = sa.select(r.c.indicator, r.c.period, r.c.breakdown, r.c.value, r.c.status).where(
-        r.c.org_unit == org_unit, r.c.period.in_(periods)
-    )
+    stmt = sa.select(
+        r.c.org_unit,
+        r.c.indicator,
+        r.c.period,
+        r.c.breakdown,
+        r.c.value,
+        r.c.numerator,
+        r.c.denominator,
+        r.c.status,
+    ).where(r.c.org_unit.in_(org_units), r.c.period.in_(periods))
     return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
 
 

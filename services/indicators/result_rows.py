@@ -30,6 +30,7 @@ from services.indicators.schemas import ResultStatus
 from shared.boundary import OrgUnitField, PeriodField, check_org_unit_code
 from shared.bulk import CsvRowError, is_ambiguous
 from shared.errors import field_error
+from shared.json_rows import NestedRow
 from shared.keys import Principal
 from shared.periods import Period, PeriodError
 from shared.reference import org_units
@@ -157,10 +158,13 @@ class RowChecker:
     principal: Principal
 
     def check_row(self, raw: Any) -> Checked:
-        """One row, a list in ``COLUMNS`` order or a JSON object, with every problem named."""
+        """One row, a list (or tuple) in ``COLUMNS`` order or a JSON object, with every
+        problem named."""
         if isinstance(raw, CsvRowError):
             return Checked(None, [field_error([], raw.message)], None)
-        if isinstance(raw, list):
+        if isinstance(raw, NestedRow):
+            return Checked(None, [raw.problem()], None)
+        if isinstance(raw, list | tuple):
             given = {c: v for c, v in zip(COLUMNS, raw, strict=True) if v is not None}
         elif isinstance(raw, dict):
             given = {k: v for k, v in raw.items() if v is not None}

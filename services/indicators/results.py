@@ -8,15 +8,15 @@ is audited once and commits once; deleted results reach the change feed as tombs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.indicators import repository
 from services.indicators.load_body import Columns, LoadBody, Part
-from services.indicators.repository import RESULT_RESOURCE, CsvExport, ResultFilter, Row
+from services.indicators.repository import CsvExport, ResultFilter, Row
 from services.indicators.result_rows import Record, RowChecker
 from services.indicators.schemas import DeleteAnswer, LoadAnswer, ResultOut, RowErrorOut
 from shared.bulk import LoadMode, RowError, reject_if_atomic
@@ -65,8 +65,8 @@ class _LoadRun:
         reject_if_atomic(self.mode, self.rejected, self.total)
 
     def _check(self, part: Part) -> list[Record]:
+        first = self.total + 1  # a JSON batch's rows number on from the batches before
         self.total += len(part)
-        first = 1
         rows: list[Any]
         if isinstance(part, Columns):
             first = part.first
@@ -77,7 +77,7 @@ class _LoadRun:
             rows = part.rows()
         else:
             rows = part
-            if part and all(type(r) is list for r in part):
+            if part and all(type(r) is tuple for r in part):
                 whole = self.checker.check_batch([list(c) for c in zip(*part, strict=True)])
                 if whole is not None:
                     return whole
@@ -156,7 +156,20 @@ def delete_result(
     if row is None:
         raise NotFound(f"No result {result_id}.")
     principal.check_org_unit(row.org_unit)
-    return _delete(session, feed, audit, principal, [result_id], {"id": result_id})
+    seq = feed.allocate(session, 1)
+    if not repository.delete_result(session, result_id, feed=feed, first_seq=seq):
+        session.rollback()  # another request deleted it meanwhile
+        raise NotFound(f"No result {result_id}.")
+    audit.record(
+        session,
+        principal.key_id,
+        "delete",
+        "results",
+        str(result_id),
+        {"id": result_id, "deleted": 1},
+    )
+    session.commit()
+    return DeleteAnswer(deleted=1)
 
 
 def delete_results(
@@ -167,50 +180,44 @@ def delete_results(
     matching: ResultFilter,
 ) -> DeleteAnswer:
     """Delete the results matching every filter given (indicator or org_unit required);
-    a bound key deletes only its org units' results."""
+    a bound key deletes only its org units' results.
+
+    Set-based, however many rows: under the write lock the matching rows are counted, as
+    many change numbers allocated, a tombstone written for each (``INSERT … SELECT``) and
+    the rows deleted by the filter, in one transaction."""
     if matching.indicator is None and matching.org_unit is None:
         raise InvalidInput(
             "Name at least the indicator or the org_unit of the results to delete.",
             errors=[field_error(["query", "indicator"], "indicator or org_unit required")],
         )
-    within = None
     if matching.org_unit is not None:
         principal.check_org_unit(matching.org_unit)
     elif principal.org_units:
-        within = principal.org_units
-    ids = repository.result_ids(session, matching, within=within)
+        matching = replace(matching, within=principal.org_units)
+    feed.lock(session)  # no writer may add or remove a matching row from here to commit
+    count = repository.count_results(session, matching)
+    if not count:
+        session.rollback()
+        return DeleteAnswer(deleted=0)
+    first = feed.allocate(session, count)
+    sample = repository.first_result_ids(session, matching, 20)
+    deleted = repository.delete_results(session, matching, feed=feed, first_seq=first)
     filters = {
         "indicator": matching.indicator,
         "org_unit": matching.org_unit,
         "period": str(matching.period) if matching.period else None,
         "breakdown": matching.breakdown,
     }
-    return _delete(session, feed, audit, principal, ids, filters)
-
-
-def _delete(
-    session: Session,
-    feed: ChangeFeed,
-    audit: AuditTrail,
-    principal: Principal,
-    ids: Sequence[int],
-    what: dict[str, Any],
-) -> DeleteAnswer:
-    if not ids:
-        return DeleteAnswer(deleted=0)
-    first = feed.allocate(session, len(ids))
-    repository.delete_results(session, ids)
-    feed.bury(session, RESULT_RESOURCE, [str(i) for i in ids], first)
     audit.record(
         session,
         principal.key_id,
         "delete",
         "results",
-        ",".join(str(i) for i in ids[:20]),
-        {**what, "deleted": len(ids)},
+        ",".join(str(i) for i in sample),
+        {**filters, "deleted": deleted},
     )
     session.commit()
-    return DeleteAnswer(deleted=len(ids))
+    return DeleteAnswer(deleted=deleted)
 
 
 # --------------------------------------------------------------------------- listings

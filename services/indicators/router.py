@@ -3,11 +3,13 @@ domain module, answer. No SQL and no domain rule here."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
-from services.indicators import catalogue, evaluation, results
+from services.indicators import catalogue, evaluation, evaluation_export, results
 from services.indicators.load_body import read_load_body
 from services.indicators.repository import ResultFilter
 from services.indicators.schemas import (
@@ -34,7 +36,8 @@ from shared.boundary import (
 from shared.bulk import LoadMode
 from shared.csvstream import csv_response, wants_csv
 from shared.etag import etag
-from shared.keys import Admin, Reader, Writer
+from shared.json_rows import spooled_body
+from shared.keys import Admin, Reader, RegionAdmin, Writer
 from shared.paging import ListParams, Page, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1")
@@ -46,25 +49,41 @@ IndicatorCodePath = Annotated[
 AREA_RULE = (
     "An area's verdict is `met` when at least half of its counted evaluations that were judged "
     "(`met` or `not_met`) are met (seed 000, footnote 6), `not_met` otherwise, and "
-    "`not_evaluable` when none was judged. Counting: an indicator with a `total` breakdown "
-    "counts once, through its total; an indicator without one (the NPE indicators exist only "
-    "per care setting) counts each of its breakdowns once. `no_target`, `no_data` and "
-    "`not_evaluable` evaluations are not in the denominator."
+    "`not_evaluable` when none was judged. An evaluation counts in the area where the annex "
+    "places its indicator and breakdown (the NPE SVF rows under the cancer area). Counting: "
+    "an indicator with a `total` breakdown counts once, through its total; an indicator "
+    "without one (the NPE indicators exist only per care setting) counts each of its "
+    "breakdowns once. `no_target`, `no_data` and `not_evaluable` evaluations are not in the "
+    "denominator."
 )
 EVALUATION_RULES = (
-    "The target in force for a year is the latest one set for that year or before; a "
-    "committee's own target (always at least as strict as the region's) wins for that "
-    "committee unless the region set a newer one. Thresholds are judged on the value; "
-    "`ökning ≥10%/år`, `≥ 10 % minskning/år`, `Ökning` and the NPE rule compare with the "
-    "last earlier period of the same span that has a value (`compared_with`); none → "
-    "`not_evaluable`. A bare percentage (`50%`) means at least that much, so `100%` means all. "
-    "`-` is `no_target`. For `REGION`, where no region value is stored but units have "
-    "numerators and denominators, the value is Σnumerator/Σdenominator (scaled ×100 for "
-    "percent and per 100 vårdplatser, ×1000 per 1 000 inhabitants), never a mean of "
-    "percentages (`aggregated: true`). Without `breakdown`, every breakdown with results is "
+    "The target in force for a year is the latest one set for that year or before (a 2024 "
+    "target holds in 2025 until 2025's is set: `target.year`); a committee's own target "
+    "(always at least as strict as the region's) wins for that committee unless the region "
+    "set a newer one. The value for the period asked is the result stored for it; else its "
+    "monthly results rolled up by the indicator's `time_aggregation` (`ratio` "
+    "Σnumerator/Σdenominator, `sum`, `mean`, `last`), with `months: {found, of}` (a gap is "
+    "shown, never filled); else the longest stored result covering the start of the period "
+    '(year to date: `coverage: "2024-01/2024-09"`, `coverage_note` the report\'s note). '
+    "Thresholds are judged on the value; `ökning ≥10%/år`, `≥ 10 % minskning/år`, `Ökning` "
+    "and the NPE rule compare with the newest earlier year that has a value, like with like "
+    "(the same covered span that year when stored, else the whole period; "
+    "`compared_with.period` names it); none → `not_evaluable`. A bare percentage (`50%`) "
+    "means at least that much, so `100%` means all; `>` is strict. `-` is `no_target`. For "
+    "`REGION`, where no region value is stored but units have numerators and denominators, "
+    "the value is Σnumerator/Σdenominator (scaled ×100 for percent and per 100 vårdplatser, "
+    "×1000 per 1 000 inhabitants), never a mean of percentages (`aggregated: true`). HSN and "
+    "RS follow the region's indicators: their own results where stored, else REGION's "
+    "(`value_org_unit`). Each item carries the goal, area and delmål where the annex places "
+    "its indicator and breakdown. Without `breakdown`, every breakdown with results is "
     "returned; an indicator without results comes once as `total`."
 )
 
+
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag you read; `*` matches any. Stale → 412."),
+]
 
 # ------------------------------------------------------------------ indicators
 
@@ -77,10 +96,12 @@ def put_indicator(
     session: SessionDep,
     feed: FeedDep,
     audit: AuditDep,
-    principal: Admin,
-    if_match: Annotated[str | None, Header()] = None,
+    principal: RegionAdmin,
+    if_match: IfMatch = None,
 ) -> IndicatorOut:
-    """Create or replace an indicator (admin). The area must be in the goal hierarchy."""
+    """Create or replace an indicator (an admin key not bound to org units). The area (and
+    each of `placements`) must be in the goal hierarchy. `If-Match` with the ETag read:
+    stale → 412, also when another writer with the same tag got there first."""
     out, created = catalogue.put_indicator(session, feed, audit, principal, code, body, if_match)
     response.headers["ETag"] = etag(out.change_seq, catalogue.INDICATOR_ETAG)
     response.status_code = 201 if created else 200
@@ -123,25 +144,35 @@ def put_target(
     feed: FeedDep,
     audit: AuditDep,
     principal: Admin,
+    if_match: IfMatch = None,
 ) -> TargetOut:
-    """Set a year's target as written (admin). A committee's own target (`org_unit`) must be
-    at least as strict as the region's in force for that year; unreadable → 422 saying why."""
-    out = catalogue.put_target(session, feed, audit, principal, code, year, body)
+    """Set a year's target as written (admin; the region's target needs a key not bound to
+    org units). A committee's own target (`org_unit`) must be at least as strict as the
+    region's in force for that year; unreadable → 422 saying why. `If-Match` with the
+    target's ETag (its `etag` in the list): stale → 412."""
+    out = catalogue.put_target(session, feed, audit, principal, code, year, body, if_match)
     response.headers["ETag"] = etag(out.change_seq, catalogue.TARGET_ETAG)
     return out
 
 
 @router.get("/indicators/{code}/targets", response_model=TargetList, tags=["targets"])
-def list_targets(code: str, session: SessionDep, _reader: Reader) -> TargetList:
-    """Every target of the indicator, by year, the region's and committees' own."""
-    return TargetList(items=catalogue.list_targets(session, code))
+def list_targets(code: str, session: SessionDep, principal: Reader) -> TargetList:
+    """Every target of the indicator, by year, the region's and committees' own (a key
+    bound to org units sees the region's and its own units'). Each carries its `etag`."""
+    readable = principal.readable(None)
+    return TargetList(items=catalogue.list_targets(session, code, readable))
 
 
 # ------------------------------------------------------------------ results
 
 
-async def _raw_body(request: Request) -> bytes:
-    return await request.body()
+async def _spooled_body(request: Request) -> AsyncIterator[IO[bytes]]:
+    """The load body in a temporary file, read from the stream; closed after the request."""
+    body = await spooled_body(request)
+    try:
+        yield body
+    finally:
+        body.close()
 
 
 def _result_filter(
@@ -158,7 +189,7 @@ Filter = Annotated[ResultFilter, Depends(_result_filter)]
 
 @router.post("/results", response_model=LoadAnswer, tags=["results"])
 def load_results(
-    body: Annotated[bytes, Depends(_raw_body)],
+    body: Annotated[IO[bytes], Depends(_spooled_body)],
     session: SessionDep,
     feed: FeedDep,
     audit: AuditDep,
@@ -183,13 +214,15 @@ def list_results(
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
-    _reader: Reader,
+    principal: Reader,
     params: Params,
     matching: Filter,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Results by id; with `after_seq`/`updated_since` by change, deletions as tombstones.
-    `Accept: text/csv` streams the whole filtered set."""
+    `Accept: text/csv` streams the whole filtered set. A key bound to org units reads its
+    own units' results only (403 for another unit's)."""
+    matching = replace(matching, within=principal.readable(matching.org_unit))
     if wants_csv(accept):
         return csv_response(engine, *results.results_export(matching, params))
     return page_body(request, results.results_page(session, feed, params, matching))
@@ -223,16 +256,25 @@ def delete_results(
 )
 def list_evaluations(
     session: SessionDep,
-    _reader: Reader,
+    principal: Reader,
     org_unit: OrgUnitQuery,
     period: PeriodQuery,
     indicator: str | None = None,
     breakdown: str | None = None,
-) -> EvaluationList:
-    """Each indicator's result judged against the target in force."""
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    """Each indicator's result judged against the target in force (a key bound to org
+    units: its own units only). `Accept: text/csv` gives the same items as one flat table."""
+    principal.check_read(org_unit)
     items = evaluation.evaluations(
         session, org_unit, period, indicator=indicator, breakdown=breakdown
     )
+    if wants_csv(accept):
+        return Response(
+            evaluation_export.evaluations_csv(items),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="evaluations.csv"'},
+        )
     return EvaluationList(items=items)
 
 
@@ -243,7 +285,9 @@ def list_evaluations(
     description=AREA_RULE,
 )
 def list_area_evaluations(
-    session: SessionDep, _reader: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
+    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
 ) -> AreaEvaluationList:
-    """Per area: counted evaluations, met, share and verdict."""
+    """Per area: counted evaluations, met, share and verdict (a key bound to org units: its
+    own units only)."""
+    principal.check_read(org_unit)
     return AreaEvaluationList(items=evaluation.area_evaluations(session, org_unit, period))

@@ -11,10 +11,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from services.indicators.targets import ParsedTarget
 from shared.boundary import OrgUnitField
+from shared.periods import Period, PeriodError
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -43,6 +52,7 @@ Source = Literal["NPE", "national_register", "own_systems", "other"]
 OrgUnitKind = Literal["region", "committee", "hospital_board"]
 ResultStatus = Literal["final", "preliminary", "missing", "not_available"]
 EvaluationStatus = Literal["met", "not_met", "no_target", "no_data", "not_evaluable"]
+TimeAggregation = Literal["ratio", "sum", "mean", "last"]
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,39}$"
 _CODE = re.compile(CODE_PATTERN)
@@ -63,6 +73,51 @@ IndicatorCode = Annotated[
     AfterValidator(check_indicator_code),
     WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "examples": ["ID0069"]}),
 ]
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+
+
+def _slug(value: Any) -> str:
+    if not (isinstance(value, str) and len(value) <= 100 and _SLUG.match(value)):
+        raise ValueError(f"{value!r} is not a breakdown, a lower-case slug such as vardcentraler")
+    return value
+
+
+def _period_text(value: Any) -> str:
+    try:
+        return str(Period.parse(value))
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+#: A breakdown (uppdelning): ``total``, ``vardcentraler``, ``standardiserade_vardforlopp``.
+BreakdownName = Annotated[str, BeforeValidator(_slug)]
+#: A period, kept in canonical text (``2024-01/2024-09``).
+PeriodText = Annotated[str, BeforeValidator(_period_text)]
+
+
+class PlacementIn(BaseModel):
+    """Breakdowns the annex places under another area (and delmål) than the indicator's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    area: str = Field(min_length=1, description="An area of the goal hierarchy (name or code).")
+    goal: str | None = Field(default=None, description="Optional; the area's goal.")
+    delmal: str | None = Field(default=None, description="Optional delmål under the area.")
+    breakdowns: list[BreakdownName] = Field(
+        min_length=1, description="The breakdowns placed here, e.g. `standardiserade_vardforlopp`."
+    )
+
+
+class PlacementOut(BaseModel):
+    goal: str
+    area: str
+    delmal: str | None
+    breakdowns: list[str] | None = Field(
+        description="The breakdowns placed here; null: every breakdown not placed elsewhere "
+        "(the indicator's own place, always first)."
+    )
 
 
 class IndicatorIn(BaseModel):
@@ -88,6 +143,22 @@ class IndicatorIn(BaseModel):
         default=[],
         description="Org-unit kinds that cannot report it (a population denominator: `hospital_board`).",
     )
+    time_aggregation: TimeAggregation | None = Field(
+        default=None,
+        description="How monthly results roll up to a quarter, tertial, range or year: `ratio` "
+        "(Σnumerator/Σdenominator), `sum`, `mean` or `last` (the latest month). Default from "
+        "the unit: rates `ratio`, counts `sum`, others `mean`.",
+    )
+    placements: list[PlacementIn] = Field(
+        default=[],
+        description="Breakdowns placed under another area/delmål than `area` (the annex shows "
+        "the NPE SVF rows under the cancer area). Each breakdown at most once.",
+    )
+    coverage_notes: dict[PeriodText, str] = Field(
+        default={},
+        description="Period → the note a report gives a result that covers less than the "
+        "period asked for (shown as `coverage_note` on evaluations using it).",
+    )
 
 
 class IndicatorOut(BaseModel):
@@ -102,6 +173,12 @@ class IndicatorOut(BaseModel):
     delmal: str | None
     not_reportable_by: list[str]
     reportable_at: list[OrgUnitKind]
+    time_aggregation: TimeAggregation
+    placements: list[PlacementOut] = Field(
+        description="Where the indicator's breakdowns sit: its own place first (`breakdowns` "
+        "null), then any breakdowns the annex puts elsewhere."
+    )
+    coverage_notes: dict[str, str]
     updated_at: datetime
     change_seq: int
 
@@ -130,6 +207,10 @@ class TargetOut(BaseModel):
     parsed: ParsedTarget
     updated_at: datetime
     change_seq: int
+    etag: str = Field(
+        description="This target's version, to send as `If-Match` when replacing it "
+        "(`PUT /v1/indicators/{code}/targets/{year}`); stale → 412."
+    )
 
 
 class TargetList(BaseModel):
@@ -175,6 +256,11 @@ class TargetInForce(BaseModel):
     kind: str
 
 
+class MonthsOut(BaseModel):
+    found: int = Field(description="Months of the span with a result that took part.")
+    of: int = Field(description="Months in the span.")
+
+
 class ComparedWith(BaseModel):
     period: str
     value: Number
@@ -183,9 +269,9 @@ class ComparedWith(BaseModel):
 class EvaluationItem(BaseModel):
     indicator: str
     name: str
-    goal: str
-    area: str
-    delmal: str | None
+    goal: str = Field(description="Where the annex puts this indicator and breakdown.")
+    area: str = Field(description="Where the annex puts this indicator and breakdown.")
+    delmal: str | None = Field(description="Where the annex puts this indicator and breakdown.")
     unit: str
     direction: str
     org_unit: str
@@ -202,6 +288,25 @@ class EvaluationItem(BaseModel):
     target: TargetInForce | None
     status: EvaluationStatus
     compared_with: ComparedWith | None
+    value_org_unit: str | None = Field(
+        default=None,
+        description="Whose result the value is: the org unit's own, or REGION's for HSN and "
+        "RS, which follow the region's indicators.",
+    )
+    coverage: str | None = Field(
+        default=None,
+        description="The span the value covers when it is less than the period asked (year to "
+        "date: `2024-01/2024-09` for 2024 while Q4 is not processed); null when it is the "
+        "whole period.",
+    )
+    coverage_note: str | None = Field(
+        default=None, description="The report's note on that coverage, when it has one."
+    )
+    months: MonthsOut | None = Field(
+        default=None,
+        description="For a value rolled up from monthly results: months found of the months in "
+        "the period (a gap is shown, never filled); null when not rolled up.",
+    )
 
 
 class EvaluationList(BaseModel):

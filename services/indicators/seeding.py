@@ -1,7 +1,9 @@
 """Loads the real data shipped in ``seed/`` into an empty store (set-based).
 
 ``indicators.yaml``: every indicator of the quality annex of HSN verksamhetsberättelse 2024
-with its targets; ``results.csv``: every value of the annex (2022–2024). Results go
+with its targets, where the annex places its breakdowns (``placements``), how its months
+roll up (``time_aggregation``) and the annex's notes on results covering less than a year
+(``coverage_notes``); ``results.csv``: every value of the annex (2022–2024). Results go
 through the same row checks and set-based upsert as ``POST /v1/results``.
 """
 
@@ -55,6 +57,9 @@ def load_seed(session: Session, spec: ServiceSpec) -> int:
             goal=doc["goal"],
             delmal=doc.get("delmal"),
             not_reportable_by=doc.get("not_reportable_by") or [],
+            time_aggregation=doc.get("time_aggregation"),
+            placements=doc.get("placements") or [],
+            coverage_notes=doc.get("coverage_notes") or {},
         )
         fields = stored_indicator(body, place(body.area, body.goal, body.delmal))
         indicators.append({**fields, "code": code, "updated_at": now, "change_seq": first + n})

@@ -17,8 +17,9 @@ def test_a_json_list_gives_rows_in_column_order_with_exact_numbers() -> None:
         "application/json",
         b'[{"period": "2024", "indicator": "ID9001", "org_unit": "SUS", "value": 79.70}]',
     )
+    # A tuple, not a list: plain values in a tuple are left alone by the garbage collector.
     assert list(body.parts()) == [
-        [["ID9001", "SUS", "2024", None, Decimal("79.70"), None, None, None]]
+        [("ID9001", "SUS", "2024", None, Decimal("79.70"), None, None, None)]
     ]
     assert body.limit() == 1
 

@@ -169,6 +169,27 @@ for i in indicators:
         fail(f"{c}: area {a!r} not under goal {g!r} in goals.yaml")
     elif d is not None and d not in tree[g][a]:
         fail(f"{c}: delmål {d!r} not under area {a!r} in goals.yaml")
+    placed = Counter()
+    for p in i.get("placements") or []:
+        pg, pa, pd = p.get("goal"), p.get("area"), p.get("delmal")
+        if pg not in tree or pa not in tree[pg]:
+            fail(f"{c}: placement area {pa!r} not under goal {pg!r} in goals.yaml")
+        elif pd is not None and pd not in tree[pg][pa]:
+            fail(f"{c}: placement delmål {pd!r} not under area {pa!r}")
+        for b in p.get("breakdowns") or []:
+            placed[b] += 1
+            if not SLUG_RE.match(b):
+                fail(f"{c}: placement breakdown {b!r} is not a slug")
+        if not p.get("breakdowns"):
+            fail(f"{c}: a placement names no breakdowns")
+    for b, n in placed.items():
+        if n > 1:
+            fail(f"{c}: breakdown {b!r} placed {n} times")
+    if i.get("time_aggregation") not in (None, "ratio", "sum", "mean", "last"):
+        fail(f"{c}: time_aggregation {i.get('time_aggregation')!r}")
+    for period in i.get("coverage_notes") or {}:
+        if not PERIOD_RE.match(period):
+            fail(f"{c}: coverage note for malformed period {period!r}")
     if "not_reportable_by" in i and i["not_reportable_by"] != ["hospital_board"]:
         fail(f"{c}: not_reportable_by must be [hospital_board]")
     years = Counter()
