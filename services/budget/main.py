@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.budget.config import BudgetSettings
 from services.budget.router import router
+from services.budget.router_financial import router as financial_router
 from services.budget.router_loads import router as load_router
 from services.budget.spec import SPEC
 from shared.app import create_service_app
@@ -17,9 +18,10 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
         title="Budget service",
         description=(
             "Regionbidrag, budget lines, outcome (utfall), forecasts (prognos), earmarked "
-            "money, and each committee's stated totals and reported figures, in integer kronor."
+            "money, each committee's stated totals and reported figures, and the region's "
+            "financial figures and goals, in integer kronor."
         ),
-        routers=[router, load_router],
+        routers=[router, load_router, financial_router],
         settings=settings,
     )
 

@@ -261,6 +261,33 @@ class ReportedFigure(BudgetTable, table=True):
     change_seq: int = Field(sa_column=_seq())
 
 
+class RegionFinancialFigures(BudgetTable, table=True):
+    """The region's figures for a year that its financial goals (finansiella mål) are
+    judged on: revenue from taxes, utjämning and generella statsbidrag, the result, the
+    balance-requirement adjustments, depreciation, investments and the external
+    interest-bearing net debt. A figure is null where the source does not state it."""
+
+    __tablename__ = "region_financial_figures"
+    __table_args__ = (
+        sa.Index("ux_region_financial_figures_year", "year", unique=True),
+        _feed_index("region_financial_figures"),
+    )
+
+    #: ``REGION/2024``.
+    id: str = Field(sa_column=sa.Column(sa.String(20), primary_key=True))
+    year: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    tax_and_grant_revenue: int | None = Field(default=None, sa_column=_money(nullable=True))
+    result: int | None = Field(default=None, sa_column=_money(nullable=True))
+    #: Balanskravsjusteringar, signed as added to the result.
+    balance_adjustments: int | None = Field(default=None, sa_column=_money(nullable=True))
+    depreciation: int | None = Field(default=None, sa_column=_money(nullable=True))
+    investments: int | None = Field(default=None, sa_column=_money(nullable=True))
+    net_debt: int | None = Field(default=None, sa_column=_money(nullable=True))
+    source_text: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    updated_at: datetime = Field(sa_column=_at())
+    change_seq: int = Field(sa_column=_seq())
+
+
 #: API keys, audit log and change feed, in this service's schema.
 INFRASTRUCTURE = infrastructure_tables(metadata)
 

@@ -1,13 +1,22 @@
 """Kronor arithmetic and display: pure functions, no session, no I/O.
 
 Money is integer kronor throughout; every sum and deviation is exact integer arithmetic.
-Rounding happens in two documented places only: the budget pro rata (``prorate``) and the
-mnkr display strings (``mnkr``), both half away from zero.
+Rounding happens in documented places only: the budget pro rata (``prorate``) and the
+mnkr display strings (``mnkr``), both half away from zero, and a goal's ratio in basis
+points (``ratio``), toward not meeting the goal; whether a goal is met is decided on
+integers (``meets``), never on the rounded figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+BP = 10_000  # basis points in a whole: 1 % = 100
+#: How a goal holds a ratio to its threshold.
+Comparison = Literal["at_least", "at_most"]
 
 
 def divide_half_away(numerator: int, denominator: int) -> int:
@@ -48,3 +57,45 @@ def sum_known(values: Iterable[int | None]) -> int | None:
 def difference(minuend: int | None, subtrahend: int | None) -> int | None:
     """minuend - subtrahend, or None when either is unknown."""
     return None if minuend is None or subtrahend is None else minuend - subtrahend
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """value / base exactly (``numerator`` / ``denominator``, denominator > 0), and in whole
+    basis points rounded toward not meeting the goal (``exact``: no rounding was needed)."""
+
+    numerator: int
+    denominator: int
+    bp: int
+    exact: bool
+
+
+def ratio(value: int, base: int, comparison: Comparison) -> Ratio:
+    """value / base (base > 0) in whole basis points, rounded toward not meeting the goal:
+    down for ``at_least``, up for ``at_most``. A ratio shown at the threshold is met."""
+    if base <= 0:
+        raise ValueError("a ratio's base must be positive")
+    scaled = value * BP
+    low = scaled // base  # floor, also for negative values
+    exact = low * base == scaled
+    bp = low if exact or comparison == "at_least" else low + 1
+    return Ratio(value, base, bp, exact)
+
+
+def meets(value: int, base: int, threshold_bp: int, comparison: Comparison) -> bool:
+    """Whether value / base is at least (at most) ``threshold_bp``, in integers (base > 0)."""
+    if comparison == "at_least":
+        return value * BP >= base * threshold_bp
+    return value * BP <= base * threshold_bp
+
+
+def share_of(base: int, threshold_bp: int) -> Decimal:
+    """``threshold_bp`` basis points of ``base`` kronor, exact (at most four decimals)."""
+    return Decimal(base * threshold_bp).scaleb(-4)
+
+
+def percent(bp: int) -> str:
+    """Basis points as a percentage to read: 200 -> '2.00 %'."""
+    sign = "-" if bp < 0 else ""
+    whole, rest = divmod(abs(bp), 100)
+    return f"{sign}{whole}.{rest:02d} %"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from services.budget.financial_rules import FIGURES
 from services.budget.models import INFRASTRUCTURE, metadata
 from services.budget.repository.store import TOTAL
 from shared.migrations import downgrade, upgrade
@@ -97,3 +98,23 @@ def test_revision_0002_moves_stated_results_to_totals_and_back(budget: ServiceHa
         ]
     finally:
         upgrade(budget.spec, budget.url)
+
+
+def test_revision_0003_adds_the_regions_financial_figures_and_takes_them_away(
+    budget: ServiceHarness,
+) -> None:
+    def tables() -> set[str]:
+        schema = None if budget.engine.dialect.name == "sqlite" else metadata.schema
+        return set(sa.inspect(budget.engine).get_table_names(schema=schema))
+
+    assert "region_financial_figures" in tables()
+    try:
+        downgrade(budget.spec, budget.url, "0002")
+        assert "region_financial_figures" not in tables()
+        assert "committee_total" in tables()
+    finally:
+        upgrade(budget.spec, budget.url)
+    assert "region_financial_figures" in tables()
+    row = {"year": 2024, **dict.fromkeys(FIGURES, 1)}
+    r = budget.client.post("/v1/financial-figures", json=[row], headers=budget.auth("write"))
+    assert r.status_code == 200 and r.json()["inserted"] == 1

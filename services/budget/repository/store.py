@@ -22,6 +22,7 @@ from services.budget.models import (
     Outcome,
     Regionbidrag,
     RegionbidragComponent,
+    RegionFinancialFigures,
     ReportedDeviation,
     ReportedFigure,
     table,
@@ -38,6 +39,7 @@ EARMARKED = table(Earmarked)
 TOTAL = table(CommitteeTotal)
 REPORTED_DEVIATION = table(ReportedDeviation)
 REPORTED_FIGURE = table(ReportedFigure)
+FINANCIAL_FIGURES = table(RegionFinancialFigures)
 
 T = TypeVar("T")
 #: Turns a row of a listed table into what a page shows.
