@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.assignments.config import AssignmentsSettings
 from services.assignments.router import router
+from services.assignments.router_internal_control import router as internal_control_router
 from services.assignments.spec import SPEC
 from shared.app import create_service_app
 
@@ -14,8 +15,12 @@ def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
     return create_service_app(
         SPEC,
         title="Assignments service",
-        description="Riktade uppdrag: directed assignments to the committees and their status reports.",
-        routers=[router],
+        description=(
+            "Riktade uppdrag: directed assignments to the committees and their status reports; "
+            "internal control (intern kontroll): risk analyses, risks, control actions and "
+            "their follow-ups."
+        ),
+        routers=[router, internal_control_router],
         settings=settings,
     )
 

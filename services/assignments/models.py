@@ -9,6 +9,19 @@
   names (``;``-separated, reference order; empty for none). A report's natural key is its
   assignment, unit, period, ``as_of`` and ``content_key`` (a hash of status, explanation and
   named units): unique, so the same report is stored once however many loads carry it.
+
+Internal control (intern kontroll, revision 0003; rules in ``internal_control_rules``):
+
+- ``risk_analysis``: a committee's risk analysis for a year, when it was decided and the
+  decision's reference; id ``<org_unit>-<year>``; ``version`` behind its ETag.
+- ``risk``: a risk of that analysis, under the committee's own code (id
+  ``<org_unit>-<year>-<code>``), assessed on the 1–4 scales; ``risk_value`` = probability ×
+  consequence, stored as computed.
+- ``risk_action``: a control action (kontrollmoment / åtgärd) of a risk, id
+  ``<risk id>-<code>``.
+- ``risk_followup``: one item of a follow-up occasion (``period``): an action's state and
+  comment, or (``action_code`` empty) the risk's reassessment. Id ``<action or risk
+  id>@<period>``.
 """
 
 from __future__ import annotations
@@ -98,6 +111,86 @@ class StatusReport(AssignmentsTable, table=True):
     change_seq: int = Field(sa_type=sa.BigInteger, index=True)
 
 
+class RiskAnalysis(AssignmentsTable, table=True):
+    __tablename__ = "risk_analysis"
+    __table_args__ = (
+        sa.Index("uq_assignments_risk_analysis_unit_year", "org_unit", "year", unique=True),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_unit: str = Field(max_length=20)
+    year: int
+    decided_on: date
+    decision: str | None = Field(default=None, max_length=300)
+    version: int = 1
+    updated_at: datetime = Field(sa_type=UTCDateTime())
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
+class Risk(AssignmentsTable, table=True):
+    __tablename__ = "risk"
+    __table_args__ = (
+        sa.Index("uq_assignments_risk_unit_year_code", "org_unit", "year", "code", unique=True),
+    )
+
+    id: str = Field(primary_key=True, max_length=80)
+    org_unit: str = Field(max_length=20)
+    year: int
+    code: str = Field(max_length=20)
+    description: str = Field(sa_type=sa.Text)
+    process: str | None = Field(default=None, max_length=300)
+    probability: int
+    consequence: int
+    risk_value: int
+    owner: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(sa_type=UTCDateTime())
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
+class RiskAction(AssignmentsTable, table=True):
+    __tablename__ = "risk_action"
+    __table_args__ = (sa.Index("ix_assignments_risk_action_unit_year", "org_unit", "year"),)
+
+    id: str = Field(primary_key=True, max_length=120)
+    risk_id: str = Field(
+        max_length=80, foreign_key=f"{SCHEMA}.risk.id", ondelete="CASCADE", index=True
+    )
+    org_unit: str = Field(max_length=20)
+    year: int
+    risk_code: str = Field(max_length=20)
+    code: str = Field(max_length=20)
+    what: str = Field(sa_type=sa.Text)
+    who: str | None = Field(default=None, max_length=200)
+    deadline: date
+    updated_at: datetime = Field(sa_type=UTCDateTime())
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
+class RiskFollowup(AssignmentsTable, table=True):
+    __tablename__ = "risk_followup"
+    __table_args__ = (sa.Index("ix_assignments_risk_followup_unit_year", "org_unit", "year"),)
+
+    id: str = Field(primary_key=True, max_length=160)
+    risk_id: str = Field(
+        max_length=80, foreign_key=f"{SCHEMA}.risk.id", ondelete="CASCADE", index=True
+    )
+    action_id: str | None = Field(default=None, max_length=120, index=True)
+    org_unit: str = Field(max_length=20)
+    year: int
+    period: str = Field(max_length=20)
+    period_last_month: int
+    risk_code: str = Field(max_length=20)
+    action_code: str | None = Field(default=None, max_length=20)
+    state: str | None = Field(default=None, max_length=20)
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+    probability: int | None = None
+    consequence: int | None = None
+    risk_value: int | None = None
+    followed_up_on: date
+    updated_at: datetime = Field(sa_type=UTCDateTime())
+    change_seq: int = Field(sa_type=sa.BigInteger, index=True)
+
+
 #: API keys, audit log and change feed, in this service's schema.
 INFRASTRUCTURE = infrastructure_tables(metadata)
 
@@ -105,3 +198,7 @@ INFRASTRUCTURE = infrastructure_tables(metadata)
 ASSIGNMENT: sa.Table = metadata.tables[f"{SCHEMA}.assignment"]
 ASSIGNMENT_UNIT: sa.Table = metadata.tables[f"{SCHEMA}.assignment_unit"]
 STATUS_REPORT: sa.Table = metadata.tables[f"{SCHEMA}.status_report"]
+RISK_ANALYSIS: sa.Table = metadata.tables[f"{SCHEMA}.risk_analysis"]
+RISK: sa.Table = metadata.tables[f"{SCHEMA}.risk"]
+RISK_ACTION: sa.Table = metadata.tables[f"{SCHEMA}.risk_action"]
+RISK_FOLLOWUP: sa.Table = metadata.tables[f"{SCHEMA}.risk_followup"]
