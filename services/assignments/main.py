@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.assignments.config import AssignmentsSettings
 from services.assignments.router import router
+from services.assignments.router_due import router as due_router
 from services.assignments.router_internal_control import router as internal_control_router
 from services.assignments.spec import SPEC
 from shared.app import create_service_app
@@ -20,7 +21,7 @@ def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
             "internal control (intern kontroll): risk analyses, risks, control actions and "
             "their follow-ups."
         ),
-        routers=[router, internal_control_router],
+        routers=[router, internal_control_router, due_router],
         settings=settings,
     )
 

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.budget.config import BudgetSettings
 from services.budget.router import router
+from services.budget.router_due import router as due_router
 from services.budget.router_financial import router as financial_router
 from services.budget.router_loads import router as load_router
 from services.budget.spec import SPEC
@@ -21,7 +22,7 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
             "money, each committee's stated totals and reported figures, and the region's "
             "financial figures and goals, in integer kronor."
         ),
-        routers=[router, load_router, financial_router],
+        routers=[router, load_router, financial_router, due_router],
         settings=settings,
     )
 

@@ -12,8 +12,16 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    computed_field,
+)
 
+from services.budget.round_rules import RoundName, round_of
 from shared.boundary import MonthField, OrgUnitField, YearField
 from shared.periods import Period
 
@@ -243,6 +251,13 @@ class ForecastOut(BaseModel):
     derivation: str | None
     updated_at: datetime
     change_seq: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def round(self) -> RoundName | None:
+        """The forecast round of `made_in` (mars, maj, augusti, oktober); null: made in
+        another month, no round's."""
+        return round_of(self.made_in)
 
 
 # --- earmarked money ----------------------------------------------------------------------

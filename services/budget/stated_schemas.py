@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema, computed_field
 
+from services.budget.round_rules import RoundName, round_of
 from services.budget.schemas import Money, Slug, Strict
 from shared.boundary import MonthField, OrgUnitField, YearField
 
@@ -104,6 +105,13 @@ class TotalOut(BaseModel):
     source_text: str | None
     updated_at: datetime
     change_seq: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def round(self) -> RoundName | None:
+        """A forecast total's round (mars, maj, augusti, oktober, from `month`); null for
+        a budget or an outcome total, or a forecast made in another month."""
+        return round_of(self.month) if self.kind == "forecast" else None
 
 
 #: The fields of a load row read as numbers from CSV (decimal comma or point), per resource.

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.indicators.config import IndicatorsSettings
 from services.indicators.router import router
+from services.indicators.router_due import router as due_router
 from services.indicators.spec import SPEC
 from shared.app import create_service_app
 
@@ -15,7 +16,7 @@ def build_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         SPEC,
         title="Indicators service",
         description="Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations.",
-        routers=[router],
+        routers=[router, due_router],
         settings=settings,
     )
 

@@ -1,0 +1,90 @@
+"""HTTP endpoints of what the budget service expected and got (``GET /v1/expected``) and
+of forecast rounds (``GET /v1/forecast-rounds``).
+
+The same route, parameters and answer shape in the three services, so that the gateway's
+calendar (``/v1/due``) can ask each for its own part.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from services.budget import due, rounds
+from shared.app import SessionDep
+from shared.boundary import MonthField, OrgUnitQuery, YearQuery
+from shared.errors import InvalidInput, field_error
+from shared.keys import Reader
+from shared.periods import Period, PeriodError
+
+router = APIRouter(prefix="/v1")
+
+#: At most this many periods in one call (two years of months).
+MAX_PERIODS = 24
+
+
+def _periods(
+    period: Annotated[
+        list[str],
+        Query(
+            description="A period (2024, 2024-Q3, 2024-T2, 2024-08, 2024-01/2024-08); "
+            f"repeat for several, at most {MAX_PERIODS}."
+        ),
+    ],
+) -> list[Period]:
+    errors = []
+    parsed: dict[Period, None] = {}
+    for n, text in enumerate(period):
+        try:
+            parsed[Period.parse(text)] = None
+        except PeriodError as exc:
+            errors.append(field_error(["query", "period", n], str(exc)))
+    if len(period) > MAX_PERIODS:
+        errors.append(field_error(["query", "period"], f"at most {MAX_PERIODS} periods"))
+    if errors:
+        raise InvalidInput(f"period: {errors[0]['msg']}", errors=errors)
+    return list(parsed)
+
+
+Periods = Annotated[list[Period], Depends(_periods)]
+
+
+@router.get("/expected", response_model=due.ExpectedItems, tags=["due"])
+def expected(
+    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, periods: Periods
+) -> due.ExpectedItems:
+    """What the service expected of `org_unit` for each `period` and what it got.
+
+    - `kind: outcome`: each month of the period booked on the committee's lines, or its
+      outcome total stated year to date through the period's last month.
+    - `kind: forecast`: for a period ending in a forecast round's month (mars `2024-03`,
+      maj `2024-05`, augusti `2024-08`, oktober `2024-10`), the committee's forecast made
+      in that month, of its total or of its lines.
+
+    REGION is expected nothing here (its economy is the yearly financial figures). A key
+    bound to org units reads only its own units."""
+    principal.check_read(org_unit)
+    return due.expected(session, org_unit, periods)
+
+
+@router.get("/forecast-rounds", response_model=rounds.ForecastRounds, tags=["summary"])
+def forecast_rounds(
+    session: SessionDep,
+    principal: Reader,
+    org_unit: OrgUnitQuery,
+    year: YearQuery,
+    through: Annotated[
+        MonthField | None, Query(description="The period's last month, YYYY-MM; default December.")
+    ] = None,
+) -> rounds.ForecastRounds:
+    """The committee's forecast rounds of `year` made by `through`: `rounds` (mars, maj,
+    augusti, oktober up to `through`: made or not), the latest round made and the one made
+    before it, and per line and for the committee's total (its own stated totals: budget
+    and forecast, `/v1/totals`) the full-year `budget_result`, the latest round's
+    `forecast_result`, `deviation` (forecast - budget) and `movement` since the previous
+    round (latest - previous). A forecast made in another month belongs to no round and is
+    left out. Integer kronor; null where a side is missing, never filled in. A key bound to
+    org units reads only its own units."""
+    principal.check_read(org_unit)
+    return rounds.forecast_rounds(session, org_unit, year, through)
