@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-LINT_PATHS := shared services gateway tests bench
+LINT_PATHS := shared services gateway tests bench followup
 
 .PHONY: run test lint migrate seed key bench clean
 
