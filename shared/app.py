@@ -3,7 +3,9 @@
 ``create_app`` gives any app request ids, JSON logs, metrics, problem+json errors,
 CORS, body limits, security headers, ``/health`` and ``/metrics``.
 ``create_service_app`` adds what a database-owning service has: its engine, ``/ready``,
-API-key checks against its own store and a read-only ``/v1/audit``.
+API-key checks against its own store (before any body is read), a read-only
+``/v1/audit``, an audit entry for every write refused with 401/403, and the period
+locks of decided reports (``/v1/locks``, ``shared.locks``).
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from shared.boundary import OptionalTimestampQuery
 from shared.db import database_answers, make_engine, session_scope
-from shared.errors import PROBLEM_JSON, install_error_handlers
-from shared.keys import Admin, KeyVerifier
+from shared.errors import PROBLEM_JSON, ProblemError, install_error_handlers
+from shared.keys import PRINCIPAL_KEY, AuthenticationMiddleware, KeyVerifier, RegionAdmin
+from shared.locks import PeriodLocks
+from shared.locks import router as locks_router
 from shared.observability import REGISTRY, ObservabilityMiddleware, configure_logging
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
@@ -59,6 +64,7 @@ def create_app(
     routers: Sequence[APIRouter],
     lifespan: Lifespan | None = None,
     version: str = "1.0.0",
+    key_verifier: KeyVerifier | None = None,
 ) -> FastAPI:
     configure_logging(settings.log_level)
     app = FastAPI(
@@ -85,7 +91,14 @@ def create_app(
         app.include_router(router)
 
     # Outermost last: observability sees every response, including 413s and CORS answers.
-    app.add_middleware(ProtectionMiddleware, max_body_bytes=settings.max_body_bytes)
+    # Keys are checked innermost, so refusals still get the security headers.
+    if key_verifier is not None:
+        app.add_middleware(AuthenticationMiddleware, verifier=key_verifier)
+    app.add_middleware(
+        ProtectionMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        public_url=settings.public_url,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -132,28 +145,56 @@ def create_service_app(
     @operations.get("/v1/audit", response_model=AuditPage)
     def audit(
         request: Request,
-        _admin: Admin,
+        _admin: RegionAdmin,
         session: Annotated[Session, Depends(get_session)],
-        since: Annotated[AwareDatetime | None, Query(description="From this time on.")] = None,
+        since: OptionalTimestampQuery = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> AuditPage:
-        """The audit trail of this service's writes (read-only; admin keys)."""
+        """The audit trail of this service's writes and refused writes (read-only; an admin
+        key not bound to org units)."""
         trail: AuditTrail = request.app.state.audit
         return AuditPage(items=[AuditEntry(**e) for e in trail.since(session, since, limit)])
 
+    verifier = KeyVerifier(engine, spec.infrastructure, settings.key_cache_seconds)
     app = create_app(
         settings,
         title=title,
         description=description,
-        routers=[operations, *routers],
+        routers=[operations, locks_router, *routers],
         lifespan=lifespan,
+        key_verifier=verifier,
     )
     app.state.engine = engine
     app.state.spec = spec
-    app.state.key_verifier = KeyVerifier(engine, spec.infrastructure, settings.key_cache_seconds)
+    app.state.key_verifier = verifier
     app.state.feed = ChangeFeed(spec.infrastructure)
     app.state.audit = AuditTrail(spec.infrastructure)
+    # Period locks of decided reports, on the service's own MetaData (``shared.locks``).
+    app.state.locks = PeriodLocks.of(spec.metadata)
+    app.state.on_refused = _refusal_recorder(engine, app.state.audit)
     return app
+
+
+def _refusal_recorder(engine: Engine, trail: AuditTrail) -> Callable[[Request, ProblemError], None]:
+    """Writes a refused write (401/403) to the audit trail, in a transaction of its own:
+    who (the key id, or ``anonymous``), the method and path and why; never the body."""
+
+    def record(request: Request, problem: ProblemError) -> None:
+        principal = request.scope.get(PRINCIPAL_KEY)
+        key_id = principal.key_id if principal is not None else "anonymous"
+        path = request.url.path
+        resource = path.removeprefix("/v1/").split("/", 1)[0][:60] or "-"
+        change = {
+            "method": request.method,
+            "path": path[:1000],
+            "status": problem.status,
+            "reason": problem.detail[:1000],
+        }
+        with Session(engine) as session:
+            trail.record(session, key_id, "refused", resource, path, change)
+            session.commit()
+
+    return record
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -99,6 +99,11 @@ def delete_assignment(
     """The assignment and its reports, each leaving a tombstone."""
     current = get_definition(session, assignment_id)
     check_if_match(if_match, current.version, subject=f"assignment {assignment_id!r}")
+    # Its reports of a decided period are locked with it (409, rolled back); the writer
+    # lock first, so the reports checked are the reports deleted.
+    w.feed.lock(session)
+    touched = report_repository.touches_of_assignment(session, assignment_id)
+    report_repository.LOCKS.check(session, w.feed, touched)
     report_ids = report_repository.ids_of_assignment(session, assignment_id)
     seq = w.feed.allocate(session, 1 + len(report_ids))
     assignment_repository.delete_assignment(session, assignment_id)

@@ -32,12 +32,14 @@ from services.assignments.internal_control_schemas import (
     RiskFollowupRow,
     RiskRow,
 )
+from services.assignments.report_repository import LOCKS
 from services.assignments.reports import region_today
 from services.assignments.writes import Writes
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, validate_rows
 from shared.errors import NotFound, PreconditionFailed, ProblemError
 from shared.etag import check_if_match
 from shared.keys import Principal
+from shared.locks import Touch
 from shared.paging import ListParams, Slice
 from shared.store import ChangeFeed, utcnow
 
@@ -213,8 +215,11 @@ def load_followups(
             for (r, a), (_, row) in zip(subjects, good, strict=True)
         }
         stored = repo.followup_dates(session, ids)
+        locked = _locked_followups(session, w, good, mode)
 
         def one(row: RiskFollowupRow) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+            if (refused := locked.get(id(row))) is not None:
+                return refused, None
             risk, action = rules.followup_subject(row)
             errors = rules.followup_errors(row, risk in risks, action in actions, today)
             if errors:
@@ -225,6 +230,28 @@ def load_followups(
         return one
 
     return _load(session, w, "risk_followup", rows, RiskFollowupRow, check, mode, dry_run)
+
+
+def _locked_followups(
+    session: Session, w: Writes, good: list[tuple[int, Any]], mode: LoadMode
+) -> dict[int, list[dict[str, Any]]]:
+    """Follow-ups of a decided period (``shared.locks``): 409 for an atomic load; for a
+    partial one, the error naming the decision of each such row (by the row's identity)."""
+    found: list[RowError] = []
+    try:
+        LOCKS.guard(session, w.feed).screen(
+            good,
+            lambda numbered: Touch.of(numbered[1].org_unit, numbered[1].period),
+            mode=mode,
+            rejected=found,
+            numbers=lambda: [number for number, _ in good],
+            loc=["period"],
+        )
+    except ProblemError:
+        session.rollback()  # let the next writer in at once
+        raise
+    errors = {r.row: r.errors for r in found}
+    return {id(row): errors[number] for number, row in good if number in errors}
 
 
 # ----------------------------------------------------------------------------- deletions

@@ -25,11 +25,14 @@ from services.assignments.status_repository import (
     speaks_for,
     split_named,
 )
+from shared.locks import PeriodLocks, Touch
 from shared.paging import ListParams, Slice, Tombstone, fetch_table_page
 from shared.store import ChangeFeed
 
 #: The resource name in the change feed (tombstones) and the audit trail.
 REPORT_RESOURCE = "report"
+#: The period locks of decided reports (``shared.locks``), in this service's schema.
+LOCKS = PeriodLocks.of(STATUS_REPORT.metadata)
 _COLUMNS = (
     "id",
     "assignment_id",
@@ -209,3 +212,32 @@ def reports_csv(filters: ReportFilters) -> CsvExport:
     ]
     header = tuple("reported_at" if c == "created_at" else c for c in _COLUMNS)
     return CsvExport(stmt.with_only_columns(*labelled).order_by(STATUS_REPORT.c.id), header)
+
+
+def fact_touches(fact: ReportFact) -> tuple[Touch, ...]:
+    """What a report changes: its period of its unit and of each unit it names."""
+    return tuple(Touch.of(u, fact.period) for u in (fact.org_unit, *fact.on_behalf_of))
+
+
+def touches_of_assignment(session: Session, assignment_id: str) -> list[Touch]:
+    """The periods of the units an assignment's stored reports speak for (its deletion
+    deletes them), each once."""
+    r = STATUS_REPORT
+    stmt = (
+        sa.select(
+            r.c.org_unit,
+            r.c.on_behalf_of,
+            r.c.period_year,
+            r.c.period_first_month,
+            r.c.period_last_month,
+        )
+        .where(r.c.assignment_id == assignment_id)
+        .distinct()
+    )
+    return sorted(
+        {
+            Touch(unit, row.period_year, row.period_first_month, row.period_last_month)
+            for row in session.execute(stmt)
+            for unit in (row.org_unit, *split_named(row.on_behalf_of))
+        }
+    )

@@ -81,6 +81,8 @@ def add_report(
         session.rollback()  # let the next writer in at once
         raise
     fact = rules.report_fact(assignment_id, body, today)
+    # A decided report locks its periods' status reports (409, rolled back).
+    report_repository.LOCKS.check(session, w.feed, report_repository.fact_touches(fact))
     plan = rules.plan_reports([fact], report_repository.stored_reports(session, [assignment_id]))
     if not plan.writes:
         same = report_repository.report_by_key(session, fact)
@@ -136,7 +138,7 @@ def load_reports(
     kinds = assignment_repository.kinds_of(session, ids)
     responsible = assignment_repository.units_of(session, list(kinds))
     today = region_today()
-    facts: list[rules.ReportFact] = []
+    checked: list[tuple[int, rules.ReportFact]] = []
     for number, row in good:
         kind = kinds.get(row.assignment_id)
         units = responsible.get(row.assignment_id, [])
@@ -144,8 +146,23 @@ def load_reports(
         if errors:
             rejected.append(RowError(row=number, errors=errors))
         else:
-            facts.append(rules.report_fact(row.assignment_id, row, today))
+            checked.append((number, rules.report_fact(row.assignment_id, row, today)))
     rejected.sort(key=lambda e: e.row)
+    # Rows of a decided period: 409 (atomic) or rejected naming the decision (partial).
+    guard = report_repository.LOCKS.guard(session, None if dry_run else w.feed)
+    try:
+        checked = guard.screen(
+            checked,
+            lambda numbered: report_repository.fact_touches(numbered[1]),
+            mode=mode,
+            rejected=rejected,
+            numbers=lambda: [number for number, _ in checked],
+            loc=["period"],
+        )
+    except ProblemError:
+        session.rollback()  # let the next writer in at once
+        raise
+    facts = [fact for _, fact in checked]
     if mode is LoadMode.atomic and rejected:
         session.rollback()  # let the next writer in at once
     reject_if_atomic(mode, rejected, len(rows))

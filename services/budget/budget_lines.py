@@ -16,10 +16,11 @@ from services.budget.line_rules import (
 )
 from services.budget.money import difference
 from services.budget.repository import budget_lines as line_repo
-from services.budget.repository.store import CsvQuery
+from services.budget.repository.store import LOCKS, CsvQuery
 from shared.errors import NotFound
 from shared.etag import check_if_match
 from shared.keys import Principal
+from shared.locks import Touch
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed
 
@@ -40,6 +41,7 @@ def write_line(
     # Compare and write under one lock: the service's writers queue on the change feed
     # (a line not there yet cannot be created meanwhile), then the line's row is held.
     feed.lock(session)
+    LOCKS.check(session, feed, [Touch(org_unit, year)])  # a decided report's year: 409
     current = line_repo.lock_line(session, org_unit, year, line)
     check_if_match(if_match, current)
     seq = feed.allocate(session)
@@ -85,6 +87,7 @@ def delete_budget_line(
     """Delete a line, leaving a tombstone in the change feed; 409 while rows refer to it."""
     principal.check_org_unit(org_unit)
     feed.lock(session)  # no load books on the line between the check and the delete
+    LOCKS.check(session, feed, [Touch(org_unit, year)])  # a decided report's year: 409
     get_budget_line(session, org_unit, year, line)
     uses = line_repo.line_uses(session, org_unit, year, line)
     check_deletable(

@@ -18,9 +18,10 @@ from services.budget.line_rules import check_rows_authorised, flow_row_id, no_li
 from services.budget.repository import budget_lines as line_repo
 from services.budget.repository import flows as flow_repo
 from services.budget.repository.flows import FlowName
-from services.budget.repository.store import CsvQuery
+from services.budget.repository.store import LOCKS, CsvQuery
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, validate_rows
 from shared.keys import Principal
+from shared.locks import Touch
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed
 
@@ -54,16 +55,27 @@ def load_rows(
     good, rejected = validate_rows(rows, flow.row_model)
     lines = line_repo.lines_in(session, {m.org_unit for _, m in good}, {m.year for _, m in good})
     accepted: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for number, m in good:
         if (m.org_unit, m.year, m.line) in lines:
             row_id = flow_row_id(m.org_unit, m.line, getattr(m, flow.month_field))
             accepted.append({"id": row_id, **m.model_dump()})
+            numbers.append(number)
         else:
             rejected.append(
                 RowError(row=number, errors=[no_line_error(m.org_unit, m.line, m.year)])
             )
     rejected.sort(key=lambda r: r.row)
     reject_if_atomic(mode, rejected, len(rows))
+    # Rows of a decided period: 409 (atomic) or rejected naming the decision (partial).
+    accepted = LOCKS.guard(session, feed).screen(
+        accepted,
+        lambda row: flow_touch(flow, row),
+        mode=mode,
+        rejected=rejected,
+        numbers=lambda: numbers,
+        loc=[flow.month_field],
+    )
     counts = flow_repo.upsert_flow(session, flow.resource, accepted, feed)
     return LoadReport(
         inserted=counts.inserted,
@@ -71,6 +83,13 @@ def load_rows(
         unchanged=counts.unchanged,
         rejected=rejected,
     )
+
+
+def flow_touch(flow: Flow, row: dict[str, Any]) -> Touch:
+    """What a row changes: an outcome its month; a forecast, a full-year figure, its year."""
+    if flow.month_field == "month":
+        return Touch.of(row["org_unit"], row["month"])
+    return Touch(row["org_unit"], int(row["made_in"][:4]))
 
 
 def load(

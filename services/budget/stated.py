@@ -22,9 +22,10 @@ from services.budget.line_rules import check_rows_authorised
 from services.budget.money import mnkr
 from services.budget.repository import reported as reported_repo
 from services.budget.repository.reported import StatedName
-from services.budget.repository.store import CsvQuery
+from services.budget.repository.store import LOCKS, CsvQuery
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, validate_rows
 from shared.keys import Principal
+from shared.locks import Touch
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed
 
@@ -108,13 +109,25 @@ def load_rows(
         check_rows_authorised(principal, rows)
     good, rejected = validate_rows(rows, kind.row_model)
     accepted: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for number, row in good:
         if errors := kind.errors(row):
             rejected.append(RowError(row=number, errors=errors))
         else:
             accepted.append(kind.record(row))
+            numbers.append(number)
     rejected.sort(key=lambda r: r.row)
     reject_if_atomic(mode, rejected, len(rows))
+    # What a report states speaks for its year: a decided period of it refuses the row
+    # (409 atomic, rejected naming the decision partial).
+    accepted = LOCKS.guard(session, feed).screen(
+        accepted,
+        lambda record: Touch(record["org_unit"], record["year"]),
+        mode=mode,
+        rejected=rejected,
+        numbers=lambda: numbers,
+        loc=["year"],
+    )
     counts = reported_repo.upsert_stated(session, kind.resource, accepted, feed)
     return LoadReport(
         inserted=counts.inserted,

@@ -40,6 +40,7 @@ from services.indicators.targets import ParsedTarget, TargetError, parse_target,
 from shared.errors import InvalidInput, NotFound, field_error
 from shared.etag import check_if_match, etag
 from shared.keys import Principal
+from shared.locks import Touch
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed, utcnow
 
@@ -255,6 +256,8 @@ def put_target(
     subject = f"the target of {code} for {year}" + ("" if org_unit == REGION else f" ({org_unit})")
     seq = feed.allocate(session, 1)  # the write lock, before the version is read
     with _rolled_back_on_error(session):
+        # A decided report of the year locks the targets of the units it reads (409).
+        repository.LOCKS.check(session, feed, [Touch(org_unit, year)])
         if org_unit != REGION:
             _check_as_strict_as_region(session, code, year, org_unit, body.expression, parsed)
         version = repository.target_version(session, code, year, org_unit)

@@ -13,6 +13,7 @@ an (indicator, breakdown) sits in the goal tree in ``goal_tree``.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
@@ -179,3 +180,18 @@ def evaluations(
 def area_evaluations(session: Session, org_unit: str, period: Period) -> list[AreaEvaluation]:
     """Per area: evaluations counted, met, share and the ≥ half-met verdict (000, footnote 6)."""
     return area_verdicts(evaluations(session, org_unit, period))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One org unit's evaluations for a period and the area verdicts over them."""
+
+    evaluations: list[EvaluationItem]
+    areas: list[AreaEvaluation]
+
+
+def summary(session: Session, org_unit: str, period: Period) -> Summary:
+    """The evaluations and the area verdicts from one evaluation pass: the items of
+    ``evaluations`` and ``area_evaluations`` for the same org unit and period."""
+    items = evaluations(session, org_unit, period)
+    return Summary(items, area_verdicts(items))

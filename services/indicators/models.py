@@ -121,6 +121,7 @@ class Result(IndicatorsTable, table=True):
     __table_args__ = (
         sa.UniqueConstraint("indicator", "org_unit", "period", "breakdown", name="uq_result_key"),
         sa.Index("ix_result_org_unit_period", "org_unit", "period"),
+        sa.Index("ix_result_period_org_unit", "period", "org_unit"),
     )
 
     id: int | None = Field(

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from services.indicators import load_repository
 from services.indicators.models import REGION, indicator_table, result_table, target_table
-from services.indicators.result_rows import KEYS, VALUES, WITH_VALUE, Record
-from shared.bulk import UpsertCounts, upsert_stream
+from services.indicators.result_rows import WITH_VALUE, Record
+from shared.bulk import UpsertCounts
+from shared.locks import PeriodLocks
 from shared.paging import ListParams, Slice, fetch_table_page
 from shared.periods import Period
 from shared.store import ChangeFeed
@@ -29,20 +32,6 @@ Row = sa.Row[*tuple[Any, ...]]
 #: The change feed's name for a result (tombstones of deleted results).
 RESULT_RESOURCE = "result"
 INDICATOR_RESOURCE = "indicator"
-#: The columns of a listed result, in the order of the CSV export.
-RESULT_COLUMNS = (
-    "id",
-    "indicator",
-    "org_unit",
-    "period",
-    "breakdown",
-    "value",
-    "numerator",
-    "denominator",
-    "status",
-    "updated_at",
-    "change_seq",
-)
 
 
 class CsvExport(NamedTuple):
@@ -247,10 +236,32 @@ def upsert_results(
     limit: int,
 ) -> UpsertCounts:
     """Write checked records batch by batch: COPY on Postgres, keyed on (indicator,
-    org_unit, period, breakdown), the last of a repeated key winning (``upsert_stream``)."""
-    return upsert_stream(
-        session, result_table, batches, keys=KEYS, values=VALUES, feed=feed, limit=limit
-    )
+    org_unit, period, breakdown), the last of a repeated key winning, identical rows left
+    unwritten (``load_repository``)."""
+    return load_repository.upsert_results(session, batches, feed=feed, limit=limit)
+
+
+def planned_result_rows(session: Session) -> float | None:
+    """The result table's row count as the planner believes it (Postgres ``reltuples``:
+    -1 when never analysed); None on a store that keeps no such figure."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    found = session.execute(
+        sa.text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:name)"),
+        {"name": _qualified_result()},
+    ).scalar()
+    return None if found is None else float(found)
+
+
+def analyze_results(session: Session) -> None:
+    """Read the result table's statistics again (Postgres ``ANALYZE``: a sample, not a
+    scan; it takes no lock that a reader or a writer waits on)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text(f"ANALYZE {_qualified_result()}"))
+
+
+def _qualified_result() -> str:
+    return f'"{result_table.schema}"."{result_table.name}"'
 
 
 def result(session: Session, result_id: int) -> Row | None:
@@ -293,41 +304,21 @@ def delete_result(session: Session, result_id: int, *, feed: ChangeFeed, first_s
     return True
 
 
-def _listed_results(matching: ResultFilter) -> sa.Select[Any]:
-    r = result_table
-    return matching.apply(sa.select(*[r.c[c].label(c) for c in RESULT_COLUMNS]))
+def in_periods(session: Session, periods: Sequence[str]) -> list[sa.ColumnElement[bool]]:
+    """A result's period is one of ``periods`` (an evaluation's candidates: up to ~900).
 
-
-def results_page(
-    session: Session,
-    matching: ResultFilter,
-    *,
-    params: ListParams,
-    feed: ChangeFeed,
-    to_item: Callable[[Row], T],
-) -> Slice[T | dict[str, Any]]:
-    """A page of results by id; in change order with the deleted ones as tombstones."""
-    return fetch_table_page(
-        session,
-        _listed_results(matching),
-        result_table,
-        params=params,
-        to_item=to_item,
-        feed=feed,
-        resource=RESULT_RESOURCE,
-    )
-
-
-def results_export(matching: ResultFilter, params: ListParams) -> CsvExport:
-    """Every result matching, by id, or changed ones in change order (no tombstones)."""
-    r = result_table
-    stmt = _listed_results(matching)
-    if params.after_seq is not None:
-        stmt = stmt.where(r.c.change_seq > params.after_seq)
-    if params.updated_since is not None:
-        stmt = stmt.where(r.c.updated_at > params.updated_since)
-    order = r.c.change_seq if params.wants_changes else r.c.id
-    return CsvExport(stmt.order_by(order), list(RESULT_COLUMNS), "results")
+    Also bounded by the lowest and highest of them (period texts sort by year first): the
+    bound changes no answer, but lets the planner see from the column's histogram how
+    few rows the periods asked hold. A long ``IN`` list alone is estimated as if every
+    value were common, and a table full of other periods was then read whole."""
+    period = result_table.c.period
+    bound = period.between(min(periods), max(periods))
+    if session.get_bind().dialect.name == "postgresql":
+        # One array parameter, not a parameter per period: the statement stays the same
+        # text whatever the periods, so it is compiled and parsed once.
+        asked = sa.bindparam("periods", list(periods), type_=postgresql.ARRAY(sa.String))
+        return [period == sa.any_(asked), bound]
+    return [period.in_(periods), bound]
 
 
 def results_of(
@@ -349,7 +340,7 @@ def results_of(
         r.c.numerator,
         r.c.denominator,
         r.c.status,
-    ).where(r.c.org_unit.in_(org_units), r.c.period.in_(periods))
+    ).where(r.c.org_unit.in_(org_units), *in_periods(session, periods))
     return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
 
 
@@ -367,9 +358,26 @@ def unit_figures(
         r.c.indicator, r.c.period, r.c.breakdown, r.c.numerator, r.c.denominator, r.c.status
     ).where(
         r.c.org_unit != REGION,
-        r.c.period.in_(periods),
+        *in_periods(session, periods),
         r.c.numerator.is_not(None),
         r.c.denominator.is_not(None),
         r.c.status.in_(sorted(WITH_VALUE)),
     )
     return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
+
+
+# --------------------------------------------------------------------------- period locks
+
+#: The period locks of decided reports (``shared.locks``), in this service's schema.
+LOCKS = PeriodLocks.of(result_table.metadata)
+
+
+def result_periods(
+    session: Session, matching: ResultFilter, org_units: Iterable[str]
+) -> list[tuple[str, str]]:
+    """The distinct (org unit, period) of the results matching, of ``org_units`` only."""
+    r = result_table
+    stmt = matching.apply(sa.select(r.c.org_unit, r.c.period).distinct()).where(
+        r.c.org_unit.in_(sorted(org_units))
+    )
+    return [(row.org_unit, row.period) for row in session.execute(stmt)]

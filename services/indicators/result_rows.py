@@ -18,6 +18,7 @@ database, no HTTP.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Annotated, Any, NamedTuple, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from services.indicators.csv_load import NotANumber
 from services.indicators.schemas import ResultStatus
 from shared.boundary import OrgUnitField, PeriodField, check_org_unit_code
 from shared.bulk import CsvRowError, is_ambiguous
@@ -64,7 +66,12 @@ def check_breakdown(value: Any) -> str:
 def number_text(value: Any) -> str:
     """The text of an exact number: a JSON number, or text in the API form (CSV cells in
     the Swedish form arrive converted to it, or marked ambiguous and refused here)."""
-    if isinstance(value, str) and not is_ambiguous(value) and _NUMBER.match(value):
+    if (
+        isinstance(value, str)
+        and not isinstance(value, NotANumber)
+        and not is_ambiguous(value)
+        and _NUMBER.match(value)
+    ):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
@@ -161,7 +168,8 @@ class RowChecker:
         """One row, a list (or tuple) in ``COLUMNS`` order or a JSON object, with every
         problem named."""
         if isinstance(raw, CsvRowError):
-            return Checked(None, [field_error([], raw.message)], None)
+            where = [raw.column] if raw.column else []
+            return Checked(None, [field_error(where, raw.message)], None)
         if isinstance(raw, NestedRow):
             return Checked(None, [raw.problem()], None)
         if isinstance(raw, list | tuple):
@@ -237,7 +245,7 @@ class RowChecker:
         population = {code for code in set(ind) if self.indicators[code]}
         if population and any(
             population_problem(i, u, self.indicators[i])
-            for i, u in zip(ind, unit, strict=True)
+            for i, u in set(zip(ind, unit, strict=True))
             if i in population
         ):
             return None
@@ -260,22 +268,61 @@ class RowChecker:
             return None
         numbers = []
         for column in (val, num, den):
-            if bool in set(map(type, column)):
-                return None  # True == 1 in a set: let the row model refuse it
-            try:
-                texts = {v: number_text(v) for v in set(column) if v is not None}
-            except ValueError:
+            found = _number_texts(column)
+            if found is None:
                 return None
-            if any(type(k) is not str or k != t for k, t in texts.items()):
-                column = [None if v is None else texts[v] for v in column]
-            numbers.append(column)
+            numbers.append(found)
         val, num, den = numbers
-        if any(value_problem(s, v is not None) for s, v in zip(st, val, strict=True)):
-            return None
-        if any(
-            ratio_problem(None if n is None else Decimal(n), None if d is None else Decimal(d))
-            for n, d in zip(num, den, strict=True)
-            if n is not None or d is not None
-        ):
+        if _value_problems(st, val) or _ratio_problems(num, den):
             return None
         return list(zip(ind, unit, per, bd, val, num, den, st, strict=True))
+
+
+_NONE = type(None)
+
+
+def _number_texts(column: list[Any]) -> list[Any] | None:
+    """A numeric column as number texts (None kept), or None when a cell is not a number.
+    Plain text cells (CSV) are matched at C speed; others (JSON numbers) one distinct
+    value at a time."""
+    types = set(map(type, column))
+    if types <= {str, _NONE}:
+        present = [v for v in column if v is not None] if _NONE in types else column
+        return column if all(map(_NUMBER.match, present)) else None
+    if bool in types:
+        return None  # True == 1 in a set: let the row model refuse it
+    try:
+        texts = {v: number_text(v) for v in set(column) if v is not None}
+    except ValueError:
+        return None
+    if any(type(k) is not str or k != t for k, t in texts.items()):
+        column = [None if v is None else texts[v] for v in column]
+    return column
+
+
+def _value_problems(statuses: list[str], values: list[Any]) -> bool:
+    """Whether any row breaks ``value_problem`` (set-wise when the statuses agree)."""
+    kinds = set(statuses)
+    if kinds <= WITH_VALUE:
+        return None in values
+    if not kinds & WITH_VALUE:
+        return values.count(None) != len(values)
+    return any(value_problem(s, v is not None) for s, v in zip(statuses, values, strict=True))
+
+
+def _ratio_problems(numerators: list[Any], denominators: list[Any]) -> bool:
+    """Whether any row breaks ``ratio_problem``. Where every row has both terms, compared
+    as floats at C speed; a pair the floats cannot tell apart is compared exactly."""
+    if None in numerators or None in denominators:
+        return any(
+            ratio_problem(None if n is None else Decimal(n), None if d is None else Decimal(d))
+            for n, d in zip(numerators, denominators, strict=True)
+            if n is not None or d is not None
+        )
+    if not numerators:
+        return False
+    nf, df = list(map(float, numerators)), list(map(float, denominators))
+    if min(nf) < 0 or min(df) <= 0 or any(map(operator.gt, nf, df)):
+        return True
+    close = [i for i, same in enumerate(map(operator.eq, nf, df)) if same]
+    return any(ratio_problem(Decimal(numerators[i]), Decimal(denominators[i])) for i in close)

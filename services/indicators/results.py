@@ -8,20 +8,24 @@ is audited once and commits once; deleted results reach the change feed as tombs
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.indicators import repository
+from services.indicators import listing_repository, repository
+from services.indicators.gc_pause import collector_paused
+from services.indicators.listing_repository import JsonLinesExport
 from services.indicators.load_body import Columns, LoadBody, Part
 from services.indicators.repository import CsvExport, ResultFilter, Row
 from services.indicators.result_rows import Record, RowChecker
 from services.indicators.schemas import DeleteAnswer, LoadAnswer, ResultOut, RowErrorOut
+from services.indicators.statistics_rules import analyze_due
 from shared.bulk import LoadMode, RowError, reject_if_atomic
 from shared.errors import Forbidden, InvalidInput, NotFound, field_error
 from shared.keys import Principal
+from shared.locks import LoadScreen, Touch
 from shared.paging import ListParams, Slice
 from shared.store import AuditTrail, ChangeFeed
 
@@ -39,6 +43,8 @@ class _LoadRun:
     #: Org units the key may not write for → the first row naming each.
     forbidden: dict[str, int] = field(default_factory=dict)
     total: int = 0
+    #: Keeps rows of decided periods out (``shared.locks``): 409, or rejected when partial.
+    locked: LoadScreen[Record] | None = None
 
     def batches(self) -> Iterator[list[Record]]:
         """The good rows batch by batch, as records in ``COLUMNS`` order; at the end, in
@@ -49,8 +55,13 @@ class _LoadRun:
         self.rejected, self.forbidden, self.total = [], {}, 0
         atomic = self.mode is LoadMode.atomic
         for part in self.body.parts():
+            start = part.first if isinstance(part, Columns) else self.total + 1
+            seen, count = len(self.rejected), len(part)
             good = self._check(part)
             if not atomic or not (self.rejected or self.forbidden):
+                if self.locked is not None:
+                    numbers = self._good_numbers(start, count, seen)
+                    good = self.locked(good, self.mode, self.rejected, numbers)
                 yield good
         if self.forbidden and atomic:
             units = ", ".join(f"{u} (first at row {n})" for u, n in sorted(self.forbidden.items()))
@@ -63,6 +74,16 @@ class _LoadRun:
                 ],
             )
         reject_if_atomic(self.mode, self.rejected, self.total)
+
+    def _good_numbers(self, start: int, count: int, seen: int) -> Callable[[], list[int]]:
+        """The row numbers of a batch's good rows (its rows less those rejected since
+        ``seen``), worked out only when a row meets a lock."""
+
+        def numbers() -> list[int]:
+            bad = {r.row for r in self.rejected[seen:]}
+            return [n for n in range(start, start + count) if n not in bad]
+
+        return numbers
 
     def _check(self, part: Part) -> list[Record]:
         first = self.total + 1  # a JSON batch's rows number on from the batches before
@@ -111,8 +132,10 @@ def load_results(
     ``rejected``), the others written. A dry run answers the same and writes nothing.
     """
     run = _LoadRun(RowChecker(repository.known_indicators(session), principal), mode, body)
+    run.locked = LoadScreen(repository.LOCKS, session, feed, _unit_and_period)
     try:
-        counts = repository.upsert_results(session, run.batches, feed=feed, limit=body.limit())
+        with collector_paused():  # no cycles made; see gc_pause
+            counts = repository.upsert_results(session, run.batches, feed=feed, limit=body.limit())
     except Exception:
         session.rollback()
         raise
@@ -141,8 +164,22 @@ def load_results(
             "rejected": len(run.rejected),
         },
     )
+    planned = repository.planned_result_rows(session)
     session.commit()
+    _analyze_if_due(session, counts.inserted + counts.updated, planned)
     return answer
+
+
+def _unit_and_period(record: Record) -> tuple[str, str]:
+    return record[1], record[2]
+
+
+def _analyze_if_due(session: Session, written: int, planned: float | None) -> None:
+    """After a write of many rows (``statistics_rules``), the table's statistics are read
+    again in a transaction of their own, so the next evaluation is planned on them."""
+    if analyze_due(written, planned):
+        repository.analyze_results(session)
+        session.commit()
 
 
 # --------------------------------------------------------------------------- deletes
@@ -156,6 +193,7 @@ def delete_result(
     if row is None:
         raise NotFound(f"No result {result_id}.")
     principal.check_org_unit(row.org_unit)
+    repository.LOCKS.check(session, feed, [Touch.of(row.org_unit, row.period)])
     seq = feed.allocate(session, 1)
     if not repository.delete_result(session, result_id, feed=feed, first_seq=seq):
         session.rollback()  # another request deleted it meanwhile
@@ -195,6 +233,7 @@ def delete_results(
     elif principal.org_units:
         matching = replace(matching, within=principal.org_units)
     feed.lock(session)  # no writer may add or remove a matching row from here to commit
+    _refuse_locked(session, feed, matching)
     count = repository.count_results(session, matching)
     if not count:
         session.rollback()
@@ -216,8 +255,24 @@ def delete_results(
         ",".join(str(i) for i in sample),
         {**filters, "deleted": deleted},
     )
+    planned = repository.planned_result_rows(session)
     session.commit()
+    _analyze_if_due(session, deleted, planned)
     return DeleteAnswer(deleted=deleted)
+
+
+def _refuse_locked(session: Session, feed: ChangeFeed, matching: ResultFilter) -> None:
+    """409 when a matching result lies in a decided period (``shared.locks``): the
+    locked units' distinct periods among the matching results, checked in one go."""
+    guard = repository.LOCKS.guard(session, feed)
+    if not guard.locks:
+        return
+    pairs = repository.result_periods(session, matching, guard.units)
+    try:
+        guard.refuse(Touch.of(unit, period) for unit, period in pairs)
+    except Exception:
+        session.rollback()
+        raise
 
 
 # --------------------------------------------------------------------------- listings
@@ -231,9 +286,26 @@ def results_page(
     session: Session, feed: ChangeFeed, params: ListParams, matching: ResultFilter
 ) -> Slice[ResultOut | dict[str, Any]]:
     """Results by id; in change order (``after_seq``/``updated_since``) with tombstones."""
-    return repository.results_page(session, matching, params=params, feed=feed, to_item=result_out)
+    return listing_repository.results_page(
+        session, matching, params=params, feed=feed, to_item=result_out
+    )
+
+
+def results_json_page(
+    session: Session, feed: ChangeFeed, params: ListParams, matching: ResultFilter
+) -> Slice[str | dict[str, Any]]:
+    """``results_page`` with each result as its JSON text (the items of ``ResultOut``, no
+    model built per row), tombstones as dicts."""
+    return listing_repository.results_json_page(session, matching, params=params, feed=feed)
 
 
 def results_export(matching: ResultFilter, params: ListParams) -> CsvExport:
     """The whole filtered set, for a CSV stream."""
-    return repository.results_export(matching, params)
+    return listing_repository.results_export(matching, params)
+
+
+def results_json_export(
+    matching: ResultFilter, params: ListParams, *, postgres: bool
+) -> JsonLinesExport:
+    """The whole filtered set, one JSON object a line, for a stream."""
+    return listing_repository.results_json_export(matching, params, postgres=postgres)

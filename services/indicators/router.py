@@ -3,6 +3,7 @@ domain module, answer. No SQL and no domain rule here."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import IO, Annotated, Any
@@ -16,6 +17,7 @@ from services.indicators.schemas import (
     AreaEvaluationList,
     DeleteAnswer,
     EvaluationList,
+    EvaluationSummary,
     IndicatorCode,
     IndicatorIn,
     IndicatorOut,
@@ -34,11 +36,11 @@ from shared.boundary import (
     YearPath,
 )
 from shared.bulk import LoadMode
-from shared.csvstream import csv_response, wants_csv
+from shared.csvstream import csv_response, json_lines_response, wants_csv, wants_json_lines
 from shared.etag import etag
 from shared.json_rows import spooled_body
 from shared.keys import Admin, Reader, RegionAdmin, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params, page_body
+from shared.paging import ListParams, Page, Slice, Tombstone, list_params, page_body
 
 router = APIRouter(prefix="/v1")
 Params = Annotated[ListParams, Depends(list_params)]
@@ -220,12 +222,34 @@ def list_results(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     """Results by id; with `after_seq`/`updated_since` by change, deletions as tombstones.
-    `Accept: text/csv` streams the whole filtered set. A key bound to org units reads its
+    `Accept: text/csv` streams the whole filtered set, `Accept: application/x-ndjson` the
+    same as JSON lines (one result object a line, as the items here; no tombstones). A key bound to org units reads its
     own units' results only (403 for another unit's)."""
     matching = replace(matching, within=principal.readable(matching.org_unit))
     if wants_csv(accept):
         return csv_response(engine, *results.results_export(matching, params))
-    return page_body(request, results.results_page(session, feed, params, matching))
+    if wants_json_lines(accept):
+        postgres = engine.dialect.name == "postgresql"
+        return json_lines_response(
+            engine, *results.results_json_export(matching, params, postgres=postgres)
+        )
+    return _json_page(request, results.results_json_page(session, feed, params, matching))
+
+
+def _json_page(request: Request, page: Slice[str | dict[str, Any]]) -> Response:
+    """A page whose items are JSON texts already (tombstones as dicts): the same body as
+    ``page_body`` gives, written without a model per item."""
+    frame = page_body(request, Slice([], page.next_cursor))
+    items = ",".join(
+        item if isinstance(item, str) else Tombstone.model_validate(item).model_dump_json()
+        for item in page.items
+    )
+    tail = json.dumps(
+        {"next_cursor": frame["next_cursor"], "next": frame["next"]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return Response(f'{{"items":[{items}],{tail[1:]}', media_type="application/json")
 
 
 @router.delete("/results/{result_id}", response_model=DeleteAnswer, tags=["results"])
@@ -291,3 +315,20 @@ def list_area_evaluations(
     own units only)."""
     principal.check_read(org_unit)
     return AreaEvaluationList(items=evaluation.area_evaluations(session, org_unit, period))
+
+
+@router.get(
+    "/evaluation-summary",
+    response_model=EvaluationSummary,
+    tags=["evaluations"],
+    description=f"{EVALUATION_RULES}\n\n{AREA_RULE}",
+)
+def evaluation_summary(
+    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
+) -> EvaluationSummary:
+    """The evaluations and the area verdicts at once, from one evaluation pass: exactly
+    the items of `GET /v1/evaluations` and `GET /v1/area-evaluations` for the same org unit
+    and period (a key bound to org units: its own units only)."""
+    principal.check_read(org_unit)
+    found = evaluation.summary(session, org_unit, period)
+    return EvaluationSummary(evaluations=found.evaluations, areas=found.areas)

@@ -326,3 +326,14 @@ class AreaEvaluation(BaseModel):
 
 class AreaEvaluationList(BaseModel):
     items: list[AreaEvaluation]
+
+
+class EvaluationSummary(BaseModel):
+    """The evaluations and the area verdicts of one org unit and period, from one pass."""
+
+    evaluations: list[EvaluationItem] = Field(
+        description="The items of `GET /v1/evaluations` for the same org unit and period."
+    )
+    areas: list[AreaEvaluation] = Field(
+        description="The items of `GET /v1/area-evaluations` for the same org unit and period."
+    )

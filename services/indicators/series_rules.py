@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Literal, Protocol, get_args
 
 from services.indicators.result_rows import WITH_VALUE
@@ -91,7 +92,13 @@ def candidate_spans(period: Period) -> list[Span]:
 
 def candidate_periods(period: Period) -> list[str]:
     """The period texts to fetch for an evaluation of ``period`` (see ``candidate_spans``)."""
-    return [text for span in candidate_spans(period) for text in span_texts(span)]
+    return list(_candidate_periods(str(period)))
+
+
+@cache
+def _candidate_periods(period: str) -> tuple[str, ...]:
+    spans = candidate_spans(Period.parse(period))
+    return tuple(text for span in spans for text in span_texts(span))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from services.budget.models import (
     ReportedFigure,
     table,
 )
+from shared.locks import PeriodLocks
 from shared.periods import Period
 from shared.store import utcnow
 
@@ -98,3 +99,7 @@ def is_empty(session: Session) -> bool:
         session.execute(sa.select(t.c.id).limit(1)).first() is None
         for t in (GRANT, LINE, OUTCOME, FORECAST, EARMARKED, TOTAL, REPORTED_FIGURE)
     )
+
+
+#: The period locks of decided reports (``shared.locks``), in this service's schema.
+LOCKS = PeriodLocks.of(LINE.metadata)
