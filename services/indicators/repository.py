@@ -304,21 +304,33 @@ def delete_result(session: Session, result_id: int, *, feed: ChangeFeed, first_s
     return True
 
 
+#: Above this many periods, an evaluation's periods are read as one range of the index.
+DENSE_PERIODS = 300
+
+
 def in_periods(session: Session, periods: Sequence[str]) -> list[sa.ColumnElement[bool]]:
     """A result's period is one of ``periods`` (an evaluation's candidates: up to ~900).
 
     Also bounded by the lowest and highest of them (period texts sort by year first): the
     bound changes no answer, but lets the planner see from the column's histogram how
-    few rows the periods asked hold. A long ``IN`` list alone is estimated as if every
-    value were common, and a table full of other periods was then read whole."""
+    few rows the periods asked hold (a long list alone is estimated as if every value were
+    common, and a table full of other periods was then read whole). On Postgres a few
+    periods (a month's evaluation: its month in each year) are looked up one by one in
+    the index; many (a year's: every span of every year, ~900, most never stored) are
+    read as the one range they span, the list then a filter: one descent of the index
+    instead of one per period, whatever the table holds outside the range."""
     period = result_table.c.period
     bound = period.between(min(periods), max(periods))
-    if session.get_bind().dialect.name == "postgresql":
-        # One array parameter, not a parameter per period: the statement stays the same
-        # text whatever the periods, so it is compiled and parsed once.
-        asked = sa.bindparam("periods", list(periods), type_=postgresql.ARRAY(sa.String))
+    if session.get_bind().dialect.name != "postgresql":
+        return [period.in_(periods), bound]
+    # One array parameter, not a parameter per period: the statement stays the same
+    # text whatever the periods, so it is compiled and parsed once.
+    asked = sa.bindparam("periods", list(periods), type_=postgresql.ARRAY(sa.String))
+    if len(periods) <= DENSE_PERIODS:
         return [period == sa.any_(asked), bound]
-    return [period.in_(periods), bound]
+    # ``period || ''`` is the same text, but no index serves it: the range is the index
+    # condition, the list checked on the entries read.
+    return [bound, sa.func.concat(period, "") == sa.any_(asked)]
 
 
 def results_of(

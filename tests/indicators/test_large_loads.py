@@ -1,4 +1,5 @@
-"""Loads bigger than one batch (10 000 lines): checks, rejections and writes span batches."""
+"""Loads bigger than one batch (``load_body.BATCH_LINES``, 5 000 lines): checks, rejections
+and writes span batches."""
 
 from __future__ import annotations
 
