@@ -2,9 +2,13 @@
 
 The upstreams are the services of the registry (``deploy/apps.toml``). Each has a base URL,
 ``GATEWAY_<NAME>_URL`` (by default ``http://127.0.0.1:<its port>``), and a deadline,
-``GATEWAY_<NAME>_TIMEOUT``: the longest the follow-up view waits for it before it answers
-without that section. Proxied calls (exports, bulk loads) get the longer
-``proxy_read_timeout`` between bytes instead, since a CSV export may run for a while.
+``GATEWAY_<NAME>_TIMEOUT``: the longest the follow-up view waits for it, counted from the
+moment the view was asked for, before it answers without that section. Proxied calls have
+deadlines of their own: ``proxy_timeout`` for the upstream's response headers and between
+body chunks (an export streams as long as bytes keep coming), ``proxy_load_timeout`` for the
+headers of a request carrying a body (a bulk load is checked whole before it is answered).
+``public_url`` (``GATEWAY_PUBLIC_URL``, from ``AppSettings``) is where clients reach the
+gateway: the links of proxied answers are rewritten to it.
 """
 
 from __future__ import annotations
@@ -34,8 +38,15 @@ class _GatewaySettings(AppSettings):
     connect_timeout: float = Field(default=0.5, gt=0)
     #: Seconds to wait for a free pooled connection.
     pool_timeout: float = Field(default=2.0, gt=0)
-    #: Seconds between bytes on proxied routes (exports and bulk loads may run long).
-    proxy_read_timeout: float = Field(default=120.0, gt=0)
+    #: Seconds a proxied request waits for the upstream's response headers, and then between
+    #: two chunks of its body (an export streams for as long as bytes keep coming): 504.
+    proxy_timeout: float = Field(default=15.0, gt=0)
+    #: The same wait for the headers of a proxied request that carries a body (a bulk load
+    #: is read and checked whole before the service answers).
+    proxy_load_timeout: float = Field(default=120.0, gt=0)
+    #: Seconds of each view deadline kept for assembling and sending the answer: the
+    #: upstream calls of a view are cut off this much before its deadline.
+    view_reserve: float = Field(default=0.05, ge=0)
     #: Connections per upstream, and how many of them are kept open between requests.
     max_connections: int = Field(default=100, ge=1)
     max_keepalive_connections: int = Field(default=50, ge=0)

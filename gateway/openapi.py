@@ -2,7 +2,7 @@
 
 The gateway's routes are documented as usual; the proxied ones are fetched from the
 ``/openapi.json`` of each service of the registry the first time the document is asked for
-(and again until all have answered). Their schemas are renamed ``<service>__<Name>`` so two services' models
+(and again until all have answered): those the proxy passes to that service. Their schemas are renamed ``<service>__<Name>`` so two services' models
 of the same name cannot collide. A service that does not answer is simply left out.
 """
 
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.routing import Route
 
+from gateway.proxy import upstream_for
 from gateway.upstream.errors import UpstreamError
 from gateway.upstream.upstream import Upstream, Upstreams
 from shared.registry import service_names
@@ -53,11 +54,12 @@ def _rename_refs(node: Any, service: str) -> Any:
 
 
 def merge(base: dict[str, Any], service: str, document: ServiceDocument) -> None:
-    """Add the service's ``/v1`` operations (its audit excepted) to ``base``, in place."""
+    """Add the service's ``/v1`` operations the proxy passes to it to ``base``, in place (not
+    its audit trail, reached as ``/v1/audit/{service}``, nor what every service has)."""
     spec = _rename_refs({"paths": document.paths, "schemas": document.components.schemas}, service)
     paths = base.setdefault("paths", {})
     for path, item in spec["paths"].items():
-        if not path.startswith("/v1/") or path == "/v1/audit" or path in paths:
+        if not path.startswith("/v1/") or upstream_for(path) != service or path in paths:
             continue
         for operation in item.values():
             if isinstance(operation, dict) and "responses" in operation:

@@ -1,14 +1,18 @@
 """Passing a request on to the service that owns its path, streaming both ways.
 
+The path goes on as the caller wrote it, segment by segment (``proxy_paths``): a segment
+that would lead elsewhere on the service (``..``, ``%2F``) is refused with a 400 first.
 The caller's ``Authorization``, ``If-Match``, ``If-None-Match``, ``Accept``,
 ``Content-Type`` (and ``Content-Length``) go on as they came, ``X-Request-ID`` as the
-gateway's id for the request (the caller's, when it sent one). ``Host`` and
-``X-Forwarded-Proto`` go on too, so the absolute URLs a service writes (``next`` of a
-list page, ``Location``) point at the gateway, the one host a client needs.
-The answer comes back with its status and headers (ETag, Location, Content-Type,
-Content-Disposition, WWW-Authenticate ...) and its body is streamed as it arrives.
-An upstream that gives no answer at all becomes the problem ``problem_for`` makes of it.
-A write, once answered, starts a new generation of the view fetches callers may share.
+gateway's id for the request (the caller's, when it sent one). Neither the caller's
+``Host`` nor its scheme goes on: where links lead is the gateway's to say. The answer comes back with
+its status and headers (ETag, Location, Content-Type, Content-Disposition,
+WWW-Authenticate ...) and its body is streamed as it arrives; the links a service writes on
+its own address (``Location``, ``Link``, ``next`` of a JSON list page) are rewritten to the
+gateway's public URL (``proxy_links``). An upstream that gives no answer at all within
+``proxy_timeout`` (``proxy_load_timeout`` for a request with a body) becomes the problem
+``problem_for`` makes of it (504 when it hung). A write, once answered, starts a new
+generation of the view fetches callers may share.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.routing import BaseRoute, Match
 
 from gateway.dependencies import UpstreamsDep
+from gateway.proxy_links import LINK_HEADERS, rewrite_header, rewrite_next
+from gateway.proxy_paths import raw_path_of, upstream_path, upstream_query
 from gateway.upstream.coalesce import SingleFlight
 from gateway.upstream.errors import UpstreamFailure, problem_for
 from gateway.upstream.transport import StreamedResponse
 from gateway.upstream.upstream import Upstream
-from shared.errors import NotFound
+from shared.errors import MethodNotAllowed, NotFound
 from shared.observability import request_id_var
 
 log = logging.getLogger("gateway.proxy")
@@ -37,8 +45,14 @@ ROUTE_TABLE: dict[str, str] = {
     "/v1/results": "indicators",
     "/v1/evaluations": "indicators",
     "/v1/area-evaluations": "indicators",
+    "/v1/evaluation-summary": "indicators",
     "/v1/assignments": "assignments",
     "/v1/reports": "assignments",
+    "/v1/risk-analyses": "assignments",
+    "/v1/risks": "assignments",
+    "/v1/risk-actions": "assignments",
+    "/v1/risk-followups": "assignments",
+    "/v1/internal-control": "assignments",
     "/v1/grants": "budget",
     "/v1/budget-lines": "budget",
     "/v1/outcomes": "budget",
@@ -48,6 +62,9 @@ ROUTE_TABLE: dict[str, str] = {
     "/v1/earmarked": "budget",
     "/v1/reported-figures": "budget",
     "/v1/reported-deviations": "budget",
+    "/v1/financial-figures": "budget",
+    "/v1/financial-goals": "budget",
+    "/v1/forecast-rounds": "budget",
 }
 
 FORWARDED_REQUEST_HEADERS = (
@@ -57,7 +74,6 @@ FORWARDED_REQUEST_HEADERS = (
     "accept",
     "content-type",
     "content-length",
-    "host",
 )
 #: Hop-by-hop headers, and those the gateway's own server and middleware write.
 DROPPED_RESPONSE_HEADERS = frozenset(
@@ -75,7 +91,9 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "x-request-id",
     }
 )
-
+#: A JSON answer up to this size is read whole to rewrite its ``next`` (a list page is at
+#: most 10 000 items); a larger one streams through as it came.
+REWRITTEN_BODY_LIMIT = 64 * 1024 * 1024
 
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 SAFE_METHODS = frozenset({"GET", "HEAD"})
@@ -93,12 +111,27 @@ def upstream_for(path: str) -> str | None:
 def forward_headers(request: Request) -> list[tuple[str, str]]:
     headers = [(k, v) for k in FORWARDED_REQUEST_HEADERS if (v := request.headers.get(k))]
     headers.append(("x-request-id", request_id_var.get()))
-    headers.append(("x-forwarded-proto", request.url.scheme))
     if request.client:
         headers.append(("x-forwarded-for", request.client.host))
     # The body is passed on as raw bytes: the caller's encoding or none, never httpx's choice.
     headers.append(("accept-encoding", request.headers.get("accept-encoding", "identity")))
     return headers
+
+
+def public_base(request: Request) -> str:
+    """The gateway's public base URL: ``GATEWAY_PUBLIC_URL``, else the address it is bound
+    to. Never the caller's ``Host``."""
+    configured: str = request.app.state.settings.public_url
+    if configured:
+        return configured.rstrip("/")
+    scheme = request.scope.get("scheme", "http")
+    server = request.scope.get("server")
+    if not server:
+        return f"{scheme}://localhost"
+    host, port = server[0], server[1]
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
 
 
 async def _relay(reply: StreamedResponse) -> AsyncIterator[bytes]:
@@ -114,25 +147,60 @@ async def _relay(reply: StreamedResponse) -> AsyncIterator[bytes]:
         await reply.aclose()
 
 
-async def forward(request: Request, upstream: Upstream, path: str) -> StreamingResponse:
-    """Send ``request`` to ``upstream`` at ``path`` and stream the answer back."""
-    query = request.url.query
-    target = f"{path}?{query}" if query else path
+def _rewritable(request: Request, reply: StreamedResponse) -> bool:
+    """A JSON answer small enough to read whole, which may hold a ``next`` to rewrite."""
+    media = (reply.header("content-type") or "").split(";", 1)[0].strip().lower()
+    length = reply.header("content-length")
+    return (
+        request.method == "GET"
+        and reply.status == 200
+        and media == "application/json"
+        and length is not None
+        and length.isdigit()
+        and int(length) <= REWRITTEN_BODY_LIMIT
+    )
+
+
+async def forward(request: Request, upstream: Upstream, path: str) -> Response:
+    """Send ``request`` to ``upstream`` at ``path`` (already encoded) and stream the answer."""
+    query = upstream_query(request.scope.get("query_string", b""))
+    target = httpx.URL(path=path, query=query.encode("ascii") if query is not None else None)
+    settings = request.app.state.settings
     # Pass on whatever body the caller sent, whatever the method (a DELETE may carry one):
     # a body left unread would also spoil the caller's keep-alive connection.
     declared = request.headers.get("content-length")
     has_body = "transfer-encoding" in request.headers or (declared not in (None, "0"))
     content = request.stream() if has_body else None
+    timeout = settings.proxy_load_timeout if has_body else settings.proxy_timeout
     try:
         reply = await upstream.open_stream(
-            request.method, target, headers=forward_headers(request), content=content
+            request.method,
+            target,
+            headers=forward_headers(request),
+            content=content,
+            timeout=timeout,
         )
     except UpstreamFailure as failure:
         raise problem_for(failure) from failure
-    headers = [(k, v) for k, v in reply.headers if k not in DROPPED_RESPONSE_HEADERS]
-    response = StreamingResponse(
-        _relay(reply), status_code=reply.status, background=BackgroundTask(reply.aclose)
-    )
+    public = public_base(request)
+    headers = [
+        (k, rewrite_header(k, v, upstream.base_url, public) if k in LINK_HEADERS else v)
+        for k, v in reply.headers
+        if k not in DROPPED_RESPONSE_HEADERS
+    ]
+    response: Response
+    if _rewritable(request, reply):
+        try:
+            body = await upstream.read_whole(reply)
+        except UpstreamFailure as failure:
+            raise problem_for(failure) from failure
+        body = rewrite_next(body, upstream.base_url, public)
+        headers = [(k, str(len(body)) if k == "content-length" else v) for k, v in headers]
+        response = Response(body, status_code=reply.status)
+    else:
+        response = StreamingResponse(
+            _relay(reply), status_code=reply.status, background=BackgroundTask(reply.aclose)
+        )
     # The upstream's headers replace Starlette's defaults, as they came. ``aclose`` runs
     # at the end of the body, and again (harmlessly) as a background task for a body never read.
     response.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -153,13 +221,42 @@ async def audit(request: Request, service: str, upstreams: UpstreamsDep) -> Resp
     return await forward(request, upstreams[service], "/v1/audit")
 
 
+def own_routes(*routers: APIRouter) -> list[BaseRoute]:
+    """The gateway's own routes in ``routers``, the proxy's catch-all aside (``build_app``
+    keeps them in ``app.state.own_routes`` to tell a 405 from a 404)."""
+    return [
+        r
+        for router in routers
+        for r in router.routes
+        if getattr(r, "endpoint", None) is not proxied
+    ]
+
+
+def own_methods(request: Request) -> list[str]:
+    """The methods the gateway's own routes answer on this path (for ``Allow``)."""
+    routes: list[BaseRoute] = getattr(request.app.state, "own_routes", [])
+    methods: list[str] = []
+    for method in PROXIED_METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in routes):
+            methods.append(method)
+    return methods
+
+
 @router.api_route("/v1/{rest:path}", methods=PROXIED_METHODS, include_in_schema=False)
 async def proxied(request: Request, upstreams: UpstreamsDep) -> Response:
     path = request.url.path
     name = upstream_for(path)
     if name is None:
+        if allowed := own_methods(request):
+            raise MethodNotAllowed(
+                f"{request.method} is not allowed on {path}; use {', '.join(allowed)}.",
+                headers={"Allow": ", ".join(allowed)},
+            )
         raise NotFound(f"No route {request.method} {path}.")
-    response = await forward(request, upstreams[name], path)
+    raw_path: bytes | None = request.scope.get("raw_path")
+    target = upstream_path(raw_path if raw_path is not None else raw_path_of(path))
+    response = await forward(request, upstreams[name], target)
     if request.method not in SAFE_METHODS:
         # The write has been answered: views asked for from now on are fetched afresh.
         flights: SingleFlight[object] = request.app.state.flights

@@ -23,27 +23,37 @@ ASSIGNMENT_STATUSES: tuple[AssignmentStatus, ...] = (
     "avvikelse",
     "klart",
 )
+#: A milestone's statuses (Framtidens hälsosystem).
+MILESTONE_STATUSES: tuple[AssignmentStatus, ...] = ("green", "yellow", "orange")
+#: What the gateway calls an assignment no report counts for in the period: *not reported*.
+NOT_REPORTED = "ingen_rapport"
 
 
 class LatestReport(ReadModel):
-    """The latest status report (lägesrapport) on an assignment."""
+    """The latest status report (lägesrapport) on an assignment, for a date up to the
+    period's last day."""
 
     period: str
+    as_of: str
+    on_behalf_of: list[str]
     status: AssignmentStatus
     explanation: str | None
 
 
 @dataclass(frozen=True)
 class LatestStatus:
-    """Where an assignment stands: its latest status, with that report's explanation."""
+    """Where an assignment stands: its latest status, with that report's explanation
+    (``status`` is ``None`` when not reported)."""
 
     status: AssignmentStatus | None
     explanation: str | None
     period: str | None
+    as_of: str | None
 
 
 class Assignment(ReadModel):
-    """One item of ``GET /v1/assignments``: a riktat uppdrag and its latest report."""
+    """One item of ``GET /v1/assignments?year=&as_of=``: a riktat uppdrag and its latest
+    report as of the period's last day."""
 
     id: str
     title: str
@@ -56,15 +66,25 @@ class Assignment(ReadModel):
     deadline_text: str | None
     latest_status: AssignmentStatus | None
     latest_report: LatestReport | None
+    reported: bool
+    status_as_of: str | None
+    carried_over: bool | None
 
     def latest(self) -> LatestStatus:
-        """The latest status; none for an assignment nobody has reported on."""
-        report = self.latest_report
+        """The latest status; none for an assignment no report counts for (not reported)."""
+        report = self.latest_report if self.reported else None
         return LatestStatus(
-            self.latest_status,
+            self.latest_status if self.reported else None,
             report.explanation if report else None,
             report.period if report else None,
+            report.as_of if report else None,
         )
+
+    @property
+    def status_code(self) -> str:
+        """Its latest status, or ``ingen_rapport`` when no report counts (not reported)."""
+        status = self.latest().status
+        return status if status is not None else NOT_REPORTED
 
 
 class AssignmentPage(BaseModel):
@@ -72,18 +92,30 @@ class AssignmentPage(BaseModel):
 
 
 class AssignmentsClient:
-    """The call the view makes to the assignments service, with the caller's headers."""
+    """The call the view makes to the assignments service, with the caller's headers,
+    ending by ``deadline_at`` (event-loop time) when given."""
 
-    def __init__(self, upstream: Upstream, headers: Headers) -> None:
+    def __init__(
+        self, upstream: Upstream, headers: Headers, deadline_at: float | None = None
+    ) -> None:
         self.upstream = upstream
         self.headers = headers
+        self.deadline_at = deadline_at
 
     async def assignments_of(self, org_unit: str, period: Period) -> list[Assignment]:
-        """The committee's assignments for the period's year, those carried over included."""
+        """The committee's assignments for the period's year (those carried over included),
+        each with its status as of the period's last day: a report for a later date does
+        not count (the Jan–Aug view does not show a status reported for December)."""
         answer = await self.upstream.read(
             "/v1/assignments",
             AssignmentPage,
-            params={"org_unit": org_unit, "year": period.year, "limit": WHOLE_LIST},
+            params={
+                "org_unit": org_unit,
+                "year": period.year,
+                "as_of": period.last_day.isoformat(),
+                "limit": WHOLE_LIST,
+            },
             headers=self.headers,
+            deadline_at=self.deadline_at,
         )
         return answer.items

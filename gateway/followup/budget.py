@@ -1,11 +1,22 @@
-"""The budget service as the follow-up view reads it: a committee's economy summary."""
+"""The budget service as the follow-up view reads it: a committee's economy summary.
+
+The headline is the committee's own result as its report states it (``total``): HSN 2024
+``outcome_result`` 85 300 000, with no budget total stated, so ``deviation`` is null and
+``total.missing`` / ``total.explanation`` say why. The lines and their sums (``line_sums``)
+are shown beside it with their coverage, never as the committee's total.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from gateway.followup.reading import ReadModel
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstream
 from shared.periods import Period
+
+TotalPart = Literal["budget", "outcome", "forecast"]
+BudgetRuleBasis = Literal["outcome", "forecast", "outcome_pro_rata"]
 
 
 class Amounts(ReadModel):
@@ -13,6 +24,42 @@ class Amounts(ReadModel):
 
     revenue: int
     cost: int
+
+
+class StatedAmounts(ReadModel):
+    """One total as the report states it; revenue and cost null where it gives the result only."""
+
+    revenue: int | None
+    cost: int | None
+    result: int
+    month: str | None
+    note: str | None
+
+
+class CommitteeTotal(ReadModel):
+    """The committee's totals for the year as stated; what is not stated is null and named
+    in ``missing``, with ``explanation`` saying what the headline rests on and lacks."""
+
+    budget: StatedAmounts | None
+    outcome: StatedAmounts | None
+    forecast: StatedAmounts | None
+    outcome_months: int | None
+    missing: list[TotalPart]
+    explanation: str
+
+
+class LineSums(ReadModel):
+    """The lines added up (each figure over the lines that have it; the deviation over the
+    ``compared`` lines with both a budget and an outcome): never the committee's total."""
+
+    lines: int
+    compared: int
+    budget_result: int | None
+    budget_result_to_date: int | None
+    outcome_result: int | None
+    deviation: int | None
+    forecast_result: int | None
+    forecast_deviation: int | None
 
 
 class SummaryLine(ReadModel):
@@ -23,10 +70,38 @@ class SummaryLine(ReadModel):
     counterparty: str | None
     budget: Amounts | None
     budget_result: int | None
+    budget_result_to_date: int | None
     outcome: Amounts | None
     outcome_result: int | None
     deviation: int | None
     forecast_result: int | None
+    forecast_deviation: int | None
+    meets_budget_rule: bool | None
+
+
+class ReportedDeviation(ReadModel):
+    """A deviation as the report prints it for a budget area."""
+
+    line: str
+    label: str | None
+    deviation: int
+    share_bp: int | None
+
+
+class ReportedFigure(ReadModel):
+    """Another figure the report states about the year's economy (an amount or a share)."""
+
+    figure: str
+    item: str | None
+    measure: str
+    amount: int | None
+    share_bp: int | None
+    label: str | None
+
+
+class Reported(ReadModel):
+    deviations: list[ReportedDeviation]
+    figures: list[ReportedFigure]
 
 
 class Summary(ReadModel):
@@ -34,10 +109,17 @@ class Summary(ReadModel):
 
     grant: int | None
     budget_result: int | None
+    budget_result_to_date: int | None
     outcome_result: int | None
     deviation: int | None
     forecast_result: int | None
+    forecast_deviation: int | None
+    meets_budget_rule: bool | None
+    meets_budget_rule_basis: BudgetRuleBasis | None
+    total: CommitteeTotal
+    line_sums: LineSums
     lines: list[SummaryLine]
+    reported: Reported
 
 
 def through_month(period: Period) -> str | None:
@@ -46,11 +128,15 @@ def through_month(period: Period) -> str | None:
 
 
 class BudgetClient:
-    """The call the view makes to the budget service, with the caller's headers."""
+    """The call the view makes to the budget service, with the caller's headers, ending by
+    ``deadline_at`` (event-loop time) when given."""
 
-    def __init__(self, upstream: Upstream, headers: Headers) -> None:
+    def __init__(
+        self, upstream: Upstream, headers: Headers, deadline_at: float | None = None
+    ) -> None:
         self.upstream = upstream
         self.headers = headers
+        self.deadline_at = deadline_at
 
     async def summary(self, org_unit: str, period: Period) -> Summary | None:
         """The year's summary to the period's last month; ``None`` when the service has no
@@ -59,5 +145,9 @@ class BudgetClient:
         if through := through_month(period):
             params["through"] = through
         return await self.upstream.read_unless_missing(
-            "/v1/summary", Summary, params=params, headers=self.headers
+            "/v1/summary",
+            Summary,
+            params=params,
+            headers=self.headers,
+            deadline_at=self.deadline_at,
         )

@@ -7,18 +7,23 @@ section       sheet       one row per
 ============  ==========  ===========================================================
 indikator     Indikatorer indicator evaluation (indicator × breakdown), in tree order
 omrade        Områden     area verdict
-uppdrag       Uppdrag     assignment, with its latest status and explanation
-ekonomi       Ekonomi     the grant, the committee's total, then each budget line
+uppdrag       Uppdrag     assignment, with its status as of the period's last day
+ekonomi       Ekonomi     the grant, the committee's own result, each budget line, the
+                          line sums (with their coverage), the figures the report states
 ============  ==========  ===========================================================
 
 CSV (``text/csv``): ONE flat table. The first column, ``section``, says which table a row
 belongs to; the other columns are the union of the four tables' columns (snake_case,
 codes as the services give them), each row filling the ones of its own table. Money is
-integer kronor, as everywhere in the API.
+integer kronor, as everywhere in the API. An assignment no report counts for in the period
+has status ``ingen_rapport`` (and ``reported`` false). An evaluation whose value covers
+less than the period says which span (``coverage``) with the report's ``coverage_note``;
+one rolled up from months says how many it found (``months_found`` of ``months_of``).
 
 Workbook (xlsx): one sheet per section with Swedish headers; a met indicator (and a met
 area) is filled green; money is in mnkr with one decimal (kronor / 1 000 000, rounded half
-up, number format ``0.0``).
+up, number format ``0.0``), every number written exactly (``gateway.followup.tables``);
+coverage notes are footnotes under the Indikatorer table.
 
 The all-committee overview has one table (one row per committee): its CSV has no
 ``section`` column, its workbook one sheet, Nämnder.
@@ -26,23 +31,37 @@ The all-committee overview has one table (one row per committee): its CSV has no
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterator
 
-from gateway.followup.assignments import ASSIGNMENT_STATUSES
-from gateway.followup.budget import Amounts
+from gateway.followup.assignments import ASSIGNMENT_STATUSES, MILESTONE_STATUSES, NOT_REPORTED
+from gateway.followup.economy_table import ECONOMY
 from gateway.followup.overview import Overview
+from gateway.followup.tables import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Column,
+    Row,
+    Table,
+    csv_columns,
+    mnkr,
+    render_csv,
+    render_xlsx,
+)
 from gateway.followup.tree import goal_of_area
 from gateway.followup.view import FollowUpView
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-GREEN = "C6EFCE"
-MNKR_FORMAT = "0.0"
+__all__ = [
+    "CSV_MEDIA_TYPE",
+    "OVERVIEW",
+    "TABLES",
+    "XLSX_MEDIA_TYPE",
+    "csv_columns",
+    "mnkr",
+    "overview_csv",
+    "overview_xlsx",
+    "view_csv",
+    "view_xlsx",
+]
 
 STATUS_SV = {
     "met": "Uppfyllt",
@@ -54,52 +73,18 @@ STATUS_SV = {
     "pagar_enligt_plan": "Pågår enligt plan",
     "avvikelse": "Avvikelse",
     "klart": "Klart",
+    NOT_REPORTED: "Ingen rapport",
+    "green": "Grön",
+    "yellow": "Gul",
+    "orange": "Orange",
 }
-
-#: What a table is made from: the view of one committee, or the overview.
-Source = TypeVar("Source", FollowUpView, Overview)
-Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    money: bool = False
-    label: bool = False  # a code shown by its Swedish label in the workbook
-
-
-@dataclass(frozen=True)
-class Table(Generic[Source]):
-    section: str
-    sheet: str
-    columns: tuple[Column, ...]
-    rows: Callable[[Source], Iterator[Row]]
-    green_when: Callable[[Row], bool] = lambda _row: False
-
-
-def mnkr(kronor: int | None) -> Decimal | None:
-    """Integer kronor as mnkr with one decimal, rounded half up (15428700000 → 15428.7)."""
-    if kronor is None:
-        return None
-    return (Decimal(kronor) / Decimal(1_000_000)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def _number(value: Any) -> Any:
-    """A numeric string as a number (so the workbook can compute with it)."""
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            return value
-    return value
 
 
 def _met(row: Row) -> bool:
     return row.get("status") == "met"
 
 
-# --- the four tables ------------------------------------------------------------------
+# --- the view's tables --------------------------------------------------------------------
 
 
 def _indicator_rows(view: FollowUpView) -> Iterator[Row]:
@@ -122,6 +107,11 @@ def _indicator_rows(view: FollowUpView) -> Iterator[Row]:
                             "status": ev.status,
                             "compared_period": compared.period if compared else None,
                             "compared_value": compared.value if compared else None,
+                            "value_org_unit": ev.value_org_unit,
+                            "coverage": ev.coverage,
+                            "months_found": ev.months.found if ev.months else None,
+                            "months_of": ev.months.of if ev.months else None,
+                            "coverage_note": ev.coverage_note,
                         }
 
 
@@ -148,43 +138,13 @@ def _assignment_rows(view: FollowUpView) -> Iterator[Row]:
             "year_given": item.year_given,
             "lead_org_unit": item.lead_org_unit or item.lead_text,
             "deadline": item.deadline or item.deadline_text,
-            "status": latest.status,
+            "status": item.status_code,
             "explanation": latest.explanation,
             "period": latest.period,
-        }
-
-
-def _amounts(prefix: str, amounts: Amounts | None) -> Row:
-    return {
-        f"{prefix}_revenue": amounts.revenue if amounts else None,
-        f"{prefix}_cost": amounts.cost if amounts else None,
-    }
-
-
-def _economy_rows(view: FollowUpView) -> Iterator[Row]:
-    economy = view.economy
-    if economy is None:
-        return
-    yield {"code": "grant", "name": "Regionbidrag", "amount": economy.grant}
-    yield {
-        "code": "total",
-        "name": "Totalt",
-        "budget_result": economy.budget_result,
-        "outcome_result": economy.outcome_result,
-        "deviation": economy.deviation,
-        "forecast_result": economy.forecast_result,
-    }
-    for line in economy.lines:
-        yield {
-            "code": line.line,
-            "name": line.label,
-            "counterparty": line.counterparty,
-            **_amounts("budget", line.budget),
-            "budget_result": line.budget_result,
-            **_amounts("outcome", line.outcome),
-            "outcome_result": line.outcome_result,
-            "deviation": line.deviation,
-            "forecast_result": line.forecast_result,
+            "as_of": latest.as_of,
+            "status_as_of": item.status_as_of,
+            "reported": item.reported,
+            "carried_over": item.carried_over,
         }
 
 
@@ -205,6 +165,11 @@ TABLES: tuple[Table[FollowUpView], ...] = (
             Column("status", "Bedömning", label=True),
             Column("compared_period", "Jämförs med period"),
             Column("compared_value", "Jämförelsevärde"),
+            Column("value_org_unit", "Värdet avser"),
+            Column("coverage", "Värdet täcker"),
+            Column("months_found", "Månader med värde"),
+            Column("months_of", "Månader i perioden"),
+            Column("coverage_note", "Not", footnote=True),
         ),
         _indicator_rows,
         _met,
@@ -237,32 +202,22 @@ TABLES: tuple[Table[FollowUpView], ...] = (
             Column("status", "Status", label=True),
             Column("explanation", "Förklaring"),
             Column("period", "Rapportperiod"),
+            Column("as_of", "Rapporten avser dag"),
+            Column("status_as_of", "Status per"),
+            Column("reported", "Rapporterat"),
+            Column("carried_over", "Överfört från tidigare år"),
         ),
         _assignment_rows,
     ),
-    Table(
-        "ekonomi",
-        "Ekonomi",
-        (
-            Column("code", "Post"),
-            Column("name", "Benämning"),
-            Column("counterparty", "Motpart"),
-            Column("amount", "Belopp (mnkr)", money=True),
-            Column("budget_revenue", "Budget intäkter (mnkr)", money=True),
-            Column("budget_cost", "Budget kostnader (mnkr)", money=True),
-            Column("budget_result", "Budgeterat resultat (mnkr)", money=True),
-            Column("outcome_revenue", "Utfall intäkter (mnkr)", money=True),
-            Column("outcome_cost", "Utfall kostnader (mnkr)", money=True),
-            Column("outcome_result", "Utfall resultat (mnkr)", money=True),
-            Column("deviation", "Avvikelse (mnkr)", money=True),
-            Column("forecast_result", "Prognos resultat (mnkr)", money=True),
-        ),
-        _economy_rows,
-    ),
+    ECONOMY,
 )
 
 
+# --- the overview ---------------------------------------------------------------------------
+
+
 def _overview_rows(overview: Overview) -> Iterator[Row]:
+    statuses = (*ASSIGNMENT_STATUSES, NOT_REPORTED, *MILESTONE_STATUSES)
     for row in overview.committees:
         indicators, assignments, economy = row.indicators, row.assignments, row.economy
         counts = assignments.model_dump() if assignments else {}
@@ -273,11 +228,12 @@ def _overview_rows(overview: Overview) -> Iterator[Row]:
             "indicators_evaluated": indicators.evaluated if indicators else None,
             "areas_met": indicators.areas_met if indicators else None,
             "areas": indicators.areas if indicators else None,
-            **{status: counts.get(status) for status in (*ASSIGNMENT_STATUSES, "ingen_rapport")},
+            **{status: counts.get(status) for status in statuses},
             "grant": economy.grant if economy else None,
             "outcome_result": economy.outcome_result if economy else None,
             "deviation": economy.deviation if economy else None,
             "forecast_result": economy.forecast_result if economy else None,
+            "missing": (", ".join(economy.missing) or None) if economy else None,
             "partial": row.partial,
         }
 
@@ -298,11 +254,15 @@ OVERVIEW: tuple[Table[Overview], ...] = (
             Column("pagar_enligt_plan", "Uppdrag pågår enligt plan"),
             Column("avvikelse", "Uppdrag med avvikelse"),
             Column("klart", "Uppdrag klara"),
-            Column("ingen_rapport", "Uppdrag utan rapport"),
+            Column(NOT_REPORTED, "Uppdrag utan rapport"),
+            Column("green", "Milstolpar gröna"),
+            Column("yellow", "Milstolpar gula"),
+            Column("orange", "Milstolpar orange"),
             Column("grant", "Regionbidrag (mnkr)", money=True),
             Column("outcome_result", "Utfall resultat (mnkr)", money=True),
             Column("deviation", "Avvikelse mot budget (mnkr)", money=True),
             Column("forecast_result", "Prognos resultat (mnkr)", money=True),
+            Column("missing", "Ej redovisat"),
             Column("partial", "Ofullständig"),
         ),
         _overview_rows,
@@ -310,28 +270,12 @@ OVERVIEW: tuple[Table[Overview], ...] = (
 )
 
 
-def csv_columns(tables: Sequence[Table[Source]]) -> list[str]:
-    """The CSV's columns: ``section`` when there are several tables, then each table's own."""
-    keys: list[str] = ["section"] if len(tables) > 1 else []
-    for table in tables:
-        keys.extend(c.key for c in table.columns if c.key not in keys)
-    return keys
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
 def view_csv(view: FollowUpView) -> bytes:
     return render_csv(view, TABLES)
 
 
 def view_xlsx(view: FollowUpView) -> bytes:
-    return render_xlsx(view, TABLES)
+    return render_xlsx(view, TABLES, STATUS_SV)
 
 
 def overview_csv(overview: Overview) -> bytes:
@@ -339,62 +283,4 @@ def overview_csv(overview: Overview) -> bytes:
 
 
 def overview_xlsx(overview: Overview) -> bytes:
-    return render_xlsx(overview, OVERVIEW)
-
-
-def render_csv(source: Source, tables: Sequence[Table[Source]]) -> bytes:
-    keys = csv_columns(tables)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys)
-    for table in tables:
-        for row in table.rows(source):
-            row = {**row, "section": table.section}
-            writer.writerow([_csv_cell(row.get(k)) for k in keys])
-    return buffer.getvalue().encode("utf-8")
-
-
-def render_xlsx(source: Source, tables: Sequence[Table[Source]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    green = PatternFill(start_color=GREEN, end_color=GREEN, fill_type="solid")
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = workbook.create_sheet(table.sheet)
-        sheet.append([c.header for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = bold
-        sheet.freeze_panes = "A2"
-        for row in table.rows(source):
-            values = []
-            for column in table.columns:
-                value = row.get(column.key)
-                if column.money:
-                    value = mnkr(value)
-                elif column.label:
-                    value = STATUS_SV.get(str(value), value)
-                elif isinstance(value, bool):
-                    value = "ja" if value else "nej"
-                else:
-                    value = _number(value)
-                values.append(value)
-            sheet.append(values)
-            cells = sheet[sheet.max_row]
-            for column, cell in zip(table.columns, cells, strict=True):
-                if column.money:
-                    cell.number_format = MNKR_FORMAT
-            if table.green_when(row):
-                for cell in cells:
-                    cell.fill = green
-        for index, column in enumerate(table.columns, start=1):
-            width = 14 if column.money else min(60, max(12, len(column.header) + 2))
-            if column.key in ("name", "explanation", "delmal", "area", "goal"):
-                width = 45
-            sheet.column_dimensions[get_column_letter(index)].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return render_xlsx(overview, OVERVIEW, STATUS_SV)

@@ -28,10 +28,20 @@ class ComparedWith(ReadModel):
     value: Number
 
 
+class Months(ReadModel):
+    """For a value rolled up from monthly results: the months found of those in the period."""
+
+    found: int
+    of: int
+
+
 class Evaluation(ReadModel):
     """One item of ``GET /v1/evaluations``: an indicator's result for one breakdown, judged
-    against its target (bedömning). Its place in the goal tree (goal, area, delmål) is read
-    to build the tree and not repeated in the view."""
+    against its target (bedömning). Its place in the goal tree (goal, area, delmål: where
+    the annex puts this indicator and breakdown) is read to build the tree and not repeated
+    in the view. ``coverage`` is the span the value covers when it is less than the period
+    (year to date), with the report's ``coverage_note``; ``months`` the months found when
+    the value is rolled up from monthly results."""
 
     indicator: str
     name: str
@@ -45,6 +55,10 @@ class Evaluation(ReadModel):
     target: Target | None
     status: EvaluationStatus
     compared_with: ComparedWith | None
+    value_org_unit: str | None = None
+    coverage: str | None = None
+    coverage_note: str | None = None
+    months: Months | None = None
 
 
 class AreaEvaluation(ReadModel):
@@ -68,11 +82,15 @@ class AreaEvaluationList(BaseModel):
 
 
 class IndicatorsClient:
-    """The calls the view makes to the indicators service, with the caller's headers."""
+    """The calls the view makes to the indicators service, with the caller's headers,
+    ending by ``deadline_at`` (event-loop time) when given."""
 
-    def __init__(self, upstream: Upstream, headers: Headers) -> None:
+    def __init__(
+        self, upstream: Upstream, headers: Headers, deadline_at: float | None = None
+    ) -> None:
         self.upstream = upstream
         self.headers = headers
+        self.deadline_at = deadline_at
 
     async def evaluations(self, org_unit: str, period: Period) -> list[Evaluation]:
         answer = await self.upstream.read(
@@ -80,6 +98,7 @@ class IndicatorsClient:
             EvaluationList,
             params={"org_unit": org_unit, "period": str(period)},
             headers=self.headers,
+            deadline_at=self.deadline_at,
         )
         return answer.items
 
@@ -89,5 +108,6 @@ class IndicatorsClient:
             AreaEvaluationList,
             params={"org_unit": org_unit, "period": str(period)},
             headers=self.headers,
+            deadline_at=self.deadline_at,
         )
         return answer.items

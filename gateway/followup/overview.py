@@ -1,8 +1,14 @@
 """The overview across committees: one row per nämnd, what HSN and RS look at together.
 
-A row sums the committee's area verdicts (its indicators), counts its assignments per latest
-status and shows the economy's totals; a source that could not answer leaves its cell
-``null`` and says so in ``sources`` / ``problems``.
+A row sums the committee's area verdicts (its indicators), counts its assignments per status
+as of the period's last day (``ingen_rapport``: not reported) and shows the economy's
+headline: the committee's own result, and what its report does not state (``missing``) when
+the deviation cannot be given. A source that could not answer leaves its cell ``null`` and
+says so in ``sources`` / ``problems``.
+
+A key bound to org units sees only the rows of its own units: a committee whose data a
+service refuses the key (403) is left out. The gateway forwards the caller's key and never
+shows more than the services let that key read.
 """
 
 from __future__ import annotations
@@ -13,8 +19,15 @@ from collections.abc import Iterable
 from pydantic import BaseModel, Field
 
 from gateway.config import GatewaySettings
-from gateway.followup.assignments import ASSIGNMENT_STATUSES, Assignment
+from gateway.followup.assignments import (
+    ASSIGNMENT_STATUSES,
+    MILESTONE_STATUSES,
+    NOT_REPORTED,
+    Assignment,
+)
+from gateway.followup.budget import TotalPart
 from gateway.followup.sources import Problem, Sources, SourceState, fetch_sources, raise_if_all_down
+from gateway.upstream.errors import UpstreamRefused
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.periods import Period
@@ -29,13 +42,17 @@ class IndicatorCounts(BaseModel):
 
 
 class AssignmentCounts(BaseModel):
-    """Assignments per latest status; ``ingen_rapport``: not reported on (or a milestone)."""
+    """Assignments per status as of the period's last day; ``ingen_rapport``: not reported
+    (no report counts for the period); a milestone's colours apart."""
 
     ej_startat: int = 0
     pagar_enligt_plan: int = 0
     avvikelse: int = 0
     klart: int = 0
     ingen_rapport: int = 0
+    green: int = 0
+    yellow: int = 0
+    orange: int = 0
 
 
 class EconomyTotals(BaseModel):
@@ -44,6 +61,11 @@ class EconomyTotals(BaseModel):
     outcome_result: int | None
     deviation: int | None
     forecast_result: int | None
+    missing: list[TotalPart] = Field(
+        description="What the committee's report does not state (budget, outcome, forecast): "
+        "why deviation (or another figure) is null."
+    )
+    explanation: str | None = Field(description="What the headline rests on, and what it lacks.")
 
 
 class OverviewRow(BaseModel):
@@ -53,10 +75,12 @@ class OverviewRow(BaseModel):
         description="{met, evaluated, areas_met, areas}; null when unavailable."
     )
     assignments: AssignmentCounts | None = Field(
-        description="Assignments per latest status (ingen_rapport: not reported on)."
+        description="Assignments per status as of the period's last day "
+        "(ingen_rapport: not reported)."
     )
     economy: EconomyTotals | None = Field(
-        description="{grant, budget_result, outcome_result, deviation, forecast_result} in kronor."
+        description="{grant, budget_result, outcome_result, deviation, forecast_result} in "
+        "kronor, the committee's own totals, and what is missing when one is not stated."
     )
     sources: dict[str, SourceState]
     partial: bool
@@ -70,10 +94,9 @@ class Overview(BaseModel):
 
 
 def assignment_counts(items: Iterable[Assignment]) -> AssignmentCounts:
-    counts = dict.fromkeys((*ASSIGNMENT_STATUSES, "ingen_rapport"), 0)
+    counts = dict.fromkeys((*ASSIGNMENT_STATUSES, NOT_REPORTED, *MILESTONE_STATUSES), 0)
     for item in items:
-        status = item.latest_status
-        counts[status if status in counts else "ingen_rapport"] += 1
+        counts[item.status_code] += 1
     return AssignmentCounts.model_validate(counts)
 
 
@@ -96,6 +119,8 @@ def overview_row(code: str, sources: Sources) -> OverviewRow:
             outcome_result=summary.outcome_result,
             deviation=summary.deviation,
             forecast_result=summary.forecast_result,
+            missing=summary.total.missing,
+            explanation=summary.total.explanation,
         )
     assignments = sources.assignments
     return OverviewRow(
@@ -115,17 +140,34 @@ def overview_row(code: str, sources: Sources) -> OverviewRow:
 async def fetch_overview(
     upstreams: Upstreams, settings: GatewaySettings, period: Period, headers: Headers
 ) -> Overview:
-    """Every committee's row, ``overview_concurrency`` committees at a time."""
+    """Every committee's row the caller's key may read, ``overview_concurrency`` at a time.
+
+    A row a service refuses the key (403: a key bound to other org units) is left out; a
+    401 (no valid key) is the caller's answer, as it came.
+    """
     gate = asyncio.Semaphore(settings.overview_concurrency)
 
-    async def one(code: str) -> tuple[str, Sources]:
+    async def one(code: str) -> tuple[str, Sources | None]:
         async with gate:
-            return code, await fetch_sources(
-                upstreams, settings, code, period, headers, with_items=False
-            )
+            try:
+                sources = await fetch_sources(
+                    upstreams, settings, code, period, headers, with_items=False
+                )
+            except UpstreamRefused as refused:
+                if refused.response.status != 403:
+                    raise
+                return code, None  # not one of the key's units
+            return code, sources
 
-    results = await asyncio.gather(*(one(c) for c in committees()))
-    if all(sources.all_unavailable for _, sources in results):
-        raise_if_all_down(results[0][1])
-    rows = [overview_row(code, sources) for code, sources in results]
+    results = await asyncio.gather(*(one(c) for c in committees()), return_exceptions=True)
+    readable: list[tuple[str, Sources]] = []
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+        code, sources = result
+        if sources is not None:
+            readable.append((code, sources))
+    if readable and all(sources.all_unavailable for _, sources in readable):
+        raise_if_all_down(readable[0][1])
+    rows = [overview_row(code, sources) for code, sources in readable]
     return Overview(period=str(period), committees=rows, partial=any(r.partial for r in rows))

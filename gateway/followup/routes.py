@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from gateway.dependencies import SettingsDep, UpstreamsDep
+from gateway.dependencies import ArrivedDep, SettingsDep, UpstreamsDep
 from gateway.followup.export import (
     XLSX_MEDIA_TYPE,
     overview_csv,
@@ -33,7 +33,7 @@ EXPORT_CONTENT = {
 }
 
 
-def view_headers(request: Request) -> Headers:
+async def view_headers(request: Request) -> Headers:
     """What the view's upstream calls carry: the caller's key (required) and request id."""
     authorization = request.headers.get("authorization")
     if not authorization:
@@ -65,12 +65,14 @@ async def follow_up_overview(
     upstreams: UpstreamsDep,
     settings: SettingsDep,
 ) -> Response:
-    """One row per committee: indicators met / evaluated, assignments per status, the
-    budget deviation. What HSN and RS look at across all committees. `Accept: text/csv`
-    or the xlsx media type give the same as one table.
+    """One row per committee: indicators met / evaluated, assignments per status as of the
+    period's last day (`ingen_rapport`: not reported), the committee's own result and what
+    its report does not state (`missing`). What HSN and RS look at across all committees.
+    `Accept: text/csv` or the xlsx media type give the same as one table.
 
-    The committees are fetched in parallel, `overview_concurrency` at a time. A row whose
-    source could not answer says so in `sources` / `problems`; `partial` is then true.
+    A key bound to org units gets the rows of its own units only. The committees are
+    fetched in parallel, `overview_concurrency` at a time. A row whose source could not
+    answer says so in `sources` / `problems`; `partial` is then true.
     """
     try:
         overview = await rendered(
@@ -100,6 +102,7 @@ async def follow_up_overview(
 )
 async def follow_up_view(
     request: Request,
+    arrived: ArrivedDep,
     headers: ViewHeaders,
     org_unit: OrgUnitPath,
     period: PeriodQuery,
@@ -110,17 +113,21 @@ async def follow_up_view(
     goal → area → delmål → indicators with their evaluations, the area verdicts, the
     assignments with their latest status and explanation, and the economy.
 
-    The three services are asked at once, each within its own deadline. One that cannot
-    answer leaves its section empty, `sources[<service>]: "unavailable"`, a problem object
-    in `problems` and `partial: true`; with none answering the answer is a 503. A 401/403
-    from a service is passed on as it came. HSN's and RS's indicators are REGION's
-    (their quality annex reports the region as a whole). An unknown org unit is a 422.
+    The three services are asked at once, each within its own deadline counted from when
+    the view was asked for. One that cannot answer leaves its section empty,
+    `sources[<service>]: "unavailable"`, a problem object in `problems` and `partial: true`;
+    with none answering the answer is a 503. A 401/403 from a service is passed on as it
+    came: a key bound to org units gets only its own units' views (403 for another's).
+    HSN's and RS's indicators are REGION's (their quality annex reports the region as a
+    whole). Assignments carry their status as of the period's last day (`reported: false`:
+    not reported). The economy's headline is the committee's own result (`total`), the
+    line sums beside it. An unknown org unit is a 422.
     """
     try:
         view = await rendered(
             request,
             ("view", org_unit, str(period)),
-            lambda: fetch_view(upstreams, settings, org_unit, period, headers),
+            lambda: fetch_view(upstreams, settings, org_unit, period, headers, arrived),
             view_csv,
             view_xlsx,
         )

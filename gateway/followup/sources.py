@@ -3,6 +3,14 @@
 Each service's fate becomes a ``Section``: its read models, or ``unavailable`` with the
 problem ``gateway.upstream.errors.problem_for`` makes of its failure. A refusal (401/403)
 is not a section's fate but the caller's: it outranks everything and is raised.
+
+The deadlines of a view count from the moment it was asked for (``arrived``, event-loop
+time), not from when each call goes out: the view answers by its deadline however long
+the request waited before its calls began, and ``view_reserve`` of it is kept for
+assembling and sending the answer.
+
+The indicators are asked for the committee itself: the indicators service shows HSN and RS
+the region's indicators (``value_org_unit``), so a key bound to HSN reads HSN's view.
 """
 
 from __future__ import annotations
@@ -16,13 +24,15 @@ from gateway.config import GatewaySettings
 from gateway.followup.assignments import Assignment, AssignmentsClient
 from gateway.followup.budget import BudgetClient, Summary
 from gateway.followup.indicators import AreaEvaluation, Evaluation, IndicatorsClient
-from gateway.upstream.errors import UpstreamFailure, UpstreamRefused, problem_for
+from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused, problem_for
 from gateway.upstream.transport import Headers
-from gateway.upstream.upstream import Upstreams
+from gateway.upstream.upstream import Upstream, Upstreams
 from shared.errors import ServiceUnavailable
 from shared.periods import Period
 
 SourceState = Literal["ok", "unavailable"]
+#: The services a view is made from, in the order of its sections.
+SOURCES = ("indicators", "assignments", "budget")
 #: A problem document (RFC 9457) as the view lists it for a missing section.
 Problem = dict[str, Any]
 T = TypeVar("T")
@@ -82,6 +92,16 @@ def indicator_unit(org_unit: str, settings: GatewaySettings) -> str:
     return settings.indicator_org_unit.get(org_unit, org_unit)
 
 
+def deadline_of(
+    upstream: Upstream, settings: GatewaySettings, arrived: float | None
+) -> float | None:
+    """When a call of a view asked for at ``arrived`` must end: the upstream's deadline from
+    then, less the reserve for the answer (``None``: its deadline from when it goes out)."""
+    if arrived is None:
+        return None
+    return arrived + max(upstream.deadline - settings.view_reserve, 0.0)
+
+
 async def fetch_sources(
     upstreams: Upstreams,
     settings: GatewaySettings,
@@ -90,27 +110,74 @@ async def fetch_sources(
     headers: Headers,
     *,
     with_items: bool = True,
+    arrived: float | None = None,
 ) -> Sources:
-    """Ask the three services for one committee at once; never longer than their deadlines.
+    """Ask the three services for one committee at once; never longer than their deadlines
+    (counted from ``arrived`` when given).
 
     ``with_items=False`` (the overview) leaves out the evaluations, of which it shows none.
     """
-    indicators = IndicatorsClient(upstreams["indicators"], headers)
-    assignments = AssignmentsClient(upstreams["assignments"], headers)
-    budget = BudgetClient(upstreams["budget"], headers)
-    results = await asyncio.gather(
-        _section(
-            _indicator_figures(indicators, indicator_unit(org_unit, settings), period, with_items)
+    deadlines = {name: deadline_of(upstreams[name], settings, arrived) for name in SOURCES}
+    indicators = IndicatorsClient(upstreams["indicators"], headers, deadlines["indicators"])
+    assignments = AssignmentsClient(upstreams["assignments"], headers, deadlines["assignments"])
+    budget = BudgetClient(upstreams["budget"], headers, deadlines["budget"])
+    work: list[asyncio.Task[Any]] = [
+        asyncio.ensure_future(
+            _section(_indicator_figures(indicators, org_unit, period, with_items))
         ),
-        _section(assignments.assignments_of(org_unit, period)),
-        _section(budget.summary(org_unit, period)),
-        return_exceptions=True,
-    )
+        asyncio.ensure_future(_section(assignments.assignments_of(org_unit, period))),
+        asyncio.ensure_future(_section(budget.summary(org_unit, period))),
+    ]
+    results = await _settled_by(work, list(deadlines.values()))
     _raise_first(*results)
     indicator_section, assignment_section, budget_section = results
     return Sources(
         _settled(indicator_section), _settled(assignment_section), _settled(budget_section)
     )
+
+
+async def _settled_by(work: list[asyncio.Task[Any]], deadlines: list[float | None]) -> list[Any]:
+    """Each source's section (or what it raised), by the latest of their deadlines.
+
+    With deadlines counted from the view's arrival, the view does not wait for a call cut
+    off at its deadline to finish cleaning up: a source still at work then is a timeout,
+    and its call ends on its own (its own deadline has passed, so it is counted against
+    its breaker as it ends). Without them (the overview), each source is waited for.
+    """
+    ends = [end for end in deadlines if end is not None]
+    try:
+        if len(ends) < len(work):
+            await asyncio.wait(work)
+        else:
+            left = max(ends) - asyncio.get_running_loop().time()
+            await asyncio.wait(work, timeout=max(left, 0.0))
+    except BaseException:
+        for task in work:
+            task.cancel()
+        raise
+    results: list[Any] = []
+    for name, task in zip(SOURCES, work, strict=True):
+        if task.done():
+            results.append(task.exception() or task.result())
+            continue
+        _LATE.add(task)
+        task.add_done_callback(_forgotten)
+        failure = UpstreamFailure(
+            name, FailureReason.TIMEOUT, f"The {name} service did not answer in time."
+        )
+        results.append(Section("unavailable", problem=problem_for(failure).to_problem()))
+    return results
+
+
+#: Calls the view stopped waiting for, kept until they end (the loop holds tasks weakly).
+_LATE: set[asyncio.Task[Any]] = set()
+
+
+def _forgotten(task: asyncio.Task[Any]) -> None:
+    """A call the view stopped waiting for has ended: what it raised is not anyone's."""
+    _LATE.discard(task)
+    if not task.cancelled():
+        task.exception()
 
 
 def raise_if_all_down(sources: Sources) -> None:

@@ -4,11 +4,19 @@ Decisions (documented in the OpenAPI too):
 - the goal tree is built by ``gateway.followup.tree``; the area verdicts are on their area
   node and in the flat ``areas`` list, in tree order;
 - HSN and RS answer for the region in their quality annex, so their indicator section is
-  REGION's (``GatewaySettings.indicator_org_unit``); the body says so in ``indicator_org_unit``;
+  REGION's: the indicators service gives it when asked for the committee (each item's
+  ``value_org_unit``); the body says so in ``indicator_org_unit``
+  (``GatewaySettings.indicator_org_unit``);
+- each evaluation sits under the goal, area and delmål its item names (a breakdown the annex
+  places elsewhere than its indicator sits there), with its ``coverage`` / ``months``;
 - the assignments are the committee's for the period's year (carried-over ones included),
+  each with its status as of the period's last day (``reported: false``: not reported),
   ordered by their area in the tree;
 - the economy is the year's summary, to the period's last month when the period ends
-  before December (``through``); ``null`` when the budget service has no figures for the unit.
+  before December (``through``): its headline is the committee's own result
+  (``total``; what is not stated is in ``total.missing`` with ``total.explanation``), the
+  line sums (``line_sums``) stand beside it with their coverage, never as the total;
+  ``null`` when the budget service has no figures for the unit.
 """
 
 from __future__ import annotations
@@ -49,11 +57,14 @@ class FollowUpView(BaseModel):
     )
     assignments: list[Assignment] = Field(
         description="The committee's assignments for the period's year (carried over included), "
-        "as the assignments service lists them (latest_status, latest_report)."
+        "as the assignments service lists them as of the period's last day (latest_status, "
+        "latest_report, reported: false when no report counts, status_as_of, carried_over)."
     )
     economy: Summary | None = Field(
-        description="The budget service's summary for the year (to the period's last month); "
-        "null when it has no figures for the unit."
+        description="The budget service's summary for the year (to the period's last month): "
+        "the headline is the committee's own result (total; total.missing and "
+        "total.explanation when a total is not stated), line_sums beside it, never as the "
+        "total; null when it has no figures for the unit."
     )
     sources: dict[str, SourceState]
     partial: bool
@@ -89,7 +100,9 @@ async def fetch_view(
     org_unit: str,
     period: Period,
     headers: Headers,
+    arrived: float | None = None,
 ) -> FollowUpView:
-    sources = await fetch_sources(upstreams, settings, org_unit, period, headers)
+    """The view, its upstream calls ending by their deadlines counted from ``arrived``."""
+    sources = await fetch_sources(upstreams, settings, org_unit, period, headers, arrived=arrived)
     raise_if_all_down(sources)
     return assemble_view(org_unit, period, indicator_unit(org_unit, settings), sources)

@@ -9,7 +9,7 @@ the proxy passes them on exactly as they came.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from gateway.config import GatewaySettings
 
 Headers = Sequence[tuple[str, str]]
 QueryParams = Mapping[str, str | int] | str | None
-Body = bytes | AsyncIterator[bytes] | None
+Body = bytes | AsyncIterable[bytes] | None
 
 
 class TransportError(Exception):
@@ -69,22 +69,59 @@ class UpstreamResponse:
 
 
 class StreamedResponse:
-    """An answer whose body is read as it arrives; the caller must ``aclose`` it."""
+    """An answer whose body is read as it arrives; the caller must ``aclose`` it.
 
-    def __init__(self, response: httpx.Response) -> None:
+    ``on_broken`` is told when the body breaks off (no chunk in time, a broken connection).
+    """
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        on_broken: Callable[[TransportError], None] | None = None,
+    ) -> None:
         self._response = response
         self.status = response.status_code
         self.headers = _headers(response)
+        self.on_broken = on_broken
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for k, v in self.headers if k == name), None)
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
         try:
             async for chunk in self._response.aiter_raw():
                 yield chunk
         except httpx.TransportError as exc:
-            raise _sorted_out(exc) from exc
+            broken = _sorted_out(exc)
+            if self.on_broken is not None and isinstance(broken, TransportError):
+                self.on_broken(broken)
+            raise broken from exc
+
+    async def aread(self) -> bytes:
+        """The whole body (for the small answers the proxy rewrites)."""
+        return b"".join([chunk async for chunk in self.aiter_raw()])
 
     async def aclose(self) -> None:
         await self._response.aclose()
+
+
+class SentBody:
+    """A request body passed on chunk by chunk, remembering whether it was sent whole.
+
+    A connection that breaks while the body is still being sent most often means the
+    upstream answered early and stopped reading (a refused key, a body too large): the
+    caller's request, not the upstream's health, is at fault.
+    """
+
+    def __init__(self, chunks: AsyncIterator[bytes]) -> None:
+        self._chunks = chunks
+        self.complete = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._chunks:
+            yield chunk
+        self.complete = True
 
 
 class HttpxTransport:
@@ -107,10 +144,11 @@ class HttpxTransport:
             keepalive_expiry=settings.keepalive_expiry,
         )
         self._connect_timeout = settings.connect_timeout
+        self._pool_timeout = settings.pool_timeout
         self.client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(
-                settings.proxy_read_timeout,
+                settings.proxy_timeout,
                 connect=settings.connect_timeout,
                 pool=settings.pool_timeout,
             ),
@@ -138,11 +176,26 @@ class HttpxTransport:
         return UpstreamResponse(response.status_code, _headers(response), response.content)
 
     async def stream(
-        self, method: str, url: str, *, params: QueryParams, headers: Headers, content: Body
+        self,
+        method: str,
+        url: str | httpx.URL,
+        *,
+        params: QueryParams,
+        headers: Headers,
+        content: Body,
+        timeout: float,
     ) -> StreamedResponse:
-        """Send and return once the answer's headers arrived (the proxy's read timeout)."""
+        """Send and return once the answer's headers arrived: no byte of it for ``timeout``
+        seconds is a ``TimedOut``, and so, later, is a pause that long in its body."""
         request = self.client.build_request(
-            method, url, params=params, headers=list(headers), content=content
+            method,
+            url,
+            params=params,
+            headers=list(headers),
+            content=content,
+            timeout=httpx.Timeout(
+                timeout, connect=min(self._connect_timeout, timeout), pool=self._pool_timeout
+            ),
         )
         try:
             response = await self.client.send(request, stream=True)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TypeVar
 
+import httpx
 from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
@@ -33,11 +34,11 @@ from gateway.upstream.metrics import (
     breaker_changed,
 )
 from gateway.upstream.transport import (
-    Body,
     ConnectFailed,
     Headers,
     HttpxTransport,
     QueryParams,
+    SentBody,
     StreamedResponse,
     TimedOut,
     TransportError,
@@ -87,12 +88,20 @@ class Upstream:
     """One upstream service: its transport, breaker, deadline and metrics."""
 
     def __init__(
-        self, name: str, transport: HttpxTransport, *, deadline: float, breaker: CircuitBreaker
+        self,
+        name: str,
+        transport: HttpxTransport,
+        *,
+        deadline: float,
+        breaker: CircuitBreaker,
+        base_url: str | None = None,
     ) -> None:
         self.name = name
         self.transport = transport
         self.deadline = deadline
         self.breaker = breaker
+        #: Where the gateway calls it: the links it writes start with this.
+        self.base_url = (base_url or str(transport.client.base_url)).rstrip("/")
 
     @classmethod
     def from_settings(
@@ -104,11 +113,13 @@ class Upstream:
             cooldown=settings.breaker_cooldown,
             on_change=breaker_changed,
         )
+        url = settings.upstream_url(name)
         return cls(
             name,
-            transport or HttpxTransport(settings.upstream_url(name), settings),
+            transport or HttpxTransport(url, settings),
             deadline=settings.upstream_timeout(name),
             breaker=breaker,
+            base_url=url,
         )
 
     # --- reading a model --------------------------------------------------------------
@@ -121,10 +132,15 @@ class Upstream:
         params: QueryParams = None,
         headers: Headers = (),
         deadline: float | None = None,
+        deadline_at: float | None = None,
         use_breaker: bool = True,
     ) -> Model:
-        """GET ``path`` and parse its answer into ``into``, or raise why not."""
-        response = await self._get(path, params, headers, deadline, use_breaker)
+        """GET ``path`` and parse its answer into ``into``, or raise why not.
+
+        The call ends by ``deadline_at`` (event-loop time) when given, else ``deadline``
+        seconds (default: the upstream's) from now.
+        """
+        response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
         return self._parsed(response, into)
 
     async def read_unless_missing(
@@ -134,9 +150,10 @@ class Upstream:
         *,
         params: QueryParams = None,
         headers: Headers = (),
+        deadline_at: float | None = None,
     ) -> Model | None:
         """As ``read``, with ``None`` for a 404 (the upstream has nothing there)."""
-        response = await self._get(path, params, headers, None, True)
+        response = await self._get(path, params, headers, None, deadline_at, True)
         if response.status == 404:
             return None
         return self._parsed(response, into)
@@ -173,18 +190,28 @@ class Upstream:
         params: QueryParams,
         headers: Headers,
         deadline: float | None,
+        deadline_at: float | None,
         use_breaker: bool,
     ) -> UpstreamResponse:
-        """GET within the deadline, the retry included: the caller never waits longer."""
-        deadline = deadline or self.deadline
+        """GET by the deadline, the retry included: the caller never waits longer."""
+        loop = asyncio.get_running_loop()
+        if deadline_at is None:
+            deadline_at = loop.time() + (deadline or self.deadline)
+        elif deadline_at <= loop.time():
+            # The view's time ran out before this call could go out: nothing is said about
+            # the upstream, so the breaker is neither asked nor told.
+            reason = FailureReason.TIMEOUT
+            raise UpstreamFailure(
+                self.name, reason, f"The {self.name} service {_WHAT_WENT_WRONG[reason]}."
+            )
         if use_breaker:
             self._refuse_if_open()
         start = time.perf_counter()
         try:
-            async with asyncio.timeout(deadline):
-                response = await self._get_with_retry(path, params, headers, deadline)
+            async with asyncio.timeout_at(deadline_at):
+                response = await self._get_with_retry(path, params, headers, deadline_at)
         except TimeoutError as exc:
-            failure = TimedOut(f"no answer within {deadline} s")
+            failure = TimedOut("no answer by the deadline")
             raise self._failure(use_breaker, failure, start) from exc
         except TransportError as exc:
             raise self._failure(use_breaker, exc, start) from exc
@@ -197,55 +224,95 @@ class Upstream:
         return response
 
     async def _get_with_retry(
-        self, path: str, params: QueryParams, headers: Headers, deadline: float
+        self, path: str, params: QueryParams, headers: Headers, deadline_at: float
     ) -> UpstreamResponse:
-        try:
+        loop = asyncio.get_running_loop()
+
+        async def once() -> UpstreamResponse:
+            left = deadline_at - loop.time()
+            if left <= 0:
+                raise TimedOut("no time left before the deadline")
             return await self.transport.request(
-                "GET", path, params=params, headers=headers, timeout=deadline
+                "GET", path, params=params, headers=headers, timeout=left
             )
+
+        try:
+            return await once()
         except ConnectFailed:
             UPSTREAM_RETRIES.labels(self.name).inc()
-            return await self.transport.request(
-                "GET", path, params=params, headers=headers, timeout=deadline
-            )
+            return await once()
 
     # --- streaming (the proxy) --------------------------------------------------------
 
     async def open_stream(
         self,
         method: str,
-        path: str,
+        path: str | httpx.URL,
         *,
         params: QueryParams = None,
         headers: Headers = (),
-        content: Body = None,
+        content: AsyncIterator[bytes] | None = None,
+        timeout: float,
     ) -> StreamedResponse:
         """Send a request and return as soon as the answer's headers arrived.
 
         Every HTTP status is returned as it came (5xx included, counted against the
-        breaker); only a failure to get any answer raises ``UpstreamFailure``.
+        breaker); only a failure to get any answer raises ``UpstreamFailure``. No answer
+        within ``timeout`` seconds, or a pause that long in its body, is a timeout.
+
+        What the breaker counts is what says the upstream is unwell: a 5xx, a timeout, a
+        refused or broken connection. Never an answer to the caller's bad request (a 4xx),
+        nor what the caller's own request caused: its body refused at the gateway, the
+        caller gone, or the connection broken off while the upstream was still being sent
+        the body (it answered early, e.g. 401 or 413, and stopped reading).
         """
         self._refuse_if_open()
+        body = SentBody(content) if content is not None else None
         start = time.perf_counter()
         try:
             try:
                 response = await self.transport.stream(
-                    method, path, params=params, headers=headers, content=content
+                    method, path, params=params, headers=headers, content=body, timeout=timeout
                 )
             except ConnectFailed:
                 if method not in IDEMPOTENT_METHODS:
                     raise
                 UPSTREAM_RETRIES.labels(self.name).inc()
                 response = await self.transport.stream(
-                    method, path, params=params, headers=headers, content=content
+                    method, path, params=params, headers=headers, content=body, timeout=timeout
                 )
         except TransportError as exc:
-            raise self._failure(True, exc, start) from exc
+            body_cut_short = (
+                body is not None and not body.complete and not isinstance(exc, TimedOut)
+            )
+            if body_cut_short:
+                self.breaker.release()
+            raise self._failure(not body_cut_short, exc, start) from exc
         except BaseException:
             self.breaker.release()
             raise
         self._answered(response.status, time.perf_counter() - start)
+        response.on_broken = self._broke_off
         return response
+
+    async def read_whole(self, reply: StreamedResponse) -> bytes:
+        """The whole body of a streamed answer (then closed), or the failure it broke off in."""
+        try:
+            return await reply.aread()
+        except TransportError as exc:
+            reason = _reason(exc)
+            raise UpstreamFailure(
+                self.name, reason, f"The {self.name} service {_WHAT_WENT_WRONG[reason]}."
+            ) from exc
+        finally:
+            await reply.aclose()
+
+    def _broke_off(self, exc: TransportError) -> None:
+        """A streamed body stopped coming (no chunk in time, a broken connection)."""
+        reason = _reason(exc)
+        self.breaker.record_failure()
+        UPSTREAM_FAILURES.labels(self.name, reason.value).inc()
+        log.warning("upstream %s broke off a body: %s (%s)", self.name, reason.value, exc)
 
     # --- breaker and metrics ----------------------------------------------------------
 
@@ -261,9 +328,11 @@ class Upstream:
                 f"{self.breaker.retry_after():.1f} s more (circuit breaker open).",
             )
 
-    def _failure(self, use_breaker: bool, exc: TransportError, start: float) -> UpstreamFailure:
+    def _failure(self, counted: bool, exc: TransportError, start: float) -> UpstreamFailure:
+        """The failure ``exc`` becomes; ``counted``: it says the upstream is unwell (the
+        breaker and the metrics count it)."""
         reason = _reason(exc)
-        if use_breaker:
+        if counted:
             self.breaker.record_failure()
             UPSTREAM_CALLS.labels(self.name, reason.value).inc()
             UPSTREAM_LATENCY.labels(self.name, reason.value).observe(time.perf_counter() - start)

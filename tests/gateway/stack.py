@@ -27,6 +27,8 @@ KEYS = {
     "admin": KeyGrant("admin"),
     "read": KeyGrant("read"),
     "write_sus": KeyGrant("write", ("SUS",)),
+    "read_sus": KeyGrant("read", ("SUS",)),
+    "read_hsn": KeyGrant("read", ("HSN",)),
     # Known to the indicators service only: the others answer 401.
     "indicators_only": KeyGrant("read", services=("indicators",)),
 }

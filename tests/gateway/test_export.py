@@ -20,6 +20,7 @@ from tests.gateway.test_view_assembly import (
     area_evaluation,
     assignment,
     evaluation,
+    report,
     summary,
 )
 
@@ -48,14 +49,7 @@ def sample_view() -> FollowUpView:
                         G2_A1,
                         title="Korta köerna",
                         latest_status="avvikelse",
-                        latest_report={
-                            "id": 10,
-                            "org_unit": "HSN",
-                            "status": "avvikelse",
-                            "explanation": "Brist på personal",
-                            "period": "2024",
-                            "reported_at": "2024-12-20T10:00:00Z",
-                        },
+                        latest_report=report("avvikelse", "Brist på personal"),
                     )
                 ],
             ),
@@ -84,8 +78,11 @@ def sample_view() -> FollowUpView:
                                 "result": -1_161_250_000,
                             },
                             "outcome_result": -1_161_250_000,
+                            "budget_result_to_date": -1_000_000_000,
                             "deviation": -161_250_000,
                             "forecast_result": None,
+                            "forecast_deviation": None,
+                            "meets_budget_rule": False,
                         }
                     ],
                 ),

@@ -47,6 +47,8 @@ def test_hsn_row_agrees_with_hsns_view(
     assert sum(hsn["assignments"].values()) == len(view["assignments"])
     assert hsn["economy"]["deviation"] == view["economy"]["deviation"]
     assert hsn["economy"]["grant"] == view["economy"]["grant"]
+    assert hsn["economy"]["outcome_result"] == view["economy"]["outcome_result"]
+    assert hsn["economy"]["missing"] == view["economy"]["total"]["missing"]
 
 
 def test_hsn_and_rs_both_show_the_regions_indicators(overview: dict[str, Any]) -> None:
@@ -84,7 +86,12 @@ def test_overview_as_csv_has_one_row_per_committee(
     hsn = next(r for r in rows if r["org_unit"] == "HSN")
     expected = next(r for r in overview["committees"] if r["org_unit"] == "HSN")
     assert int(hsn["avvikelse"]) == 3
-    assert hsn["deviation"] == cell(expected["economy"]["deviation"])
+    # HSN's own result for 2024 (+85,3 mnkr); no budget total is stated, so there is no
+    # deviation to give, and the row says what is missing instead of leaving a bare blank.
+    assert int(hsn["outcome_result"]) == expected["economy"]["outcome_result"] == 85_300_000
+    assert hsn["deviation"] == cell(expected["economy"]["deviation"]) == ""
+    assert hsn["missing"] == "budget"
+    assert int(hsn["ingen_rapport"]) == expected["assignments"]["ingen_rapport"]
     assert int(hsn["indicators_met"]) == expected["indicators"]["met"]
     assert int(hsn["areas_met"]) == expected["indicators"]["areas_met"]
 

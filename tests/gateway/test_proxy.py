@@ -12,6 +12,8 @@ import httpx
 import pytest
 
 from gateway.proxy import ROUTE_TABLE
+from shared.processes import start
+from shared.registry import app
 from shared.suite import Stack
 
 pytestmark = pytest.mark.slow
@@ -25,10 +27,16 @@ READS = [
     ("indicators", "/v1/evaluations?org_unit=REGION&period=2024&limit=5"),
     ("indicators", "/v1/area-evaluations?org_unit=REGION&period=2024"),
     ("indicators", "/v1/evaluations?org_unit=REGION&period=2024-13"),
+    ("indicators", "/v1/evaluation-summary?org_unit=REGION&period=2024"),
     ("assignments", "/v1/assignments?org_unit=HSN&year=2024&limit=5"),
     ("assignments", "/v1/assignments/UP2023-001"),
     ("assignments", "/v1/assignments/UP2023-001/reports"),
     ("assignments", "/v1/reports?org_unit=HSN&limit=5"),
+    ("assignments", "/v1/risk-analyses?limit=5"),
+    ("assignments", "/v1/risks?limit=5"),
+    ("assignments", "/v1/risk-actions?limit=5"),
+    ("assignments", "/v1/risk-followups?limit=5"),
+    ("assignments", "/v1/internal-control?org_unit=HSN&year=2024"),
     ("budget", "/v1/grants?year=2024"),
     ("budget", "/v1/budget-lines?org_unit=HSN&year=2024"),
     ("budget", "/v1/outcomes?limit=5"),
@@ -38,6 +46,9 @@ READS = [
     ("budget", "/v1/totals?org_unit=HSN&year=2024"),
     ("budget", "/v1/reported-figures?limit=5"),
     ("budget", "/v1/reported-deviations?org_unit=HSN&limit=5"),
+    ("budget", "/v1/financial-figures?limit=5"),
+    ("budget", "/v1/financial-goals?year=2024"),
+    ("budget", "/v1/forecast-rounds?org_unit=HSN&year=2024"),
 ]
 
 
@@ -67,6 +78,46 @@ def test_next_links_point_at_the_gateway(gw: httpx.Client, stack: Stack) -> None
     second = gw.get(page["next"], headers=stack.auth())
     assert second.status_code == 200
     assert second.json()["items"][0] != page["items"][0]
+
+
+def test_a_client_supplied_host_never_makes_the_links(gw: httpx.Client, stack: Stack) -> None:
+    headers = {**stack.auth(), "Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    page = gw.get("/v1/results?limit=2", headers=headers).json()
+    assert page["next"].startswith(stack.gateways[0].base_url + "/v1/results?")
+
+
+def test_links_a_service_writes_on_its_own_address_lead_to_the_gateways_public_url(
+    stack: Stack,
+) -> None:
+    """A service left to write links on the address it is bound to (no ``PUBLIC_URL``):
+    the gateway moves them to its own public URL (``GATEWAY_PUBLIC_URL``)."""
+    entry = app("assignments")
+    store = stack.urls["assignments"]
+    env = {"DATABASE_URL": store, f"{entry.env_prefix}DATABASE_URL": store}
+    env[f"{entry.env_prefix}PUBLIC_URL"] = ""
+    service = start(entry, env=env, log_dir=stack.log_dir)
+    public = "https://uppfoljning.example.se"
+    gateway = stack.start_gateway(public_url=public, assignments_url=service.base_url)
+    try:
+        direct = httpx.get(service.base_url + "/v1/assignments?limit=2", headers=stack.auth())
+        assert direct.json()["next"].startswith(service.base_url + "/v1/assignments?")
+        with httpx.Client(base_url=gateway.base_url, timeout=30) as client:
+            page = client.get("/v1/assignments?limit=2", headers=stack.auth()).json()
+            assert page["next"] == direct.json()["next"].replace(service.base_url, public)
+            created = client.post(
+                "/v1/assignments",
+                json={"title": "Gateway-test: länk", "year_given": 2024, "lead_org_unit": "PAN"},
+                headers=stack.auth("admin"),
+            )
+            assert created.status_code == 201, created.text
+            location = created.headers["location"]
+            assert location.startswith(public + "/v1/assignments/")
+            path = location.removeprefix(public)
+            assert client.delete(path, headers=stack.auth("admin")).status_code == 204
+    finally:
+        gateway.stop()
+        stack.gateways.remove(gateway)
+        service.stop()
 
 
 def test_csv_export_streams_through_unbuffered(gw: httpx.Client, stack: Stack) -> None:
@@ -173,6 +224,27 @@ def test_an_unknown_v1_path_is_a_404_problem(gw: httpx.Client, stack: Stack) -> 
         answer = gw.get(path, headers=stack.auth())
         assert answer.status_code == 404, path
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("POST", "/v1/follow-up/HSN?period=2024", "GET"),
+        ("DELETE", "/v1/follow-up?period=2024", "GET"),
+        ("PUT", "/v1/org-units", "GET"),
+        ("POST", "/v1/audit/budget", "GET"),
+        ("POST", "/ready", "GET"),
+        ("DELETE", "/v1/summary?org_unit=HSN&year=2024", "GET"),  # the service's own 405
+    ],
+)
+def test_a_wrong_method_is_a_405_problem_saying_what_is_allowed(
+    gw: httpx.Client, stack: Stack, method: str, path: str, allow: str
+) -> None:
+    answer = gw.request(method, path, headers=stack.auth("admin"))
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["allow"] == allow
+    assert answer.json()["status"] == 405
 
 
 @pytest.mark.parametrize("service", ["indicators", "assignments", "budget"])

@@ -54,8 +54,26 @@ def area_evaluation(area: str, evaluated: int, met: int, verdict: str, **kw: Any
     )
 
 
+def report(status: str, explanation: str | None = None, **kw: Any) -> dict[str, Any]:
+    """A ``latest_report`` as the assignments service gives it (a year-end report)."""
+    return {
+        "id": 7,
+        "org_unit": "HSN",
+        "period": "2024",
+        "as_of": "2024-12-31",
+        "on_behalf_of": [],
+        "status": status,
+        "explanation": explanation,
+        "reported_at": "2025-01-20T10:00:00Z",
+        **kw,
+    }
+
+
 def assignment(code: str, area: str | None = None, **kw: Any) -> Assignment:
-    """An item of the assignments service's ``GET /v1/assignments``."""
+    """An item of the assignments service's ``GET /v1/assignments?year=2024&as_of=…``;
+    ``latest_status`` alone makes a year-end report of it."""
+    status = kw.get("latest_status")
+    latest = kw.pop("latest_report", report(status) if status else None)
     return Assignment.model_validate(
         {
             "id": code,
@@ -68,10 +86,26 @@ def assignment(code: str, area: str | None = None, **kw: Any) -> Assignment:
             "deadline": None,
             "deadline_text": None,
             "latest_status": None,
-            "latest_report": None,
+            "latest_report": latest,
+            "reported": latest is not None,
+            "status_as_of": "2024-12-31",
+            "carried_over": False,
             **kw,
         }
     )
+
+
+def total(**kw: Any) -> dict[str, Any]:
+    """The ``total`` of a summary: nothing stated unless given."""
+    return {
+        "budget": None,
+        "outcome": None,
+        "forecast": None,
+        "outcome_months": None,
+        "missing": ["budget", "outcome"],
+        "explanation": "No total is stated.",
+        **kw,
+    }
 
 
 def summary(**kw: Any) -> Summary:
@@ -80,10 +114,27 @@ def summary(**kw: Any) -> Summary:
         {
             "grant": None,
             "budget_result": None,
+            "budget_result_to_date": None,
             "outcome_result": None,
             "deviation": None,
             "forecast_result": None,
+            "forecast_deviation": None,
+            "meets_budget_rule": None,
+            "meets_budget_rule_basis": None,
+            "total": total(),
+            "line_sums": {
+                "lines": 0,
+                "compared": 0,
+                "budget_result": None,
+                "budget_result_to_date": None,
+                "outcome_result": None,
+                "deviation": None,
+                "forecast_result": None,
+                "forecast_deviation": None,
+                "mnkr": {},
+            },
             "lines": [],
+            "reported": {"result": None, "deviations": [], "figures": []},
             **kw,
         }
     )
@@ -181,20 +232,14 @@ def test_latest_status_and_explanation_come_from_the_latest_report() -> None:
     item = assignment(
         "HSN2024-007",
         latest_status="avvikelse",
-        latest_report={
-            "id": 7,
-            "org_unit": "HSN",
-            "status": "avvikelse",
-            "explanation": "Försenad upphandling",
-            "period": "2024",
-            "reported_at": "2024-12-20T10:00:00Z",
-        },
+        latest_report=report("avvikelse", "Försenad upphandling"),
     )
     latest = item.latest()
-    assert (latest.status, latest.explanation, latest.period) == (
+    assert (latest.status, latest.explanation, latest.period, latest.as_of) == (
         "avvikelse",
         "Försenad upphandling",
         "2024",
+        "2024-12-31",
     )
     assert assignment("HSN2024-008").latest().status is None
 
@@ -213,6 +258,9 @@ def test_assignments_are_counted_per_status_and_unreported_ones_apart() -> None:
         "avvikelse": 1,
         "klart": 1,
         "ingen_rapport": 1,
+        "green": 0,
+        "yellow": 0,
+        "orange": 0,
     }
 
 
