@@ -13,13 +13,29 @@ Use the ``*Field`` aliases in pydantic models (bodies, read models) and the ``*P
 # No `from __future__ import annotations`: the period dependencies below are closures whose
 # annotations FastAPI must read as real objects, not as strings naming local variables.
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
 
 from shared.errors import InvalidInput, field_error
-from shared.periods import MAX_YEAR, MIN_YEAR, Period, PeriodError, PeriodField
+from shared.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
+    Period,
+    PeriodError,
+    PeriodField,
+)
 from shared.reference import org_units
 
 __all__ = [
@@ -30,6 +46,7 @@ __all__ = [
     "OptionalMonthQuery",
     "OptionalOrgUnitQuery",
     "OptionalPeriodQuery",
+    "OptionalTimestampQuery",
     "OptionalYearQuery",
     "OrgUnitField",
     "OrgUnitPath",
@@ -37,6 +54,7 @@ __all__ = [
     "Period",
     "PeriodField",
     "PeriodQuery",
+    "TimestampQuery",
     "YearField",
     "YearPath",
     "YearQuery",
@@ -55,7 +73,8 @@ def check_org_unit_code(value: str) -> str:
 
 
 def _org_unit_schema() -> dict[str, Any]:
-    return {"type": "string", "pattern": ORG_UNIT_PATTERN, "examples": ["HSN", "SUS", "REGION"]}
+    # The schema names exactly the codes the validator accepts: the reference units.
+    return {"type": "string", "enum": sorted(org_units()), "examples": ["HSN", "SUS", "REGION"]}
 
 
 #: An org unit code from the reference data (``REGION``, ``HSN``, ``SUS``, …).
@@ -66,7 +85,7 @@ OrgUnitField = Annotated[
 #: A year the suite can hold (the same bounds as a period's year).
 YearField = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, examples=[2024])]
 
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 
 
 def check_month(value: Any) -> str:
@@ -85,9 +104,7 @@ MonthField = Annotated[
     str,
     BeforeValidator(check_month),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2024-08"]}
-    ),
+    WithJsonSchema({"type": "string", "pattern": MONTH_PATTERN, "examples": ["2024-08"]}),
 ]
 
 # FastAPI signatures: the same types with where they come from.
@@ -106,7 +123,7 @@ OptionalMonthQuery = Annotated[MonthField | None, Query(description="A month, YY
 
 
 _PERIOD_HELP = "2024, 2024-Q3, 2024-T2, 2024-08 or 2024-01/2024-08."
-_PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-T[1-3]|-\d{2}(/\d{4}-\d{2})?)?$"
+_PERIOD_PATTERN = PERIOD_PATTERN
 
 
 def _parse_period(name: str, text: str) -> Period:
@@ -154,3 +171,36 @@ def optional_period_query(name: str = "period", description: str = _PERIOD_HELP)
 #: ``period: PeriodQuery`` — the ``period`` query parameter as a parsed ``Period``.
 PeriodQuery = Annotated[Period, period_query()]
 OptionalPeriodQuery = Annotated[Period | None, optional_period_query()]
+
+
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+_TIMESTAMP_HELP = "a time in RFC 3339 with its offset, such as 2024-08-01T00:00:00Z"
+
+
+def _rfc3339_text(value: Any) -> Any:
+    """Only RFC 3339 text: no Unix numbers (``0.5``), no dates without a time or offset."""
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError(f"expected {_TIMESTAMP_HELP}")
+    return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the time is out of range") from exc
+
+
+#: A point in time from a query (``updated_since``, ``since``), in UTC.
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(_rfc3339_text),
+    AfterValidator(_in_utc),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2024-08-01T00:00:00Z"]}),
+]
+TimestampQuery = Annotated[Timestamp, Query(description=f"From this time on: {_TIMESTAMP_HELP}.")]
+OptionalTimestampQuery = Annotated[
+    Timestamp | None, Query(description=f"From this time on: {_TIMESTAMP_HELP}.")
+]

@@ -98,7 +98,13 @@ def csv_rows(body: bytes, numeric_fields: set[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for record in records:
         if isinstance(record, CsvRowError):
-            rows.append({"__csv_error__": record.message, "__row__": record.row})
+            rows.append(
+                {
+                    "__csv_error__": record.message,
+                    "__row__": record.row,
+                    "__column__": record.column,
+                }
+            )
         else:
             rows.append(dict(zip(header, record, strict=True)))
     return rows
@@ -106,10 +112,12 @@ def csv_rows(body: bytes, numeric_fields: set[str]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class CsvRowError:
-    """A CSV line that could not be split into the header's columns."""
+    """A CSV line that could not be split into the header's columns (or holds a cell too
+    big to be one); ``column`` names the column when one is to blame."""
 
     row: int
     message: str
+    column: str | None = None
 
 
 def csv_records(
@@ -161,6 +169,29 @@ class CsvBatch:
 
 _BLANKS = tuple(ch.encode() for ch in (" ", "\t", "\u00a0", "\u202f", "\u2009", "\x0b", "\x0c"))
 
+#: The largest cell a CSV row may hold, in characters; a longer one rejects its row. The
+#: parser's own limit (128 KiB, where it raised an error mid-body) is lifted past any body.
+MAX_CELL = 128 * 1024
+MAX_HEADER_CELL = 200
+csv.field_size_limit(2**31 - 1)
+
+
+def _csv_broken(problem: str, line: int) -> InvalidInput:
+    return InvalidInput(
+        f"The CSV is broken at line {line}: {problem}; nothing was loaded.",
+        errors=[field_error(["body", "line", line], problem)],
+        extra={"line": line},
+    )
+
+
+def _quote_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "a quoted field is never closed (a stray quote, or the file was cut off)"
+    if "expected after" in text:
+        return "text follows a closing quote (a quote inside a field must be doubled)"
+    return f"the line cannot be read as CSV ({text})"
+
 
 class CsvStream:
     """A CSV body read in batches of lines, so a big load never holds every row at once.
@@ -177,6 +208,9 @@ class CsvStream:
                 f"The CSV is not UTF-8 (byte {exc.start} cannot be read); save it as UTF-8.",
                 errors=[field_error(["body"], f"invalid UTF-8 at byte {exc.start}")],
             ) from exc
+        nul = body.find(b"\x00")
+        if nul >= 0:
+            raise _csv_broken("it holds a NUL byte", body.count(b"\n", 0, nul) + 1)
         self._body = body
         self.swedish = b";" in body.split(b"\n", 1)[0]
         # Cells are stripped only where the body has blanks at all (saves a call per cell).
@@ -187,15 +221,66 @@ class CsvStream:
             self.header = [h.strip() for h in next(reader)]
         except StopIteration as exc:
             raise BadRequest("The CSV has no header line.") from exc
+        except csv.Error as exc:
+            raise _csv_broken(_quote_problem(exc), 1) from exc
+        if any(len(h) > MAX_HEADER_CELL for h in self.header):
+            raise InvalidInput(
+                f"A CSV column name is longer than {MAX_HEADER_CELL} characters; "
+                "is the first line the header?",
+                errors=[field_error(["header"], "column name too long")],
+            )
         if len(set(self.header)) != len(self.header) or "" in self.header:
             raise InvalidInput(
                 "The CSV header has empty or repeated column names.",
                 errors=[field_error(["header"], ",".join(self.header))],
             )
 
-    def _reader(self) -> Iterator[list[str]]:
+    def _reader(self) -> Any:
         text = io.TextIOWrapper(io.BytesIO(self._body), encoding="utf-8-sig", newline="")
-        return csv.reader(text, delimiter=";" if self.swedish else ",")
+        # Strict: an unclosed quote or text after a closing one is an error, not a guess.
+        return csv.reader(text, delimiter=";" if self.swedish else ",", strict=True)
+
+    def _broken_at(self, exc: csv.Error) -> InvalidInput:
+        """Where the record that broke the reader starts, as a line of the file."""
+        reader = self._reader()
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            pass
+        return _csv_broken(_quote_problem(exc), start)
+
+    def _sort_out(
+        self, lines: list[list[str]], first: int, *, check_cells: bool = False
+    ) -> tuple[list[list[str]], list[CsvRowError]]:
+        """The good lines, and the others as errors: the wrong number of columns, or (with
+        ``check_cells``) a cell over ``MAX_CELL`` characters, named by its column."""
+        width = len(self.header)
+        kept: list[list[str]] = []
+        broken: list[CsvRowError] = []
+        for n, cells in enumerate(lines, start=first):
+            if len(cells) != width:
+                broken.append(CsvRowError(n, f"expected {width} columns, found {len(cells)}"))
+                continue
+            big = (
+                next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+                if check_cells
+                else None
+            )
+            if big is None:
+                kept.append(cells)
+                continue
+            name = self.header[big]
+            broken.append(
+                CsvRowError(
+                    n,
+                    f"column {name!r}: the cell holds {len(cells[big])} characters, "
+                    f"more than {MAX_CELL}",
+                    column=name,
+                )
+            )
+        return kept, broken
 
     def limit(self) -> int:
         """An upper bound of the number of data lines (for allocating numbers up front)."""
@@ -211,7 +296,10 @@ class CsvStream:
         point_match = _POINT_NUMBER.match
         number = 0
         while True:
-            read = list(itertools.islice(reader, size))
+            try:
+                read = list(itertools.islice(reader, size))
+            except csv.Error as exc:
+                raise self._broken_at(exc) from exc
             if not read:
                 return
             lines = [c for c in read if c and c != [""]]
@@ -220,20 +308,16 @@ class CsvStream:
                 continue
             first = number + 1
             number += len(lines)
+            count, read_lines = len(lines), lines
             broken: list[CsvRowError] = []
             if any(len(cells) != width for cells in lines):
-                kept = []
-                for n, cells in enumerate(lines, start=first):
-                    if len(cells) == width:
-                        kept.append(cells)
-                    else:
-                        broken.append(
-                            CsvRowError(n, f"expected {width} columns, found {len(cells)}")
-                        )
-                lines = kept
+                lines, broken = self._sort_out(read_lines, first)
             raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in self.header]
-            count = len(lines) + len(broken)
-            del lines
+            if any(max(map(len, raw), default=0) > MAX_CELL for raw in raw_columns):
+                # Rare: a cell too big to be one; its line is rejected, named with its column.
+                lines, broken = self._sort_out(read_lines, first, check_cells=True)
+                raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in self.header]
+            del lines, read_lines
             columns: list[list[Any]] = []
             for is_numeric, raw in zip(numeric, raw_columns, strict=True):
                 column: list[Any] = (
@@ -287,7 +371,8 @@ def validate_rows(
             )
             continue
         if "__csv_error__" in row:
-            rejected.append(RowError(row=number, errors=[field_error([], row["__csv_error__"])]))
+            where = [row["__column__"]] if row.get("__column__") else []
+            rejected.append(RowError(row=number, errors=[field_error(where, row["__csv_error__"])]))
             continue
         ambiguous = [k for k, v in row.items() if isinstance(v, _Ambiguous)]
         if ambiguous:
@@ -309,12 +394,15 @@ def validate_rows(
             rejected.append(
                 RowError(
                     row=number,
-                    errors=[
-                        field_error([str(p) for p in e["loc"]], e["msg"]) for e in exc.errors()
-                    ],
+                    errors=[field_error(_loc(e["loc"]), e["msg"]) for e in exc.errors()],
                 )
             )
     return good, rejected
+
+
+def _loc(loc: Sequence[Any]) -> list[str | int]:
+    """A validation error's place: names as text, list indexes kept as integers."""
+    return [p if isinstance(p, int) and not isinstance(p, bool) else str(p) for p in loc]
 
 
 def reject_if_atomic(mode: LoadMode, rejected: list[RowError], total: int) -> None:

@@ -8,14 +8,17 @@ documents. No stack trace ever reaches a client.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("problem")
@@ -87,6 +90,10 @@ class PreconditionFailed(ProblemError):
     status, title, type_suffix = 412, "Precondition Failed", "stale-write"
 
 
+class MethodNotAllowed(ProblemError):
+    status, title, type_suffix = 405, "Method Not Allowed", "method-not-allowed"
+
+
 class PayloadTooLarge(ProblemError):
     status, title, type_suffix = 413, "Payload Too Large", "too-large"
 
@@ -105,8 +112,28 @@ class ServiceUnavailable(ProblemError):
     status, title, type_suffix = 503, "Service Unavailable", "unavailable"
 
 
+class BodyRejected(StarletteHTTPException):
+    """A problem raised while the request body is being received (no key, too large, nested
+    too deep). FastAPI turns any other exception raised while it reads a body into a bare
+    400; an ``HTTPException`` it passes on, so the problem reaches its handler intact."""
+
+    def __init__(self, problem: ProblemError) -> None:
+        super().__init__(problem.status, problem.detail, problem.headers or None)
+        self.problem = problem
+
+
+#: Called (in a worker thread) with the request and the problem for every 401/403 answer
+#: to a write; a service sets ``app.state.on_refused`` to audit them.
+RefusalHook = Callable[[Request, ProblemError], None]
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def field_error(loc: Sequence[str | int], msg: str) -> dict[str, Any]:
     return {"loc": list(loc), "msg": msg}
+
+
+def _loc_text(loc: Sequence[Any]) -> str:
+    return ".".join(str(p) for p in loc)
 
 
 def problem_response(problem: ProblemError, request: Request | None = None) -> JSONResponse:
@@ -120,21 +147,55 @@ def problem_response(problem: ProblemError, request: Request | None = None) -> J
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # List indexes stay integers (``["body", "org_units", 0]``); names are text.
     out = []
     for err in exc.errors():
-        out.append({"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", ""))})
+        loc = [
+            p if isinstance(p, int) and not isinstance(p, bool) else str(p)
+            for p in err.get("loc", ())
+        ]
+        out.append({"loc": loc, "msg": str(err.get("msg", ""))})
     return out
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Every method some route of ``app`` answers on ``scope``'s path (for ``Allow``)."""
+    methods: list[str] = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        probe = {**scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in app.router.routes):
+            methods.append(method)
+    return methods
+
+
+async def _after_refusal(request: Request, problem: ProblemError) -> None:
+    """A 401/403 to a write goes to the service's audit trail (when it keeps one)."""
+    if problem.status not in (401, 403) or request.method not in WRITE_METHODS:
+        return
+    hook: RefusalHook | None = getattr(request.app.state, "on_refused", None)
+    if hook is None:
+        return
+    try:
+        await run_in_threadpool(hook, request, problem)
+    except Exception:  # the answer stands even when the trail cannot be written
+        log.exception("could not audit a refused write")
 
 
 def install_error_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
+        await _after_refusal(request, exc)
         return problem_response(exc, request)
+
+    async def on_body_rejected(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, BodyRejected)
+        await _after_refusal(request, exc.problem)
+        return problem_response(exc.problem, request)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = _validation_errors(exc)
-        fields = ", ".join(".".join(e["loc"]) for e in errors[:5])
+        fields = ", ".join(_loc_text(e["loc"]) for e in errors[:5])
         return problem_response(
             InvalidInput(f"The request is not valid: {fields}.", errors=errors), request
         )
@@ -152,7 +213,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 404 and exc.detail == "Not Found":
             problem.detail = f"No route {request.method} {request.url.path}."
         if status == 405:
-            problem.status, problem.title = 405, "Method Not Allowed"
+            allow = allowed_methods(request.app, request.scope)
+            problem = MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}; "
+                f"use {', '.join(allow) or 'another path'}.",
+                headers={"Allow": ", ".join(allow)},
+            )
         return problem_response(problem, request)
 
     async def on_database(request: Request, exc: Exception) -> JSONResponse:
@@ -177,6 +243,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(ProblemError("An unexpected error occurred."), request)
 
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(BodyRejected, on_body_rejected)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(OperationalError, on_database)
@@ -193,6 +260,7 @@ _ALL: list[type[ProblemError]] = [
     NotFound,
     Conflict,
     PreconditionFailed,
+    MethodNotAllowed,
     PayloadTooLarge,
     UnsupportedMediaType,
     InvalidInput,

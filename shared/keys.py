@@ -22,8 +22,11 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import BodyRejected, Forbidden, ProblemError, ServiceUnavailable, Unauthorized
 from shared.store import InfrastructureTables, utcnow
 
 SCOPES = ("read", "write", "admin")
@@ -141,11 +144,18 @@ class KeyVerifier:
         self.cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, Principal]] = {}
 
+    def cached(self, token: str) -> Principal | None:
+        """The principal of a token verified within the last ``cache_seconds``."""
+        hit = self._cache.get(token)
+        if hit and time.monotonic() - hit[0] < self.cache_seconds:
+            return hit[1]
+        return None
+
     def verify(self, token: str) -> Principal:
         now = time.monotonic()
-        cached = self._cache.get(token)
-        if cached and now - cached[0] < self.cache_seconds:
-            return cached[1]
+        cached = self.cached(token)
+        if cached is not None:
+            return cached
         parsed = parse_token(token)
         if parsed is None:
             raise Unauthorized("The API key is malformed.")
@@ -168,11 +178,79 @@ class KeyVerifier:
 
 
 def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    return bearer_token(request.headers.get("authorization", ""))
+
+
+def bearer_token(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
     return token.strip()
+
+
+#: Where ``AuthenticationMiddleware`` leaves its verdict in the ASGI scope.
+PRINCIPAL_KEY = "followup.principal"
+REFUSAL_KEY = "followup.refusal"
+
+
+class AuthenticationMiddleware:
+    """Checks the key of every ``/v1`` request before anything reads its body.
+
+    The verdict goes into the scope: the principal, or why the key was refused. A refused
+    request still reaches the router (an unknown path stays a 404), but its body is never
+    received: the first read raises the 401 (or the 503 when the key store is away), and
+    ``require`` raises it for routes that read no body. So no parser ever sees a body sent
+    without a valid key.
+    """
+
+    def __init__(self, app: ASGIApp, verifier: KeyVerifier) -> None:
+        self.app = app
+        self.verifier = verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not (path == "/v1" or path.startswith("/v1/")):
+            await self.app(scope, receive, send)
+            return
+        header = b""
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                header = value
+                break
+        try:
+            token = bearer_token(header.decode("latin-1"))
+            principal = self.verifier.cached(token) or await run_in_threadpool(
+                self.verifier.verify, token
+            )
+        except ProblemError as refused:
+            scope[REFUSAL_KEY] = refused
+        except (OperationalError, InterfaceError):
+            scope[REFUSAL_KEY] = ServiceUnavailable(
+                "The key store is not answering; retry shortly.", headers={"Retry-After": "2"}
+            )
+        else:
+            scope[PRINCIPAL_KEY] = principal
+            await self.app(scope, receive, send)
+            return
+        refusal: ProblemError = scope[REFUSAL_KEY]
+
+        async def gated_receive() -> Message:
+            raise BodyRejected(refusal)
+
+        await self.app(scope, gated_receive, send)
+
+
+def authenticated(request: Request) -> Principal:
+    """The caller's principal: as the middleware found it, or verified now (apps built
+    without the middleware)."""
+    principal: Principal | None = request.scope.get(PRINCIPAL_KEY)
+    if principal is not None:
+        return principal
+    refusal: ProblemError | None = request.scope.get(REFUSAL_KEY)
+    if refusal is not None:
+        raise refusal
+    verifier: KeyVerifier = request.app.state.key_verifier
+    return verifier.verify(_bearer(request))
 
 
 def require(scope: str, *, unbound: bool = False) -> Callable[[Request], Principal]:
@@ -180,8 +258,7 @@ def require(scope: str, *, unbound: bool = False) -> Callable[[Request], Princip
     not bound to org units: region-wide definitions)."""
 
     def dependency(request: Request) -> Principal:
-        verifier: KeyVerifier = request.app.state.key_verifier
-        principal = verifier.verify(_bearer(request))
+        principal = authenticated(request)
         if not principal.has(scope):
             raise Forbidden(f"This key lacks the {scope!r} scope.")
         if unbound:

@@ -2,29 +2,39 @@
 
 Every list answers ``{"items", "next_cursor", "next"}`` in a stable order: by the
 resource's key normally, by ``change_seq`` when the caller asks for changes, in which
-case deleted rows come as tombstones in the same order.
+case deleted rows come as tombstones in the same order. A page in change order reads
+the rows and the tombstones in one snapshot (one ``REPEATABLE READ`` transaction on
+Postgres; SQLite's transactions are serialised already): a change committed between
+two reads would otherwise be stepped over by the page's cursor. ``next`` is built on
+the app's public URL (``shared.protection`` sets it), never on a client's ``Host``.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Query, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from shared.boundary import Timestamp
 from shared.errors import InvalidInput, field_error
 from shared.store import ChangeFeed
 
 T = TypeVar("T")
 
 MAX_LIMIT = 10_000
+#: Cursors are url-safe base64 of a short JSON value; change numbers are SQL BIGINTs.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+MAX_CURSOR = 1000
+MAX_SEQ = 2**63 - 1
 
 
 class Page(BaseModel, Generic[T]):
@@ -56,17 +66,24 @@ class ListParams:
 
 def list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
-    cursor: Annotated[str | None, Query(description="Opaque cursor from `next_cursor`.")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description="Opaque cursor from `next_cursor`.",
+            pattern=CURSOR_PATTERN,
+            max_length=MAX_CURSOR,
+        ),
+    ] = None,
     after_seq: Annotated[
-        int | None, Query(ge=0, description="Only rows changed after this change_seq.")
+        int | None,
+        Query(ge=0, le=MAX_SEQ, description="Only rows changed after this change_seq."),
     ] = None,
     updated_since: Annotated[
-        AwareDatetime | None, Query(description="Only rows changed after this time (RFC 3339).")
+        Timestamp | None, Query(description="Only rows changed after this time (RFC 3339).")
     ] = None,
 ) -> ListParams:
-    # Stored times are UTC; compare in UTC whatever offset the caller wrote.
-    since = updated_since.astimezone(UTC) if updated_since is not None else None
-    return ListParams(limit, cursor, after_seq, since)
+    # Stored times are UTC; ``Timestamp`` gives UTC whatever offset the caller wrote.
+    return ListParams(limit, cursor, after_seq, updated_since)
 
 
 def encode_cursor(value: Any) -> str:
@@ -77,7 +94,7 @@ def decode_cursor(cursor: str) -> Any:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         return json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput(
             "The cursor is not one this service handed out.",
             errors=[field_error(["query", "cursor"], "malformed cursor")],
@@ -118,24 +135,56 @@ def fetch_page(
         order_col: sa.ColumnElement[Any] = seq
         floor = params.after_seq if params.after_seq is not None else -1
         if params.cursor:
-            floor = max(floor, int(_cursor_value(params.cursor, int)))
+            floor = max(floor, _cursor_value(params.cursor, int))
         stmt = stmt.where(seq > floor)
         if params.updated_since is not None:
             stmt = stmt.where(updated_at > params.updated_since)
     else:
         order_col = key
         if params.cursor:
-            stmt = stmt.where(key > _cursor_value(params.cursor, object))
-    rows: Sequence[Any] = session.execute(stmt.order_by(order_col).limit(limit + 1)).all()
-    items: list[tuple[Any, Any]] = [(_sort_value(r, order_col), to_item(r)) for r in rows]
-    if params.wants_changes and feed is not None:
-        tombs = feed.tombstones(session, resource, floor, params.updated_since, limit + 1)
+            stmt = stmt.where(key > _cursor_value(params.cursor, _key_type(key)))
+    stmt = stmt.order_by(order_col).limit(limit + 1)
+    items: list[tuple[Any, T | dict[str, Any]]]
+    if not (params.wants_changes and feed is not None):
+        rows: Sequence[Any] = session.execute(stmt).all()
+        items = [(_sort_value(r, order_col), to_item(r)) for r in rows]
+    else:
+        with one_snapshot(session) as reader:
+            rows = reader.execute(stmt).all()
+            tombs = feed.tombstones(reader, resource, floor, params.updated_since, limit + 1)
+        items = [(_sort_value(r, order_col), to_item(r)) for r in rows]
         items.extend((t["change_seq"], t) for t in tombs)
         items.sort(key=lambda pair: pair[0])
     more = len(items) > limit
     items = items[:limit]
     next_cursor = encode_cursor(items[-1][0]) if more and items else None
     return Slice([item for _, item in items], next_cursor)
+
+
+@contextmanager
+def one_snapshot(session: Session) -> Iterator[Session | sa.Connection]:
+    """Something to run several reads on that all see the same committed state.
+
+    On Postgres: the session itself when its transaction is yet to begin (it begins as
+    ``REPEATABLE READ``), else a connection of its own in a ``REPEATABLE READ``
+    transaction (what the session read before may be older; the reads here agree with
+    each other). SQLite's transactions begin ``IMMEDIATE`` and no writer commits while one
+    is open, so the session already reads one state.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        yield session
+        return
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+        return
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    with (
+        engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+        conn.begin(),
+    ):
+        yield conn
 
 
 def fetch_table_page(
@@ -199,14 +248,36 @@ def _sort_value(row: Any, col: sa.ColumnElement[Any]) -> Any:
     return value
 
 
+def _key_type(key: sa.ColumnElement[Any]) -> type:
+    """The Python type of a listing's key column: what its cursors must hold."""
+    try:
+        python_type = key.type.python_type
+    except NotImplementedError:
+        return object
+    return python_type if python_type in (int, str) else object
+
+
 def _cursor_value(cursor: str, expected: type) -> Any:
+    """The value a cursor holds, checked against the key column it is compared with (a
+    string compared with an integer column is an error on Postgres, not an empty page)."""
     value = decode_cursor(cursor)
-    if expected is int and not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput(
-            "The cursor does not belong to a change-feed listing.",
+            "The cursor is not one this service handed out.",
+            errors=[field_error(["query", "cursor"], "malformed cursor")],
+        )
+    if expected is not object and not isinstance(value, expected):
+        kind = "a change-feed listing" if expected is int else "this listing"
+        raise InvalidInput(
+            f"The cursor does not belong to {kind}.",
             errors=[field_error(["query", "cursor"], "wrong cursor kind")],
         )
-    if not isinstance(value, int | str):
+    if isinstance(value, int) and not -MAX_SEQ - 1 <= value <= MAX_SEQ:
+        raise InvalidInput(
+            "The cursor is not one this service handed out.",
+            errors=[field_error(["query", "cursor"], "cursor out of range")],
+        )
+    if isinstance(value, str) and ("\x00" in value or len(value) > MAX_CURSOR):
         raise InvalidInput(
             "The cursor is not one this service handed out.",
             errors=[field_error(["query", "cursor"], "malformed cursor")],

@@ -18,12 +18,30 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 PeriodKind = Literal["year", "quarter", "tertial", "month", "range"]
 
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_TERTIAL = re.compile(r"(\d{4})-T([1-3])")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_RANGE = re.compile(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})")
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])", re.ASCII)
+_TERTIAL = re.compile(r"(\d{4})-T([1-3])", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_RANGE = re.compile(r"(\d{4})-(\d{2})/(\d{4})-(\d{2})", re.ASCII)
 MIN_YEAR, MAX_YEAR = 1990, 2100
+
+# What the schemas say a period or a month is, exactly what ``Period.parse`` accepts (less
+# the blanks it strips): a year within MIN_YEAR–MAX_YEAR, months 01–12, and a range within
+# one year (``\1``) that does not end before it starts.
+_YEAR_RE = r"(199[0-9]|20[0-9][0-9]|2100)"
+_MM = r"(0[1-9]|1[0-2])"
+
+
+def _range_re() -> str:
+    months = [f"{m:02d}" for m in range(1, 13)]
+    later = [
+        "|".join(months[i:]) for i in range(12)
+    ]  # the months a range starting in month i+1 may end in
+    return "(" + "|".join(f"{months[i]}/\\1-({later[i]})" for i in range(12)) + ")"
+
+
+MONTH_PATTERN = rf"^{_YEAR_RE}-{_MM}$"
+PERIOD_PATTERN = rf"^{_YEAR_RE}(-Q[1-4]|-T[1-3]|-{_MM}|-{_range_re()})?$"
 
 
 class PeriodError(ValueError):
@@ -140,7 +158,7 @@ PeriodField = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": r"^\d{4}(-Q[1-4]|-T[1-3]|-\d{2}(/\d{4}-\d{2})?)?$",
+            "pattern": PERIOD_PATTERN,
             "examples": ["2024", "2024-Q3", "2024-T2", "2024-08", "2024-01/2024-08"],
         }
     ),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,24 @@ class AppSettings(BaseSettings):
     cors_origins: list[str] = []
     #: Largest request body accepted, in bytes; larger gets 413.
     max_body_bytes: int = 200 * 1024 * 1024
+    #: The URL clients reach this app on (``https://api.example.se``; scheme, host and
+    #: port only), for the absolute URLs it writes (``next``, ``Location``). Behind the
+    #: gateway, each service is given the gateway's. Empty: the address the server is
+    #: bound to. A request's own ``Host`` header is never used.
+    public_url: str = ""
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("public_url must be http(s)://host[:port]")
+        if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError("public_url names a scheme, host and port only (no path)")
+        return value
 
 
 class ServiceSettings(AppSettings):

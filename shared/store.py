@@ -8,6 +8,7 @@ written once and every service's schema gets the same shape.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -147,15 +148,55 @@ class ChangeFeed:
         """Become the only writer of this service until the transaction ends."""
         self.allocate(session, 0)
 
-    def bury(self, session: Session, resource: str, ids: list[str], first_seq: int) -> None:
-        """Record deletions so incremental loaders see them as tombstones."""
-        if not ids:
-            return
+    #: Ids per ``IN`` list when ``bury`` is given a list, within every driver's limits.
+    ID_CHUNK = 5000
+
+    def bury(
+        self,
+        session: Session,
+        resource: str,
+        ids: Sequence[str] | sa.Select[Any],
+        first_seq: int,
+    ) -> int:
+        """Record deletions so incremental loaders see them as tombstones; returns how many.
+
+        ``ids`` is a list of ids, or a select of one column giving them: then the tombstones
+        are written set-based (``INSERT … SELECT``, however many rows: no bind parameter per
+        id), numbered from ``first_seq`` in the column's order. Bury before deleting the rows
+        the select reads, in the transaction that allocated the numbers (its lock keeps the
+        rows counted the rows buried), so the numbers stay in commit order.
+        """
         tomb = self.t.tombstone
-        session.execute(
-            sa.delete(tomb).where(tomb.c.resource == resource, tomb.c.resource_id.in_(ids))
-        )
         now = utcnow()
+        if isinstance(ids, sa.Select):
+            source = ids.subquery()
+            (column,) = source.c
+            as_text = sa.cast(column, sa.String)
+            session.execute(
+                sa.delete(tomb).where(
+                    tomb.c.resource == resource, tomb.c.resource_id.in_(sa.select(as_text))
+                )
+            )
+            rows = sa.select(
+                sa.literal(resource, sa.String),
+                as_text,
+                sa.literal(now, UTCDateTime()),
+                sa.literal(first_seq - 1, sa.BigInteger)
+                + sa.func.row_number().over(order_by=column),
+            )
+            inserted = session.execute(
+                sa.insert(tomb)
+                .from_select(["resource", "resource_id", "deleted_at", "change_seq"], rows)
+                .execution_options(preserve_rowcount=True)
+            )
+            return int(inserted.rowcount)  # type: ignore[attr-defined]
+        if not ids:
+            return 0
+        for start in range(0, len(ids), self.ID_CHUNK):
+            chunk = list(ids[start : start + self.ID_CHUNK])
+            session.execute(
+                sa.delete(tomb).where(tomb.c.resource == resource, tomb.c.resource_id.in_(chunk))
+            )
         session.execute(
             sa.insert(tomb),
             [
@@ -168,10 +209,11 @@ class ChangeFeed:
                 for n, i in enumerate(ids)
             ],
         )
+        return len(ids)
 
     def tombstones(
         self,
-        session: Session,
+        session: Session | sa.Connection,
         resource: str,
         after_seq: int | None,
         updated_since: datetime | None,

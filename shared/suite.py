@@ -5,7 +5,10 @@ runs the registry's services on them and gateways wired to those services. The g
 tests, the gateway benchmark and `make run` start the suite this way.
 
 Which app fronts the services is data (the registry's one app that is not a service); the
-front app is told where each service listens by ``<its env prefix><SERVICE>_URL``.
+front app is told where each service listens by ``<its env prefix><SERVICE>_URL``, and each
+service the URL clients reach the front app on by ``<its env prefix>PUBLIC_URL``, so the
+links it writes (``next``, ``Location``) lead through the gateway. The front app's port is
+chosen before the services start, for that.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlmodel import Session
 from shared.db import make_engine
 from shared.keys import NewKey, generate_key, store_key
 from shared.migrations import recreate
-from shared.processes import LOOPBACK, Process, start
+from shared.processes import LOOPBACK, Process, free_port, start
 from shared.registry import AppEntry, app, apps, services
 
 #: (store URL by service name, token by key name), as ``prepare_stores`` made them.
@@ -93,11 +96,21 @@ class Stack:
     host: str = LOOPBACK
     #: Fixed ports by app name (``make run`` uses the registry's); free ports for the rest.
     ports: Mapping[str, int] = field(default_factory=dict)
+    #: The port of the first gateway, chosen when the first service starts.
+    front_port: int | None = None
+
+    def front_url(self) -> str:
+        """Where clients reach the (first) gateway: what the services write into links."""
+        if self.front_port is None:
+            self.front_port = self.ports.get(front_app().name) or free_port(self.host)
+        asked_on = LOOPBACK if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        return f"http://{asked_on}:{self.front_port}"
 
     def start_service(self, name: str, port: int | None = None) -> Process:
         entry = app(name)
         url = self.urls.get(name)
         env = {"DATABASE_URL": url, f"{entry.env_prefix}DATABASE_URL": url} if url else {}
+        env[f"{entry.env_prefix}PUBLIC_URL"] = self.front_url()
         port = port or self.ports.get(name)
         process = start(entry, env=env, port=port, log_dir=self.log_dir, host=self.host)
         self.services[name] = process
@@ -112,6 +125,9 @@ class Stack:
         }
         env.update({f"{entry.env_prefix}{key.upper()}": value for key, value in settings.items()})
         port = self.ports.get(entry.name)
+        if port is None and not self.gateways:
+            self.front_url()
+            port = self.front_port
         process = start(entry, env=env, port=port, log_dir=self.log_dir, host=self.host)
         self.gateways.append(process)
         return process

@@ -6,12 +6,15 @@ reporting script or a hand-edited Excel file gets it wrong.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from shared.bulk import MAX_CELL
+from shared.json_depth import MAX_DEPTH
 from tests.harness import ServiceHarness
 
 
@@ -237,3 +240,85 @@ def test_swedish_excel_csv_is_accepted(
     body = b"\xef\xbb\xbf" + _csv([row], sep=";")
     r = _post(h, e, body, "text/csv")
     assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+def test_deep_json_without_a_key_is_401_and_never_parsed(
+    services: dict[str, ServiceHarness], e: LoadEndpoint
+) -> None:
+    h = services[e.service]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    _assert_rejected_and_nothing_written(
+        h,
+        e,
+        lambda: h.client.post(e.path, content=deep, headers={"Content-Type": "application/json"}),
+        401,
+    )
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+def test_deep_json_is_a_400_naming_the_depth(
+    services: dict[str, ServiceHarness], e: LoadEndpoint
+) -> None:
+    h = services[e.service]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    body = _assert_rejected_and_nothing_written(
+        h, e, lambda: _post(h, e, deep, "application/json"), 400
+    )
+    assert body["max_depth"] == MAX_DEPTH
+    assert f"deeper than {MAX_DEPTH}" in body["detail"]
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+def test_a_csv_cell_over_128_kb_is_a_422_naming_row_and_column(
+    services: dict[str, ServiceHarness], e: LoadEndpoint
+) -> None:
+    h = services[e.service]
+    bad = {**e.row, "org_unit": "X" * (MAX_CELL + 1)}
+    body = _assert_rejected_and_nothing_written(
+        h, e, lambda: _post(h, e, _csv([e.row, bad]), "text/csv"), 422
+    )
+    assert body["rejected"][0]["row"] == 2
+    assert "org_unit" in str(body["rejected"][0]["errors"])
+    assert str(MAX_CELL) in str(body["rejected"][0]["errors"])
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+@pytest.mark.parametrize(
+    ("broken", "line"),
+    [(b'"unterminated\n', 3), (b'"closed"then text,x\n', 3), (b'"cut off mid-field', 3)],
+    ids=["unterminated-quote", "text-after-quote", "cut-off"],
+)
+def test_a_csv_with_broken_quotes_is_a_422_naming_the_line(
+    services: dict[str, ServiceHarness], e: LoadEndpoint, broken: bytes, line: int
+) -> None:
+    h = services[e.service]
+    good = _csv([e.row, e.row])
+    body = _assert_rejected_and_nothing_written(
+        h, e, lambda: _post(h, e, good.rsplit(b"\n", 2)[0] + b"\n" + broken, "text/csv"), 422
+    )
+    assert f"line {line}" in body["detail"]
+    assert body["line"] == line
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+def test_a_nul_byte_in_a_csv_is_a_422(services: dict[str, ServiceHarness], e: LoadEndpoint) -> None:
+    h = services[e.service]
+    body = _csv([e.row]).replace(b"\n", b"\x00\n", 2)
+    _assert_rejected_and_nothing_written(h, e, lambda: _post(h, e, body, "text/csv"), 422)
+
+
+@pytest.mark.parametrize("e", ENDPOINTS, ids=IDS)
+def test_a_nul_character_in_a_json_string_is_a_422(
+    services: dict[str, ServiceHarness], e: LoadEndpoint
+) -> None:
+    h = services[e.service]
+    row = {
+        k: (f"{v}\u0000" if isinstance(v, str) and k != e.number_field else v)
+        for k, v in e.row.items()
+    }
+    body = json.dumps([row]).encode()
+    problem = _assert_rejected_and_nothing_written(
+        h, e, lambda: _post(h, e, body, "application/json"), 422
+    )
+    assert problem["errors"][0]["loc"] == ["body"]

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.bulk import csv_rows, validate_rows
+from shared.bulk import MAX_CELL, csv_rows, validate_rows
 from shared.errors import InvalidInput
 from tests.shared.sample.app import ThingRow
 
@@ -46,3 +46,42 @@ def test_text_where_a_number_is_expected_is_rejected() -> None:
 def test_unknown_fields_in_json_rows_are_rejected() -> None:
     _, rejected = validate_rows([{"code": "A", "org_unit": "SUS", "amount": 1, "x": 1}], ThingRow)
     assert rejected[0].errors[0]["loc"] == ["x"]
+
+
+def test_an_unterminated_quote_is_a_422_naming_its_line() -> None:
+    body = b'code,org_unit,amount\nA,SUS,1\nB,"SUS,2\nC,SUS,3\n'
+    with pytest.raises(InvalidInput, match="line 3") as caught:
+        csv_rows(body, {"amount"})
+    assert "never closed" in caught.value.detail
+    assert [e["loc"] for e in caught.value.errors or []] == [["body", "line", 3]]
+
+
+def test_a_file_cut_off_inside_a_quoted_field_is_a_422() -> None:
+    with pytest.raises(InvalidInput, match="line 2"):
+        csv_rows(b'code,org_unit,amount\nA,SUS,"1', {"amount"})
+
+
+def test_text_after_a_closing_quote_is_a_422_naming_its_line() -> None:
+    with pytest.raises(InvalidInput, match="line 3"):
+        csv_rows(b'code,org_unit,amount\nA,SUS,1\n"B"x,SUS,2\n', {"amount"})
+
+
+def test_doubled_quotes_inside_a_field_are_still_read() -> None:
+    rows = csv_rows(b'code,org_unit,amount\n"A ""x""",SUS,1\n', {"amount"})
+    assert rows == [{"code": 'A "x"', "org_unit": "SUS", "amount": "1"}]
+
+
+def test_a_cell_over_128_kb_rejects_its_row_naming_the_column() -> None:
+    big = b"x" * (MAX_CELL + 1)
+    body = b"code,org_unit,amount\nA,SUS,1\nB," + big + b",2\nC,SUS,3\n"
+    rows = csv_rows(body, {"amount"})
+    good, rejected = validate_rows(rows, ThingRow)
+    assert [n for n, _ in good] == [1, 3]
+    assert rejected[0].row == 2
+    assert rejected[0].errors[0]["loc"] == ["org_unit"]
+    assert str(MAX_CELL) in rejected[0].errors[0]["msg"]
+
+
+def test_a_nul_byte_in_a_csv_body_is_a_422_naming_its_line() -> None:
+    with pytest.raises(InvalidInput, match="line 3"):
+        csv_rows(b"code,org_unit,amount\nA,SUS,1\nB\x00,SUS,2\n", {"amount"})

@@ -1,5 +1,10 @@
 """Keyset paging, the change feed with tombstones, CSV streaming and atomic loads."""
 
+import base64
+
+import pytest
+
+from shared.paging import encode_cursor
 from tests.shared.conftest import Sample
 
 
@@ -76,3 +81,44 @@ def test_csv_export_has_a_header_and_every_row(sample: Sample) -> None:
 def test_a_malformed_cursor_is_422(sample: Sample) -> None:
     r = sample.client.get("/v1/things?cursor=!!!", headers=sample.auth("read"))
     assert r.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        encode_cursor("T001"),  # text where the key is an integer (Postgres: a 500 before)
+        encode_cursor(True),
+        encode_cursor(1.5),
+        encode_cursor(None),
+        encode_cursor([1]),
+        encode_cursor(2**70),
+        encode_cursor("[" * 20_000),
+        base64.urlsafe_b64encode(b"[" * 20_000).decode().rstrip("="),  # nested past recursion
+        "%00",
+    ],
+)
+def test_a_cursor_of_the_wrong_kind_is_a_422_naming_it(sample: Sample, cursor: str) -> None:
+    _load(sample, _things(3))
+    reader = sample.auth("read")
+    for query in (f"cursor={cursor}", f"after_seq=0&cursor={cursor}"):
+        r = sample.client.get(f"/v1/things?{query}", headers=reader)
+        assert r.status_code == 422, (query, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert [e["loc"] for e in r.json()["errors"]] == [["query", "cursor"]]
+
+
+def test_a_cursor_handed_out_still_works(sample: Sample) -> None:
+    _load(sample, _things(3))
+    reader = sample.auth("read")
+    page = sample.client.get("/v1/things?limit=1", headers=reader).json()
+    rest = sample.client.get(f"/v1/things?cursor={page['next_cursor']}", headers=reader).json()
+    assert [t["code"] for t in rest["items"]] == ["T001", "T002"]
+
+
+@pytest.mark.parametrize("since", ["0.5", "2024-08-01", "9999-12-31T23:59:59-23:59"])
+def test_updated_since_is_rfc_3339_in_range(sample: Sample, since: str) -> None:
+    r = sample.client.get(
+        "/v1/things", params={"updated_since": since}, headers=sample.auth("read")
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["loc"] == ["query", "updated_since"]

@@ -10,10 +10,19 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from pydantic import BaseModel
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
+from starlette.concurrency import run_in_threadpool
 
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep, create_service_app
-from shared.bulk import LoadMode, LoadReport, read_rows, reject_if_atomic, upsert, validate_rows
+from shared.bulk import (
+    LoadMode,
+    LoadReport,
+    UpsertCounts,
+    read_rows,
+    reject_if_atomic,
+    upsert,
+    validate_rows,
+)
 from shared.csvstream import csv_response, wants_csv
 from shared.errors import NotFound
 from shared.keys import Reader, Writer
@@ -107,21 +116,26 @@ async def load_things(
     reject_if_atomic(mode, rejected, len(rows))
     for _, row in good:
         writer.check_org_unit(row.org_unit)
-    from sqlmodel import Session
 
-    with Session(request.app.state.engine) as session:
-        counts = upsert(
-            session,
-            THING,
-            [r.model_dump(exclude={"period"}) for _, r in good],
-            keys=["code"],
-            values=["org_unit", "amount"],
-            feed=request.app.state.feed,
-        )
-        request.app.state.audit.record(
-            session, writer.key_id, "load", "thing", "*", {"inserted": counts.inserted}
-        )
-        session.commit()
+    def write() -> UpsertCounts:
+        # In a worker thread: a load waiting for the change-feed lock must not hold up the
+        # event loop (the writer it waits for may need the loop to finish).
+        with Session(request.app.state.engine) as session:
+            counts = upsert(
+                session,
+                THING,
+                [r.model_dump(exclude={"period"}) for _, r in good],
+                keys=["code"],
+                values=["org_unit", "amount"],
+                feed=request.app.state.feed,
+            )
+            request.app.state.audit.record(
+                session, writer.key_id, "load", "thing", "*", {"inserted": counts.inserted}
+            )
+            session.commit()
+        return counts
+
+    counts = await run_in_threadpool(write)
     return LoadReport(
         inserted=counts.inserted,
         updated=counts.updated,
@@ -134,19 +148,58 @@ async def load_things(
 def delete_thing(
     code: str, session: SessionDep, feed: FeedDep, audit: AuditDep, writer: Writer
 ) -> None:
+    # The change number first: it makes this the only writer (as loads do), so no two
+    # writers wait for each other's locks in opposite orders.
+    seq = feed.allocate(session)
     row = session.execute(sa.select(THING).where(THING.c.code == code)).first()
     if row is None:
         raise NotFound(f"No thing {code!r}.")
     writer.check_org_unit(row.org_unit)
     session.execute(sa.delete(THING).where(THING.c.code == code))
-    feed.bury(session, "thing", [code], feed.allocate(session))
+    feed.bury(session, "thing", [code], seq)
     audit.record(session, writer.key_id, "delete", "thing", code, None)
     session.commit()
 
 
-def build_app(url: str, max_body_bytes: int = 10_000) -> FastAPI:
-    settings = SampleSettings(database_url=url, max_body_bytes=max_body_bytes, key_cache_seconds=0)
-    _ = utcnow
+class Move(BaseModel, extra="forbid"):
+    """One write that changes a thing and deletes another (as a replacing load does)."""
+
+    set: ThingRow
+    delete: str
+
+
+@router.post("/moves", status_code=204)
+def move(body: Move, session: SessionDep, feed: FeedDep, audit: AuditDep, writer: Writer) -> None:
+    writer.check_org_unit(body.set.org_unit)
+    first = feed.allocate(session, 2)
+    changed = body.set.model_dump(exclude={"period"})
+    stored = session.execute(sa.select(THING.c.id).where(THING.c.code == body.set.code)).first()
+    stamp = {"change_seq": first, "updated_at": utcnow()}
+    if stored is None:
+        session.execute(sa.insert(THING).values(**changed, **stamp))
+    else:
+        session.execute(sa.update(THING).where(THING.c.id == stored.id).values(**changed, **stamp))
+    if body.delete != body.set.code:
+        gone = session.execute(sa.delete(THING).where(THING.c.code == body.delete))
+        if gone.rowcount:  # type: ignore[attr-defined]
+            feed.bury(session, "thing", [body.delete], first + 1)
+    audit.record(session, writer.key_id, "move", "thing", body.set.code, body.delete)
+    session.commit()
+
+
+@router.get("/boom")
+def boom(_reader: Reader) -> None:
+    """Something truly breaks: the answer is a 500 problem, with the usual headers."""
+    raise RuntimeError("the sample breaks on purpose")
+
+
+def build_app(url: str, max_body_bytes: int = 10_000, public_url: str = "") -> FastAPI:
+    settings = SampleSettings(
+        database_url=url,
+        max_body_bytes=max_body_bytes,
+        key_cache_seconds=0,
+        public_url=public_url,
+    )
     return create_service_app(
         SPEC, title="sample", description="sample", routers=[router], settings=settings
     )
