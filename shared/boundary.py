@@ -39,6 +39,7 @@ from shared.periods import (
 from shared.reference import org_units
 
 __all__ = [
+    "MAX_PERIODS",
     "MAX_YEAR",
     "MIN_YEAR",
     "MonthField",
@@ -54,6 +55,7 @@ __all__ = [
     "Period",
     "PeriodField",
     "PeriodQuery",
+    "PeriodsQuery",
     "TimestampQuery",
     "YearField",
     "YearPath",
@@ -204,3 +206,33 @@ TimestampQuery = Annotated[Timestamp, Query(description=f"From this time on: {_T
 OptionalTimestampQuery = Annotated[
     Timestamp | None, Query(description=f"From this time on: {_TIMESTAMP_HELP}.")
 ]
+
+
+#: At most this many periods in one repeated ``period`` parameter (two years of months).
+MAX_PERIODS = 24
+
+
+async def _periods(
+    period: Annotated[
+        list[str],
+        Query(
+            description=f"A period ({_PERIOD_HELP[:-1]}); repeat for several, at most {MAX_PERIODS}."
+        ),
+    ],
+) -> list[Period]:
+    errors = []
+    parsed: dict[Period, None] = {}  # in the order asked, each once
+    for n, text in enumerate(period):
+        try:
+            parsed[Period.parse(text)] = None
+        except PeriodError as exc:
+            errors.append(field_error(["query", "period", n], str(exc)))
+    if len(period) > MAX_PERIODS:
+        errors.append(field_error(["query", "period"], f"at most {MAX_PERIODS} periods"))
+    if errors:
+        raise InvalidInput(f"period: {errors[0]['msg']}", errors=errors)
+    return list(parsed)
+
+
+#: ``periods: PeriodsQuery`` — a repeatable ``period`` query parameter, each parsed once.
+PeriodsQuery = Annotated[list[Period], Depends(_periods)]
