@@ -7,6 +7,11 @@ ambiguous in its form (``1.234`` in the Swedish form) is rejected, never guessed
 
 ``upsert`` writes validated rows with one staging table and a handful of set-based
 statements, whatever the row count: COPY into the staging table on Postgres.
+
+Over the ~400 lines a module usually keeps, because the reading (JSON, the two CSV forms,
+strict quoting, cell limits) and the writing (staging, COPY, merge) still share their row
+types here; the next split is the CSV reader into a module of its own, which the indicators
+service's file-backed reader (``services/indicators/csv_load.py``) should then share.
 """
 
 from __future__ import annotations
