@@ -25,9 +25,10 @@ import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from fastapi import Header
 from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 
@@ -45,6 +46,14 @@ AHEAD = 4
 POLL_SECONDS = 0.2
 
 log = logging.getLogger(__name__)
+
+#: The ``Accept`` header a listing reads to choose JSON or CSV (kept out of the OpenAPI:
+#: ``CSV_RESPONSE`` documents the choice).
+AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
+#: The ``responses`` of a listing that also answers CSV.
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with `Accept: text/csv`."}
+}
 
 
 def wants_csv(accept: str | None) -> bool:

@@ -8,7 +8,17 @@ tolerated. A stale or unknown tag is a 412 (``PreconditionFailed``).
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Header
+
 from shared.errors import PreconditionFailed
+
+#: The ``If-Match`` request header of an ETag'd write (one definition for every router).
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="The ETag you read; `*` matches any. 412 when stale."),
+]
 
 
 def etag(version: int, prefix: str = "") -> str:

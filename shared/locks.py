@@ -35,7 +35,7 @@ from shared.bulk import LoadMode, RowError
 from shared.db import session_scope
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from shared.keys import Principal, Reader, RegionAdmin
-from shared.paging import ListParams, Page, Slice, fetch_table_page, list_params, page_body
+from shared.paging import ListParams, Page, Paging, Slice, fetch_table_page, page_body
 from shared.periods import Period, PeriodField
 from shared.store import AuditTrail, ChangeFeed, UTCDateTime, utcnow
 
@@ -589,7 +589,6 @@ def _session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(_session)]
-Params = Annotated[ListParams, Depends(list_params)]
 
 
 def _locks(request: Request) -> PeriodLocks:
@@ -620,7 +619,7 @@ def list_locks(
     request: Request,
     principal: Reader,
     session: SessionDep,
-    params: Params,
+    params: Paging,
     org_unit: OptionalOrgUnitQuery = None,
     year: OptionalYearQuery = None,
 ) -> Any:

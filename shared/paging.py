@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -84,6 +84,10 @@ def list_params(
 ) -> ListParams:
     # Stored times are UTC; ``Timestamp`` gives UTC whatever offset the caller wrote.
     return ListParams(limit, cursor, after_seq, updated_since)
+
+
+#: ``params: Paging`` — a listing's ``limit``, ``cursor``, ``after_seq`` and ``updated_since``.
+Paging = Annotated[ListParams, Depends(list_params)]
 
 
 def encode_cursor(value: Any) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from services.assignments import definitions, listing, reports
@@ -33,25 +33,12 @@ from services.assignments.writes import Writes
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.boundary import OptionalOrgUnitQuery, OptionalYearQuery, Period, optional_period_query
 from shared.bulk import LoadMode, LoadReport, read_rows
-from shared.csvstream import csv_response, wants_csv
-from shared.etag import etag
+from shared.csvstream import CSV_RESPONSE, AcceptHeader, csv_response, wants_csv
+from shared.etag import IfMatch, etag
 from shared.keys import Reader, RegionAdmin, Writer
-from shared.paging import ListParams, Page, Tombstone, list_params, page_body
+from shared.paging import Page, Paging, Tombstone, page_body
 
 router = APIRouter(prefix="/v1", tags=["assignments"])
-
-Paging = Annotated[ListParams, Depends(list_params)]
-AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
-IfMatch = Annotated[
-    str | None,
-    Header(
-        alias="If-Match",
-        description="The ETag you read; `*` matches any. 412 when stale.",
-    ),
-]
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with `Accept: text/csv`."}
-}
 
 
 def _with_etag(response: Response, out: AssignmentOut) -> AssignmentOut:

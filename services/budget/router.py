@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from services.budget import budget_lines, earmarked, grants
 from services.budget import schemas as s
 from services.budget import summary_schemas as ss
-from services.budget.router_loads import CSV, Accept, Params
 from services.budget.router_loads import csv_export as _csv
 from services.budget.summary import committee_summary
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
@@ -31,10 +30,10 @@ from shared.boundary import (
     YearPath,
     YearQuery,
 )
-from shared.csvstream import wants_csv
-from shared.etag import etag
+from shared.csvstream import CSV_RESPONSE, AcceptHeader, wants_csv
+from shared.etag import IfMatch, etag
 from shared.keys import Admin, Reader, RegionAdmin, Writer
-from shared.paging import Page, Tombstone, page_body
+from shared.paging import Page, Paging, Tombstone, page_body
 
 router = APIRouter(prefix="/v1")
 
@@ -42,7 +41,6 @@ LinePath = Annotated[
     str, Path(pattern=r"^[a-z0-9_]{1,80}$", description="Line slug, e.g. tandvard.")
 ]
 EarmarkedId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,80}$")]
-IfMatch = Annotated[str | None, Header(description="ETag from a read; 412 when stale.")]
 
 
 # --- grants ---------------------------------------------------------------------------------
@@ -89,14 +87,14 @@ def get_grant(
     return grant
 
 
-@router.get("/grants", response_model=Page[s.GrantOut], responses=CSV, tags=["grants"])
+@router.get("/grants", response_model=Page[s.GrantOut], responses=CSV_RESPONSE, tags=["grants"])
 def list_grants(
     request: Request,
-    params: Params,
+    params: Paging,
     session: SessionDep,
     engine: EngineDep,
     principal: Reader,
-    accept: Accept = None,
+    accept: AcceptHeader = None,
     year: OptionalYearQuery = None,
     org_unit: OptionalOrgUnitQuery = None,
 ) -> Any:
@@ -181,17 +179,17 @@ def delete_budget_line(
 @router.get(
     "/budget-lines",
     response_model=Page[s.BudgetLineOut | Tombstone],
-    responses=CSV,
+    responses=CSV_RESPONSE,
     tags=["budget lines"],
 )
 def list_budget_lines(
     request: Request,
-    params: Params,
+    params: Paging,
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
     principal: Reader,
-    accept: Accept = None,
+    accept: AcceptHeader = None,
     org_unit: OptionalOrgUnitQuery = None,
     year: OptionalYearQuery = None,
 ) -> Any:
@@ -266,17 +264,17 @@ def delete_earmarked(
 @router.get(
     "/earmarked",
     response_model=Page[s.EarmarkedOut | Tombstone],
-    responses=CSV,
+    responses=CSV_RESPONSE,
     tags=["earmarked"],
 )
 def list_earmarked(
     request: Request,
-    params: Params,
+    params: Paging,
     session: SessionDep,
     engine: EngineDep,
     feed: FeedDep,
     principal: Reader,
-    accept: Accept = None,
+    accept: AcceptHeader = None,
     org_unit: OptionalOrgUnitQuery = None,
     year: OptionalYearQuery = None,
 ) -> Any:

@@ -12,7 +12,7 @@ units' rows, and naming another unit is a 403.
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.engine import Engine
 
 from services.budget import flows, stated
@@ -22,17 +22,12 @@ from services.budget.repository.store import CsvQuery
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.boundary import OptionalOrgUnitQuery, OptionalYearQuery
 from shared.bulk import LoadMode, LoadReport, read_rows
-from shared.csvstream import csv_response, wants_csv
+from shared.csvstream import CSV_RESPONSE, AcceptHeader, csv_response, wants_csv
 from shared.keys import Reader, Writer
-from shared.paging import ListParams, Page, list_params, page_body
+from shared.paging import Page, Paging, page_body
 
 router = APIRouter(prefix="/v1")
 
-Params = Annotated[ListParams, Depends(list_params)]
-Accept = Annotated[str | None, Header(include_in_schema=False)]
-CSV: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "JSON page, or CSV with Accept: text/csv."}
-}
 LOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -87,11 +82,11 @@ def _flow_routes(flow: flows.Flow, tag: str, page: type[Page[Any]], load_descrip
 
     def list_(
         request: Request,
-        params: Params,
+        params: Paging,
         session: SessionDep,
         engine: EngineDep,
         principal: Reader,
-        accept: Accept = None,
+        accept: AcceptHeader = None,
         org_unit: OptionalOrgUnitQuery = None,
         line: str | None = None,
         year: OptionalYearQuery = None,
@@ -114,7 +109,12 @@ def _flow_routes(flow: flows.Flow, tag: str, page: type[Page[Any]], load_descrip
         description=load_description + LOAD_DOC + LINE_DOC,
     )
     router.add_api_route(
-        path, list_, name=f"list_{flow.resource}s", response_model=page, responses=CSV, tags=[tag]
+        path,
+        list_,
+        name=f"list_{flow.resource}s",
+        response_model=page,
+        responses=CSV_RESPONSE,
+        tags=[tag],
     )
 
 
@@ -158,11 +158,11 @@ def _stated_routes(
 
     def list_(
         request: Request,
-        params: Params,
+        params: Paging,
         session: SessionDep,
         engine: EngineDep,
         principal: Reader,
-        accept: Accept = None,
+        accept: AcceptHeader = None,
         org_unit: OptionalOrgUnitQuery = None,
         year: OptionalYearQuery = None,
     ) -> Any:
@@ -174,11 +174,11 @@ def _stated_routes(
 
     def list_totals(
         request: Request,
-        params: Params,
+        params: Paging,
         session: SessionDep,
         engine: EngineDep,
         principal: Reader,
-        accept: Accept = None,
+        accept: AcceptHeader = None,
         org_unit: OptionalOrgUnitQuery = None,
         year: OptionalYearQuery = None,
         kind_: Annotated[
@@ -207,7 +207,7 @@ def _stated_routes(
         list_totals if kind is stated.TOTALS else list_,
         name=f"list_{kind.resource}s",
         response_model=page,
-        responses=CSV,
+        responses=CSV_RESPONSE,
         tags=[tag],
     )
 

@@ -37,13 +37,12 @@ from shared.boundary import (
 )
 from shared.bulk import LoadMode
 from shared.csvstream import csv_response, json_lines_response, wants_csv, wants_json_lines
-from shared.etag import etag
+from shared.etag import IfMatch, etag
 from shared.json_rows import spooled_body
 from shared.keys import Admin, Reader, RegionAdmin, Writer
-from shared.paging import ListParams, Page, Slice, Tombstone, list_params, page_body
+from shared.paging import Page, Paging, Slice, Tombstone, page_body
 
 router = APIRouter(prefix="/v1")
-Params = Annotated[ListParams, Depends(list_params)]
 IndicatorCodePath = Annotated[
     IndicatorCode, Path(description="e.g. ID0069; `^[A-Z0-9][A-Z0-9_-]{1,39}$`")
 ]
@@ -82,11 +81,6 @@ EVALUATION_RULES = (
 )
 
 
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description="The ETag you read; `*` matches any. Stale → 412."),
-]
-
 # ------------------------------------------------------------------ indicators
 
 
@@ -117,7 +111,7 @@ def list_indicators(
     engine: EngineDep,
     feed: FeedDep,
     _reader: Reader,
-    params: Params,
+    params: Paging,
     area: Annotated[str | None, Query(description="Area name or code (G2.A1).")] = None,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
@@ -217,7 +211,7 @@ def list_results(
     engine: EngineDep,
     feed: FeedDep,
     principal: Reader,
-    params: Params,
+    params: Paging,
     matching: Filter,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
