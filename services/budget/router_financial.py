@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends, Request
 from services.budget import financial
 from services.budget import financial_schemas as fs
 from services.budget.financial_rules import REGION
-from services.budget.router_loads import CSV, LOAD_BODY, Accept, Params, csv_export
+from services.budget.router_loads import LOAD_BODY, csv_export
 from shared.app import AuditDep, EngineDep, FeedDep, SessionDep
 from shared.boundary import OptionalYearQuery, YearQuery
 from shared.bulk import LoadMode, LoadReport, read_rows
-from shared.csvstream import wants_csv
+from shared.csvstream import CSV_RESPONSE, AcceptHeader, wants_csv
 from shared.keys import Principal, Reader, Writer
-from shared.paging import Page, page_body
+from shared.paging import Page, Paging, page_body
 
 router = APIRouter(prefix="/v1")
 
@@ -81,16 +81,16 @@ def load_financial_figures(
 @router.get(
     "/financial-figures",
     response_model=Page[fs.FinancialFiguresOut],
-    responses=CSV,
+    responses=CSV_RESPONSE,
     tags=["financial goals"],
 )
 def list_financial_figures(
     request: Request,
-    params: Params,
+    params: Paging,
     session: SessionDep,
     engine: EngineDep,
     principal: RegionReader,
-    accept: Accept = None,
+    accept: AcceptHeader = None,
     year: OptionalYearQuery = None,
 ) -> Any:
     """The region's figures by year (change feed: `after_seq`, `updated_since`; CSV with
