@@ -7,6 +7,7 @@ away so that models, migrations and queries are written once for both stores.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,46 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlmodel import Session, create_engine
+
+from shared.observability import DB_POOL_IN_USE, DB_POOL_WAITING
+
+
+class MeasuredQueuePool(QueuePool):
+    """SQLAlchemy's queue pool, counting the callers waiting for a connection
+    (``followup_db_pool_waiting``): a pool too small for the load shows there first."""
+
+    #: The label the pool's metrics carry (the service's name).
+    metrics_label = "-"
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        waiting = DB_POOL_WAITING.labels(self.metrics_label)
+        waiting.inc()
+        try:
+            return super()._do_get()
+        finally:
+            waiting.dec()
+
+
+# SQLAlchemy keeps its own loggers at WARNING; its pool logs under the class's own name,
+# which for this subclass is outside the ``sqlalchemy`` tree: held to the same level.
+logging.getLogger(f"{__name__}.{MeasuredQueuePool.__name__}").setLevel(logging.WARNING)
+
+
+def measure_pool(engine: Engine, label: str) -> None:
+    """Count the engine's connections in use (``followup_db_pool_in_use``)."""
+    in_use = DB_POOL_IN_USE.labels(label)
+    if isinstance(engine.pool, MeasuredQueuePool):
+        engine.pool.metrics_label = label
+
+    @event.listens_for(engine, "checkout")
+    def _out(*_args: Any) -> None:
+        in_use.inc()
+
+    @event.listens_for(engine, "checkin")
+    def _in(*_args: Any) -> None:
+        in_use.dec()
 
 
 def normalise_url(url: str) -> str:
@@ -72,15 +111,19 @@ def make_engine(url: str, schema: str) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        measure_pool(engine, schema)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
+        poolclass=MeasuredQueuePool,
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         pool_timeout=10,
         connect_args={"connect_timeout": 5},
     )
+    measure_pool(engine, schema)
+    return engine
 
 
 def database_answers(engine: Engine) -> bool:

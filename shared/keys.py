@@ -20,14 +20,18 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import BodyRejected, Forbidden, ProblemError, ServiceUnavailable, Unauthorized
+from shared.observability import KEY_CHECKS_REFUSED
+from shared.openapi_doc import BEARER
 from shared.store import InfrastructureTables, utcnow
+from shared.tokens import TokenVerifier, looks_like_jwt
 
 SCOPES = ("read", "write", "admin")
 
@@ -136,12 +140,25 @@ def store_key(
 
 
 class KeyVerifier:
-    """Looks keys up in the service's store, remembering good ones for a few seconds."""
+    """Looks keys up in the service's store, remembering good ones for a few seconds.
 
-    def __init__(self, engine: Engine, tables: InfrastructureTables, cache_seconds: float) -> None:
+    With ``tokens`` (an identity provider is configured, ``shared.tokens``) a bearer token
+    that is a JWT is checked as an access token instead: its subject is the principal's
+    ``key_id`` (``jwt:<sub>``, what the audit records) and its groups give the scopes and
+    org units. Tokens are not remembered here: their signature check needs no database.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        tables: InfrastructureTables,
+        cache_seconds: float,
+        tokens: TokenVerifier | None = None,
+    ) -> None:
         self.engine = engine
         self.table = tables.api_key
         self.cache_seconds = cache_seconds
+        self.tokens = tokens
         self._cache: dict[str, tuple[float, Principal]] = {}
 
     def cached(self, token: str) -> Principal | None:
@@ -156,6 +173,9 @@ class KeyVerifier:
         cached = self.cached(token)
         if cached is not None:
             return cached
+        if self.tokens is not None and looks_like_jwt(token):
+            subject, scopes, org_units = self.tokens.verify(token)
+            return Principal(subject, expand_scopes(scopes), frozenset(org_units))
         parsed = parse_token(token)
         if parsed is None:
             raise Unauthorized("The API key is malformed.")
@@ -181,6 +201,11 @@ def _bearer(request: Request) -> str:
     return bearer_token(request.headers.get("authorization", ""))
 
 
+def token_of(header: bytes) -> str:
+    """What follows ``Bearer`` in an Authorization header, however malformed (for metrics)."""
+    return header.decode("latin-1").partition(" ")[2].strip()
+
+
 def bearer_token(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -203,9 +228,10 @@ class AuthenticationMiddleware:
     without a valid key.
     """
 
-    def __init__(self, app: ASGIApp, verifier: KeyVerifier) -> None:
+    def __init__(self, app: ASGIApp, verifier: KeyVerifier, app_name: str = "app") -> None:
         self.app = app
         self.verifier = verifier
+        self.app_name = app_name
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -233,6 +259,10 @@ class AuthenticationMiddleware:
             await self.app(scope, receive, send)
             return
         refusal: ProblemError = scope[REFUSAL_KEY]
+        credential = (
+            "none" if not header else "jwt" if looks_like_jwt(token_of(header)) else "api_key"
+        )
+        KEY_CHECKS_REFUSED.labels(self.app_name, credential, str(refusal.status)).inc()
 
         async def gated_receive() -> Message:
             raise BodyRejected(refusal)
@@ -253,11 +283,16 @@ def authenticated(request: Request) -> Principal:
     return verifier.verify(_bearer(request))
 
 
-def require(scope: str, *, unbound: bool = False) -> Callable[[Request], Principal]:
+#: The bearer scheme as FastAPI sees it: declaring it puts ``security`` on the operation
+#: in the OpenAPI document (``/docs`` "Authorize"); the check itself is ``authenticated``'s.
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+
+
+def require(scope: str, *, unbound: bool = False) -> Callable[..., Principal]:
     """A FastAPI dependency: the caller must hold ``scope`` (and, with ``unbound``, a key
     not bound to org units: region-wide definitions)."""
 
-    def dependency(request: Request) -> Principal:
+    def dependency(request: Request, _declared: BearerCredentials = None) -> Principal:
         principal = authenticated(request)
         if not principal.has(scope):
             raise Forbidden(f"This key lacks the {scope!r} scope.")

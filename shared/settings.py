@@ -11,8 +11,10 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.tokens import TokenSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +37,9 @@ class AppSettings(BaseSettings):
     #: gateway, each service is given the gateway's. Empty: the address the server is
     #: bound to. A request's own ``Host`` header is never used.
     public_url: str = ""
+    #: The region's identity provider, whose access tokens (JWT) are accepted beside API
+    #: keys: the ``OIDC_`` settings, one set for every app (``shared.tokens``).
+    oidc: TokenSettings = Field(default_factory=TokenSettings)
 
     @field_validator("public_url")
     @classmethod

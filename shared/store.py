@@ -8,13 +8,15 @@ written once and every service's schema gets the same shape.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations import Operations
+from prometheus_client.core import GaugeMetricFamily, Metric
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
@@ -54,6 +56,10 @@ class InfrastructureTables:
     tombstone: sa.Table
 
 
+#: Characters of the audit trail's "who" (``audit_log.key_id``).
+AUDIT_WHO_LENGTH = 200
+
+
 def _columns() -> dict[str, list[Any]]:
     return {
         "api_key": [
@@ -69,7 +75,8 @@ def _columns() -> dict[str, list[Any]]:
         "audit_log": [
             sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
             sa.Column("at", UTCDateTime(), nullable=False),
-            sa.Column("key_id", sa.String(32), nullable=False),
+            # Who: an API key's id, ``anonymous``, or ``jwt:<sub>`` for an access token.
+            sa.Column("key_id", sa.String(AUDIT_WHO_LENGTH), nullable=False),
             sa.Column("action", sa.String(40), nullable=False),
             sa.Column("resource", sa.String(60), nullable=False),
             sa.Column("resource_id", sa.String(300), nullable=False),
@@ -103,6 +110,22 @@ def infrastructure_tables(metadata: sa.MetaData) -> InfrastructureTables:
         for name, cols in _columns().items()
     }
     return InfrastructureTables(**tables)
+
+
+def widen_audit_who(op: Operations, schema: str) -> None:
+    """``audit_log.key_id`` from 32 to ``AUDIT_WHO_LENGTH`` characters, for the subjects of
+    access tokens (``jwt:<sub>``; Keycloak's ``sub`` is a 36-character UUID). SQLite does not
+    hold a column to its declared length, so only Postgres needs the change."""
+    if op.get_bind().dialect.name == "sqlite":
+        return
+    op.alter_column(
+        "audit_log",
+        "key_id",
+        existing_type=sa.String(32),
+        type_=sa.String(AUDIT_WHO_LENGTH),
+        existing_nullable=False,
+        schema=schema,
+    )
 
 
 def create_infrastructure(op: Operations, schema: str) -> None:
@@ -280,3 +303,43 @@ class AuditTrail:
             }
             for r in session.execute(stmt).all()
         ]
+
+
+class ChangeFeedHeads:
+    """A Prometheus collector: the last ``change_seq`` of every table of a service that has
+    one (its rows and its tombstones), read when ``/metrics`` is scraped, in one query over
+    the ``change_seq`` indexes. A loader that lags shows as the distance between this head
+    and the last change it applied. The database away: no sample (``/ready`` says why)."""
+
+    def __init__(self, engine: Engine, metadata: sa.MetaData, app_name: str) -> None:
+        self.engine = engine
+        self.app_name = app_name
+        self.tables = [t for t in metadata.sorted_tables if "change_seq" in t.c]
+
+    def heads(self) -> list[tuple[str, int]]:
+        if not self.tables:
+            return []
+        query = sa.union_all(
+            *[
+                sa.select(
+                    sa.literal(t.name, sa.String).label("name"),
+                    sa.func.coalesce(sa.func.max(t.c.change_seq), 0).label("head"),
+                )
+                for t in self.tables
+            ]
+        )
+        with self.engine.connect() as conn:
+            return [(str(name), int(head)) for name, head in conn.execute(query)]
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "followup_change_feed_head",
+            "The last change number (change_seq) of each table's rows (and tombstones).",
+            labels=["app", "table"],
+        )
+        try:
+            for name, head in self.heads():
+                family.add_metric([self.app_name, name], head)
+        except sa.exc.SQLAlchemyError:
+            return
+        yield family

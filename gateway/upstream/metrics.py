@@ -38,6 +38,8 @@ BREAKER_STATE = Gauge(
     "Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.",
     ["upstream"],
     registry=REGISTRY,
+    # Each worker process has its own breaker: the worst of the live ones is reported.
+    multiprocess_mode="livemax",
 )
 BREAKER_TRANSITIONS = Counter(
     "gateway_breaker_transitions_total",
