@@ -2,8 +2,13 @@
 
 The gateway's routes are documented as usual; the proxied ones are fetched from the
 ``/openapi.json`` of each service of the registry the first time the document is asked for
-(and again until all have answered): those the proxy passes to that service. Their schemas are renamed ``<service>__<Name>`` so two services' models
-of the same name cannot collide. A service that does not answer is simply left out.
+(and again until all have answered): those the proxy passes to that service. Their schemas
+are renamed ``<service>__<Name>``, title too, so two services' models of the same name
+cannot collide, in the document or in a generated client (but ``Problem``, the one error
+document of every app, stays one). Their operation ids are the services' own
+(``indicators_list_results``, already unique), their first tag the service's name, their
+security the bearer scheme every app declares (``shared.openapi_doc.BEARER``), and they
+gain the gateway's own problems (502/503/504). A service that does not answer is left out.
 """
 
 from __future__ import annotations
@@ -20,15 +25,21 @@ from starlette.routing import Route
 from gateway.proxy import upstream_for
 from gateway.upstream.errors import UpstreamError
 from gateway.upstream.upstream import Upstream, Upstreams
+from shared.openapi_doc import add_problems
 from shared.registry import service_names
 
 REF_PREFIX = "#/components/schemas/"
-#: Seconds a service's document may take (it is asked past the breaker).
-FETCH_TIMEOUT = 2.0
+#: Schemas every app documents alike (``shared.openapi_doc``): kept under their own name.
+SHARED_SCHEMAS = frozenset({"Problem"})
+#: Seconds a service's document may take (it is asked past the breaker). A service builds
+#: its document on the first request (~0.5 s idle, several seconds on a busy machine), and
+#: only this document waits for it.
+FETCH_TIMEOUT = 15.0
 
 
 class _Components(BaseModel):
     schemas: dict[str, Any] = {}
+    securitySchemes: dict[str, Any] = {}  # noqa: N815 (OpenAPI's name)
 
 
 class ServiceDocument(BaseModel):
@@ -43,7 +54,10 @@ def _rename_refs(node: Any, service: str) -> Any:
         return {
             k: (
                 REF_PREFIX + f"{service}__" + v.removeprefix(REF_PREFIX)
-                if k == "$ref" and isinstance(v, str) and v.startswith(REF_PREFIX)
+                if k == "$ref"
+                and isinstance(v, str)
+                and v.startswith(REF_PREFIX)
+                and v.removeprefix(REF_PREFIX) not in SHARED_SCHEMAS
                 else _rename_refs(v, service)
             )
             for k, v in node.items()
@@ -61,15 +75,22 @@ def merge(base: dict[str, Any], service: str, document: ServiceDocument) -> None
     for path, item in spec["paths"].items():
         if not path.startswith("/v1/") or upstream_for(path) != service or path in paths:
             continue
-        for operation in item.values():
+        for method, operation in item.items():
             if isinstance(operation, dict) and "responses" in operation:
                 operation["tags"] = [service, *operation.get("tags", [])]
-                if "operationId" in operation:
-                    operation["operationId"] = f"{service}__{operation['operationId']}"
+                # Through the gateway the service may also be away or slow: 502/503/504.
+                add_problems(path, method, operation, gateway=True)
         paths[path] = item
-    schemas = base.setdefault("components", {}).setdefault("schemas", {})
+    components = base.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
     for name, schema in spec["schemas"].items():
-        schemas[f"{service}__{name}"] = schema
+        if name not in SHARED_SCHEMAS:
+            # Renamed with its title: generators name models by title, and two services'
+            # ``Tombstone`` (or ``LockOut``) would otherwise make one model of two.
+            renamed = f"{service}__{name}"
+            schemas[renamed] = {**schema, "title": renamed} if "title" in schema else schema
+    for name, scheme in document.components.securitySchemes.items():
+        components.setdefault("securitySchemes", {}).setdefault(name, scheme)
 
 
 async def _fetch(upstream: Upstream) -> ServiceDocument | None:

@@ -18,22 +18,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.boundary import OptionalTimestampQuery
 from shared.db import database_answers, make_engine, session_scope
+from shared.draining import ReadinessGate
 from shared.errors import PROBLEM_JSON, ProblemError, install_error_handlers
 from shared.keys import PRINCIPAL_KEY, AuthenticationMiddleware, KeyVerifier, RegionAdmin
 from shared.locks import PeriodLocks
 from shared.locks import router as locks_router
-from shared.observability import REGISTRY, ObservabilityMiddleware, configure_logging
+from shared.observability import ObservabilityMiddleware, configure_logging, metrics_body
+from shared.openapi_doc import NO_EXAMPLES, Examples, install_document, operation_ids
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
 from shared.spec import ServiceSpec
-from shared.store import AuditTrail, ChangeFeed
+from shared.store import AuditTrail, ChangeFeed, ChangeFeedHeads
+from shared.tokens import token_verifier
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -65,7 +68,11 @@ def create_app(
     lifespan: Lifespan | None = None,
     version: str = "1.0.0",
     key_verifier: KeyVerifier | None = None,
+    examples: Examples = NO_EXAMPLES,
+    gateway: bool = False,
 ) -> FastAPI:
+    """``examples`` go into the OpenAPI document (``shared.openapi_doc``), with the problem
+    answers of each operation (``gateway``: those of a proxy too, 502/503/504)."""
     configure_logging(settings.log_level)
     app = FastAPI(
         title=title,
@@ -75,6 +82,7 @@ def create_app(
         responses={
             "4XX": {"description": "A problem document.", "content": {PROBLEM_JSON: {}}},
         },
+        generate_unique_id_function=operation_ids(settings.app_name),
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -85,7 +93,9 @@ def create_app(
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     def metrics() -> Response:
-        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+        # Collectors read when scraped (a service's change-feed heads) come from app state.
+        collectors = getattr(app.state, "metric_collectors", [])
+        return Response(metrics_body(collectors), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:
         app.include_router(router)
@@ -93,7 +103,9 @@ def create_app(
     # Outermost last: observability sees every response, including 413s and CORS answers.
     # Keys are checked innermost, so refusals still get the security headers.
     if key_verifier is not None:
-        app.add_middleware(AuthenticationMiddleware, verifier=key_verifier)
+        app.add_middleware(
+            AuthenticationMiddleware, verifier=key_verifier, app_name=settings.app_name
+        )
     app.add_middleware(
         ProtectionMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -114,7 +126,10 @@ def create_app(
             ],
             expose_headers=["ETag", "X-Request-ID", "Location"],
         )
+    # While the process drains before it stops (shared.draining), /ready answers 503.
+    app.add_middleware(ReadinessGate)
     app.add_middleware(ObservabilityMiddleware, app_name=settings.app_name)
+    install_document(app, examples, gateway=gateway)
     return app
 
 
@@ -125,6 +140,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     settings: ServiceSettings | None = None,
+    examples: Examples = NO_EXAMPLES,
 ) -> FastAPI:
     settings = settings or spec.settings_factory()
     engine = make_engine(settings.database_url, spec.metadata.schema or spec.name)
@@ -155,7 +171,9 @@ def create_service_app(
         trail: AuditTrail = request.app.state.audit
         return AuditPage(items=[AuditEntry(**e) for e in trail.since(session, since, limit)])
 
-    verifier = KeyVerifier(engine, spec.infrastructure, settings.key_cache_seconds)
+    verifier = KeyVerifier(
+        engine, spec.infrastructure, settings.key_cache_seconds, token_verifier(settings.oidc)
+    )
     app = create_app(
         settings,
         title=title,
@@ -163,11 +181,13 @@ def create_service_app(
         routers=[operations, locks_router, *routers],
         lifespan=lifespan,
         key_verifier=verifier,
+        examples=examples,
     )
     app.state.engine = engine
     app.state.spec = spec
     app.state.key_verifier = verifier
     app.state.feed = ChangeFeed(spec.infrastructure)
+    app.state.metric_collectors = [ChangeFeedHeads(engine, spec.metadata, settings.app_name)]
     app.state.audit = AuditTrail(spec.infrastructure)
     # Period locks of decided reports, on the service's own MetaData (``shared.locks``).
     app.state.locks = PeriodLocks.of(spec.metadata)
