@@ -70,6 +70,7 @@ def stored_indicator(body: IndicatorIn, placement: Placement) -> dict[str, Any]:
         "coverage_notes": (
             json.dumps(body.coverage_notes, ensure_ascii=False) if body.coverage_notes else None
         ),
+        "kind": body.kind,
         "updated_at": utcnow(),
     }
 
@@ -117,6 +118,7 @@ def indicator_out(row: Row) -> IndicatorOut:
         time_aggregation=time_aggregation(row),
         placements=placements_out(row),
         coverage_notes=coverage_notes(row),
+        kind=row.kind,
         updated_at=row.updated_at,
         change_seq=row.change_seq,
     )
@@ -246,8 +248,14 @@ def put_target(
 ) -> TargetOut:
     """Set the region's (or a committee's own) target for a year. The region's needs a
     key not bound to org units; a committee's, a key that may speak for the committee.
-    ``If-Match`` is compared with the target's version under the write lock."""
-    _indicator_row(session, code)
+    ``If-Match`` is compared with the target's version under the write lock. A production
+    volume has no target (422)."""
+    if _indicator_row(session, code).kind == "volume":
+        raise InvalidInput(
+            f"{code} is a production volume (kind volume): it has no target; it is followed "
+            "against the previous year at /v1/production.",
+            errors=[field_error(["path", "code"], "a volume indicator takes no target")],
+        )
     parsed = parse_expression(body.expression, ["body", "expression"])
     org_unit = body.org_unit or REGION
     if org_unit == REGION:

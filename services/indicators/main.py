@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.indicators.config import IndicatorsSettings
+from services.indicators.examples import EXAMPLES
 from services.indicators.router import router
 from services.indicators.router_due import router as due_router
+from services.indicators.router_production import router as production_router
 from services.indicators.spec import SPEC
 from shared.app import create_service_app
 
@@ -16,8 +18,9 @@ def build_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         SPEC,
         title="Indicators service",
         description="Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations.",
-        routers=[router, due_router],
+        routers=[router, due_router, production_router],
         settings=settings,
+        examples=EXAMPLES,
     )
 
 

@@ -6,6 +6,8 @@
 - ``target``: målnivåer, versioned by year; the region's (``org_unit`` = ``REGION``) and
   committees' own stricter ones; the expression as written and its parsed form (JSON).
 - ``result``: Kvalitetsapplikationen, one row per indicator × org unit × period × breakdown.
+- ``goal_tree_link``: an indicator's place in a goal tree other than the 2021 hierarchy it
+  is placed in itself (the 2026 strategy's insatsområden and fokusförflyttningar), with why.
 """
 
 from __future__ import annotations
@@ -90,6 +92,12 @@ class Indicator(IndicatorsTable, table=True):
     placements: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     #: JSON: period → the note a report gives a result covering less than the period asked.
     coverage_notes: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    #: ``quality`` (judged against targets) or ``volume`` (a production volume, no target:
+    #: followed against the same months of the previous year, ``GET /v1/production``).
+    kind: str = Field(
+        default="quality",
+        sa_column=sa.Column(sa.String(10), nullable=False, server_default="quality"),
+    )
     updated_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
     change_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))
 
@@ -144,9 +152,30 @@ class Result(IndicatorsTable, table=True):
     change_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))
 
 
+class GoalTreeLink(IndicatorsTable, table=True):
+    """An indicator linked to a node of a strategy tree (``shared/reference/goal_trees.yaml``),
+    and why: an indicator may sit in more than one tree and more than one node of one."""
+
+    __tablename__ = "goal_tree_link"
+
+    tree: str = Field(sa_column=sa.Column(sa.String(20), primary_key=True))
+    node: str = Field(sa_column=sa.Column(sa.String(40), primary_key=True))
+    indicator: str = Field(
+        sa_column=sa.Column(
+            sa.String(40),
+            sa.ForeignKey(f"{SCHEMA}.indicator.code", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = Field(sa_column=sa.Column(UTCDateTime(), nullable=False))
+    change_seq: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False, index=True))
+
+
 indicator_table: sa.Table = Indicator.__table__  # type: ignore[attr-defined]
 target_table: sa.Table = Target.__table__  # type: ignore[attr-defined]
 result_table: sa.Table = Result.__table__  # type: ignore[attr-defined]
+goal_tree_link_table: sa.Table = GoalTreeLink.__table__  # type: ignore[attr-defined]
 
 #: API keys, audit log and change feed, in this service's schema.
 INFRASTRUCTURE = infrastructure_tables(metadata)

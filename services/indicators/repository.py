@@ -108,8 +108,9 @@ def known_indicators(session: Session) -> dict[str, frozenset[str]]:
 
 
 def indicators_to_evaluate(session: Session, code: str | None) -> Sequence[Row]:
-    """Every indicator, or the one named."""
-    stmt = sa.select(indicator_table)
+    """Every quality indicator, or the one named (production volumes have no target and
+    are not evaluated: ``production.py`` compares them with the previous year)."""
+    stmt = sa.select(indicator_table).where(indicator_table.c.kind != "volume")
     if code is not None:
         stmt = stmt.where(indicator_table.c.code == code)
     return session.execute(stmt).all()

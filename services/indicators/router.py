@@ -183,7 +183,19 @@ def _result_filter(
 Filter = Annotated[ResultFilter, Depends(_result_filter)]
 
 
-@router.post("/results", response_model=LoadAnswer, tags=["results"])
+#: The body the route reads itself (``_spooled_body``), as the OpenAPI document shows it.
+RESULTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post("/results", response_model=LoadAnswer, tags=["results"], openapi_extra=RESULTS_BODY)
 def load_results(
     body: Annotated[IO[bytes], Depends(_spooled_body)],
     session: SessionDep,

@@ -53,6 +53,9 @@ OrgUnitKind = Literal["region", "committee", "hospital_board"]
 ResultStatus = Literal["final", "preliminary", "missing", "not_available"]
 EvaluationStatus = Literal["met", "not_met", "no_target", "no_data", "not_evaluable"]
 TimeAggregation = Literal["ratio", "sum", "mean", "last"]
+#: ``quality``: judged against its targets (kvalitetsindikator); ``volume``: a production
+#: volume without target (produktionsvolym), followed against the previous year.
+IndicatorKind = Literal["quality", "volume"]
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,39}$"
 _CODE = re.compile(CODE_PATTERN)
@@ -159,6 +162,11 @@ class IndicatorIn(BaseModel):
         description="Period → the note a report gives a result that covers less than the "
         "period asked for (shown as `coverage_note` on evaluations using it).",
     )
+    kind: IndicatorKind = Field(
+        default="quality",
+        description="`quality` (judged against targets) or `volume` (a production volume "
+        "without target: no targets, not evaluated, followed at `/v1/production`).",
+    )
 
 
 class IndicatorOut(BaseModel):
@@ -179,6 +187,7 @@ class IndicatorOut(BaseModel):
         "null), then any breakdowns the annex puts elsewhere."
     )
     coverage_notes: dict[str, str]
+    kind: IndicatorKind
     updated_at: datetime
     change_seq: int
 

@@ -11,13 +11,14 @@ from tests.indicators.conftest import evaluations, one
 def test_seed_loads_every_indicator_target_and_result_row(indicators: ServiceHarness) -> None:
     loaded = indicators.seed()
     # 62 indicators, 64 targets (ID0710 has three years), 383 result rows (with ID0091's
-    # shares, breakdown andel, read again from 002).
-    assert loaded == 62 + 64 + 383
+    # shares, breakdown andel, read again from 002); 8 production volumes with the 21
+    # figures 002 states for them (volumes.yaml); 47 links to the 2026 tree.
+    assert loaded == 62 + 64 + 383 + 8 + 21 + 47
     assert indicators.seed() == 0
     r = indicators.client.get(
         "/v1/results", params={"limit": 1000}, headers=indicators.auth("read")
     )
-    assert len(r.json()["items"]) == 383
+    assert len(r.json()["items"]) == 383 + 21
 
 
 def test_npe_improvement_of_exactly_one_unit_is_met(seeded: ServiceHarness) -> None:
