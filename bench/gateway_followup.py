@@ -38,7 +38,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.db import database_on_server
-from shared.registry import service_names
+from shared.registry import store_names
 from shared.suite import Stack, new_stack, prepare_stores
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
@@ -335,7 +335,7 @@ def main() -> None:
     url = database_on_server(base, base.rsplit("/", 1)[-1])
     print(f"store: {url}; loading seed data ...")
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
-        stores = prepare_stores(dict.fromkeys(service_names(), url))
+        stores = prepare_stores(dict.fromkeys(store_names(), url))
         overrides = dict(kv.split("=", 1) for kv in args.gateway_env)
         stack = new_stack(stores, Path(tmp), log_level="WARNING", **overrides)
         try:

@@ -45,7 +45,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from shared.db import database_on_server
 from shared.reference import committees
-from shared.registry import service_names
+from shared.registry import service_names, store_names
 from shared.suite import Stack, new_stack, prepare_stores
 
 ROTATE = """
@@ -62,8 +62,8 @@ def stores_in(tmp: Path) -> dict[str, str]:
     base = os.environ.get("BENCH_DATABASE_URL")
     if base:
         url = database_on_server(base, base.rsplit("/", 1)[-1])
-        return dict.fromkeys(service_names(), url)
-    return {name: f"sqlite:///{tmp / (name + '.db')}" for name in service_names()}
+        return dict.fromkeys(store_names(), url)
+    return {name: f"sqlite:///{tmp / (name + '.db')}" for name in store_names()}
 
 
 def transitions(gateway: str) -> dict[tuple[str, str], float]:

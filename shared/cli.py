@@ -1,4 +1,5 @@
-"""The suite's command line: migrations, seed data and API keys for every service in the registry.
+"""The suite's command line: migrations, seed data and API keys for every store in the registry
+(each service's, and the gateway's follow-up cycle store).
 
     python -m shared.cli migrate [--down] [SERVICE ...]
     python -m shared.cli seed [SERVICE ...]
@@ -6,7 +7,7 @@
     python -m shared.cli keys list | keys revoke KEY_ID
     python -m shared.cli dev-key           # the local admin key `make run` prints
 
-A key is written, hashed, to every service's own store, so one token works everywhere.
+A key is written, hashed, to every store, so one token works everywhere.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from shared.db import make_engine
 from shared.keys import SCOPES, NewKey, generate_key, parse_token, store_key
 from shared.migrations import downgrade, upgrade
 from shared.reference import org_units
-from shared.registry import app, service_names
+from shared.registry import app, service_names, store_names
 from shared.settings import REPO_ROOT
 from shared.spec import ServiceSpec
 from shared.store import utcnow
@@ -35,7 +36,8 @@ def load_spec(name: str) -> ServiceSpec:
 
 
 def _specs(names: list[str]) -> list[ServiceSpec]:
-    known = service_names()
+    """The stores named (every store-owning app of the registry when none are)."""
+    known = store_names()
     for name in names:
         if name not in known:
             raise SystemExit(f"unknown service {name!r}; choose from {', '.join(known)}")
@@ -98,8 +100,20 @@ def revoke_key(key_id: str) -> None:
     print(f"revoked {key_id}")
 
 
+def _store_where_missing(key: NewKey, name: str) -> None:
+    """Write an existing admin key to every store that lacks it."""
+    for spec in _specs([]):
+        engine = _engine(spec)
+        t = spec.infrastructure.api_key
+        with engine.begin() as conn:
+            if conn.execute(sa.select(t.c.id).where(t.c.id == key.id)).first() is None:
+                store_key(conn, spec.infrastructure, key, name, ["admin"], [])
+        engine.dispose()
+
+
 def dev_key() -> str:
-    """The local admin key: made once, kept in var/ (never committed), reused after."""
+    """The local admin key: made once, kept in var/ (never committed), reused after. A
+    store that does not know it yet (one added since it was made) is given it."""
     if DEV_KEY_FILE.exists():
         token = DEV_KEY_FILE.read_text().strip()
         parsed = parse_token(token)
@@ -109,7 +123,8 @@ def dev_key() -> str:
             t = spec.infrastructure.api_key
             found = parsed and conn.execute(sa.select(t.c.id).where(t.c.id == parsed[0])).first()
         engine.dispose()
-        if found:
+        if found and parsed:
+            _store_where_missing(NewKey(parsed[0], parsed[1], token), "local admin (make run)")
             return token
     key = create_key("local admin (make run)", ["admin"], [])
     Path(DEV_KEY_FILE).parent.mkdir(parents=True, exist_ok=True)

@@ -30,12 +30,13 @@ class AppEntry:
     asgi: str
     port: int
     env_prefix: str
-    #: Where a service's ``ServiceSpec`` lives (``package.module:attribute``); none for the gateway.
+    #: Where the ``ServiceSpec`` of the app's own store lives (``package.module:attribute``):
+    #: every service has one; the gateway has one for the follow-up cycle's store.
     spec: str | None = None
 
     def load_spec(self) -> ServiceSpec:
         if self.spec is None:
-            raise LookupError(f"{self.name} is not a database-owning service")
+            raise LookupError(f"{self.name} owns no database")
         module, _, attribute = self.spec.partition(":")
         found: ServiceSpec = getattr(importlib.import_module(module), attribute)
         return found
@@ -56,6 +57,16 @@ def services() -> tuple[AppEntry, ...]:
 
 def service_names() -> tuple[str, ...]:
     return tuple(a.name for a in services())
+
+
+def store_owners() -> tuple[AppEntry, ...]:
+    """The apps that own a store (a ``spec``): what migrations, seeds and keys go to, in
+    registry order (the services, then the gateway's follow-up cycle store)."""
+    return tuple(a for a in apps() if a.spec is not None)
+
+
+def store_names() -> tuple[str, ...]:
+    return tuple(a.name for a in store_owners())
 
 
 def app(name: str) -> AppEntry:

@@ -26,7 +26,7 @@ from shared.db import make_engine
 from shared.keys import NewKey, generate_key, store_key
 from shared.migrations import recreate
 from shared.processes import LOOPBACK, Process, free_port, start
-from shared.registry import AppEntry, app, apps, services
+from shared.registry import AppEntry, app, apps, services, store_owners
 
 #: (store URL by service name, token by key name), as ``prepare_stores`` made them.
 Stores = tuple[dict[str, str], dict[str, str]]
@@ -48,12 +48,13 @@ ADMIN_AND_READ: Mapping[str, KeyGrant] = {"admin": KeyGrant("admin"), "read": Ke
 def prepare_stores(
     urls: Mapping[str, str], keys: Mapping[str, KeyGrant] = ADMIN_AND_READ
 ) -> Stores:
-    """Recreate every service's store at ``urls[name]``, load its seed data, write ``keys``.
+    """Recreate every store at ``urls[name]`` (each service's and the gateway's), load its
+    seed data, write ``keys``.
 
     Destroys what those stores held: for tests and benchmarks only.
     """
     new_keys: dict[str, NewKey] = {name: generate_key() for name in keys}
-    for entry in services():
+    for entry in store_owners():
         spec = entry.load_spec()
         url = urls[entry.name]
         recreate(spec, url)
@@ -123,6 +124,8 @@ class Stack:
             f"{entry.env_prefix}{name.upper()}_URL": process.base_url
             for name, process in self.services.items()
         }
+        if url := self.urls.get(entry.name):
+            env[f"{entry.env_prefix}DATABASE_URL"] = url  # the follow-up cycle's own store
         env.update({f"{entry.env_prefix}{key.upper()}": value for key, value in settings.items()})
         port = self.ports.get(entry.name)
         if port is None and not self.gateways:

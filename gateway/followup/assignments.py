@@ -91,6 +91,60 @@ class AssignmentPage(BaseModel):
     items: list[Assignment]
 
 
+class ControlAction(ReadModel):
+    """A control action (kontrollåtgärd) of the internal control: what, who, by when, its
+    state at the latest follow-up and whether it is late."""
+
+    id: str
+    code: str
+    what: str
+    who: str | None
+    deadline: str
+    state: str | None
+    late: bool
+
+
+class ControlRisk(ReadModel):
+    """A risk of the committee's risk analysis with its value (probability × consequence)
+    as assessed and as reassessed by the date."""
+
+    id: str
+    code: str
+    description: str
+    owner: str | None
+    risk_value: int
+    current_value: int
+    actions: list[ControlAction]
+
+
+class InternalControl(ReadModel):
+    """``GET /v1/internal-control?org_unit=&year=&as_of=``: one committee's internal
+    control (intern kontroll), risks highest current value first."""
+
+    org_unit: str
+    year: int
+    half: int
+    risks: list[ControlRisk]
+    late_actions: list[ControlAction]
+    followed_up_this_half: bool
+
+
+class CommitteeControl(ReadModel):
+    org_unit: str
+    followed_up_this_half: bool
+
+
+class InternalControlOverview(ReadModel):
+    """``GET /v1/internal-control?year=&as_of=`` without a unit: every committee the key
+    may read, and how many have no follow-up this half-year."""
+
+    year: int
+    half: int
+    committees: list[CommitteeControl]
+    without_follow_up_this_half: int
+    not_followed_up: list[str]
+
+
 class AssignmentsClient:
     """The call the view makes to the assignments service, with the caller's headers,
     ending by ``deadline_at`` (event-loop time) when given."""
@@ -119,3 +173,27 @@ class AssignmentsClient:
             deadline_at=self.deadline_at,
         )
         return answer.items
+
+    async def internal_control(self, org_unit: str, period: Period) -> InternalControl:
+        """The committee's internal control for the period's year, as of its last day."""
+        return await self.upstream.read(
+            "/v1/internal-control",
+            InternalControl,
+            params={
+                "org_unit": org_unit,
+                "year": period.year,
+                "as_of": period.last_day.isoformat(),
+            },
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
+
+    async def internal_control_overview(self, period: Period) -> InternalControlOverview:
+        """Every committee's internal control for the period's year, as of its last day."""
+        return await self.upstream.read(
+            "/v1/internal-control",
+            InternalControlOverview,
+            params={"year": period.year, "as_of": period.last_day.isoformat()},
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )

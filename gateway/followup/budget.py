@@ -122,9 +122,63 @@ class Summary(ReadModel):
     reported: Reported
 
 
+class RoundMade(ReadModel):
+    """A forecast round (prognosomgång) of the year up to the period's end: made or not."""
+
+    round: str
+    made_in: str
+    made: bool
+
+
+class RoundFigures(ReadModel):
+    """The latest round's forecast against the budget and the round before (kronor)."""
+
+    budget_result: int | None
+    forecast_result: int | None
+    deviation: int | None
+    previous_forecast_result: int | None
+    movement: int | None
+
+
+class ForecastRounds(ReadModel):
+    """``GET /v1/forecast-rounds``: the latest round made by the period's end, its deviation
+    from budget and its movement since the previous round, for the committee's total (its
+    own stated totals) and per line."""
+
+    through: str
+    rounds: list[RoundMade]
+    latest_round: str | None
+    previous_round: str | None
+    total: RoundFigures
+    lines: list[RoundFigures]
+
+
 def through_month(period: Period) -> str | None:
     """The ``through`` of the economy summary: the period's last month, unless December."""
     return None if period.last_month == 12 else f"{period.year}-{period.last_month:02d}"
+
+
+class FinancialGoal(ReadModel):
+    """One goal of ``GET /v1/financial-goals?year=``: the region's financial goal (finansiellt
+    mål) judged for a year with the amounts it read (kronor; ``limit`` an exact decimal
+    string); ``not_evaluable`` names the years whose figures are missing."""
+
+    goal: str
+    name: str
+    status: Literal["met", "not_met", "not_evaluable"]
+    value: int | None
+    limit: str | None
+    ratio_bp: int | None
+    threshold_bp: int | None
+    missing_years: list[int]
+    explanation: str
+
+
+class FinancialGoals(ReadModel):
+    """``GET /v1/financial-goals?year=``: Region Skåne's financial goals for a year."""
+
+    year: int
+    goals: list[FinancialGoal]
 
 
 class BudgetClient:
@@ -148,6 +202,32 @@ class BudgetClient:
             "/v1/summary",
             Summary,
             params=params,
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
+
+    async def forecast_rounds(self, org_unit: str, period: Period) -> ForecastRounds | None:
+        """The forecast rounds of the period's year made by its last month; ``None`` when
+        the service has nothing for the unit (404)."""
+        params: dict[str, str | int] = {
+            "org_unit": org_unit,
+            "year": period.year,
+            "through": f"{period.year}-{period.last_month:02d}",
+        }
+        return await self.upstream.read_unless_missing(
+            "/v1/forecast-rounds",
+            ForecastRounds,
+            params=params,
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
+
+    async def financial_goals(self, period: Period) -> FinancialGoals:
+        """The region's financial goals judged for the period's year (REGION and RS views)."""
+        return await self.upstream.read(
+            "/v1/financial-goals",
+            FinancialGoals,
+            params={"year": period.year},
             headers=self.headers,
             deadline_at=self.deadline_at,
         )

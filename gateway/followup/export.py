@@ -12,6 +12,10 @@ ekonomi       Ekonomi     the grant, the committee's own result, each budget lin
                           line sums (with their coverage), the figures the report states
 ============  ==========  ===========================================================
 
+and after them the production, internal-control and financial-goals sections
+(``gateway.followup.section_tables``: ``produktion``, ``internkontroll``,
+``finansiella_mal``).
+
 CSV (``text/csv``): ONE flat table. The first column, ``section``, says which table a row
 belongs to; the other columns are the union of the four tables' columns (snake_case,
 codes as the services give them), each row filling the ones of its own table. Money is
@@ -36,6 +40,7 @@ from collections.abc import Iterator
 from gateway.followup.assignments import ASSIGNMENT_STATUSES, MILESTONE_STATUSES, NOT_REPORTED
 from gateway.followup.economy_table import ECONOMY
 from gateway.followup.overview import Overview
+from gateway.followup.section_tables import SECTION_TABLES
 from gateway.followup.tables import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -210,6 +215,7 @@ TABLES: tuple[Table[FollowUpView], ...] = (
         _assignment_rows,
     ),
     ECONOMY,
+    *SECTION_TABLES,
 )
 
 
@@ -234,6 +240,7 @@ def _overview_rows(overview: Overview) -> Iterator[Row]:
             "deviation": economy.deviation if economy else None,
             "forecast_result": economy.forecast_result if economy else None,
             "missing": (", ".join(economy.missing) or None) if economy else None,
+            "internal_control_followed_up": row.internal_control_followed_up,
             "partial": row.partial,
         }
 
@@ -263,6 +270,7 @@ OVERVIEW: tuple[Table[Overview], ...] = (
             Column("deviation", "Avvikelse mot budget (mnkr)", money=True),
             Column("forecast_result", "Prognos resultat (mnkr)", money=True),
             Column("missing", "Ej redovisat"),
+            Column("internal_control_followed_up", "Internkontroll uppföljd i halvåret"),
             Column("partial", "Ofullständig"),
         ),
         _overview_rows,

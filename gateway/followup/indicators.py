@@ -81,6 +81,45 @@ class AreaEvaluationList(BaseModel):
     items: list[AreaEvaluation]
 
 
+class VolumeChange(ReadModel):
+    """One item of ``GET /v1/production``: a production volume (produktionsvolym) for the
+    period beside the same period of the previous year; ``gaps`` the months (or periods)
+    missing in either year, shown, never filled."""
+
+    indicator: str
+    name: str
+    unit: str
+    breakdown: str
+    period: str
+    previous_period: str
+    value: Number | None
+    previous_value: Number | None
+    change: Number | None
+    change_pct: Number | None
+    gaps: list[str]
+    value_org_unit: str | None
+
+
+class ProductionList(BaseModel):
+    items: list[VolumeChange]
+
+
+class TreeLink(ReadModel):
+    """One item of ``GET /v1/goal-trees/{tree}/links``: where an indicator sits in a goal
+    tree (its node and the node's group) and why."""
+
+    tree: str
+    node: str
+    node_name: str | None
+    group: str | None
+    indicator: str
+    reason: str
+
+
+class TreeLinkList(BaseModel):
+    items: list[TreeLink]
+
+
 class IndicatorsClient:
     """The calls the view makes to the indicators service, with the caller's headers,
     ending by ``deadline_at`` (event-loop time) when given."""
@@ -107,6 +146,25 @@ class IndicatorsClient:
             "/v1/area-evaluations",
             AreaEvaluationList,
             params={"org_unit": org_unit, "period": str(period)},
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
+        return answer.items
+
+    async def production(self, org_unit: str, period: Period) -> list[VolumeChange]:
+        answer = await self.upstream.read(
+            "/v1/production",
+            ProductionList,
+            params={"org_unit": org_unit, "period": str(period)},
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
+        return answer.items
+
+    async def tree_links(self, tree: str) -> list[TreeLink]:
+        answer = await self.upstream.read(
+            f"/v1/goal-trees/{tree}/links",
+            TreeLinkList,
             headers=self.headers,
             deadline_at=self.deadline_at,
         )

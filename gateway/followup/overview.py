@@ -14,7 +14,7 @@ shows more than the services let that key read.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from pydantic import BaseModel, Field
 
@@ -24,10 +24,12 @@ from gateway.followup.assignments import (
     MILESTONE_STATUSES,
     NOT_REPORTED,
     Assignment,
+    AssignmentsClient,
 )
 from gateway.followup.budget import TotalPart
+from gateway.followup.internal_control import InternalControlCount, internal_control_count
 from gateway.followup.sources import Problem, Sources, SourceState, fetch_sources, raise_if_all_down
-from gateway.upstream.errors import UpstreamRefused
+from gateway.upstream.errors import UpstreamFailure, UpstreamRefused
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.periods import Period
@@ -85,12 +87,29 @@ class OverviewRow(BaseModel):
     sources: dict[str, SourceState]
     partial: bool
     problems: dict[str, Problem]
+    internal_control_followed_up: bool | None = Field(
+        default=None,
+        description="Whether the committee's internal control has a follow-up in the "
+        "half-year of the period's last day; null when the assignments service could not say.",
+    )
+    late: int | None = Field(
+        default=None,
+        description="Items of the period's reporting occasions the committee has not delivered "
+        "past their due date, as of today (GET /v1/due); null when a service could not say.",
+    )
 
 
 class Overview(BaseModel):
     period: str
     committees: list[OverviewRow]
     partial: bool
+    internal_control: InternalControlCount | None = Field(
+        default=None,
+        description="How many of the committees the key may read have no internal-control "
+        "follow-up in the half-year of the period's last day (without_follow_up_this_half, "
+        "not_followed_up); unavailable with its problem when the assignments service could "
+        "not say.",
+    )
 
 
 def assignment_counts(items: Iterable[Assignment]) -> AssignmentCounts:
@@ -138,7 +157,11 @@ def overview_row(code: str, sources: Sources) -> OverviewRow:
 
 
 async def fetch_overview(
-    upstreams: Upstreams, settings: GatewaySettings, period: Period, headers: Headers
+    upstreams: Upstreams,
+    settings: GatewaySettings,
+    period: Period,
+    headers: Headers,
+    late: Callable[[str], Awaitable[int | None]] | None = None,
 ) -> Overview:
     """Every committee's row the caller's key may read, ``overview_concurrency`` at a time.
 
@@ -170,4 +193,32 @@ async def fetch_overview(
     if readable and all(sources.all_unavailable for _, sources in readable):
         raise_if_all_down(readable[0][1])
     rows = [overview_row(code, sources) for code, sources in readable]
-    return Overview(period=str(period), committees=rows, partial=any(r.partial for r in rows))
+    if late is not None:
+        # The follow-up cycle's count (gateway.cycle), asked once the rows are in, so its
+        # calls never compete with the rows' own within their deadlines.
+        counted = await _late_counts(late, [row.org_unit for row in rows], gate)
+        for row in rows:
+            row.late = counted.get(row.org_unit)
+    control = await internal_control_count(
+        AssignmentsClient(upstreams["assignments"], headers), period
+    )
+    for row in rows:
+        row.internal_control_followed_up = control.followed_up.get(row.org_unit)
+    partial = any(r.partial for r in rows) or control.state != "ok"
+    return Overview(period=str(period), committees=rows, partial=partial, internal_control=control)
+
+
+async def _late_counts(
+    late: Callable[[str], Awaitable[int | None]], codes: list[str], gate: asyncio.Semaphore
+) -> dict[str, int | None]:
+    """Each committee's late items; ``None`` where they could not be counted."""
+
+    async def one(code: str) -> int | None:
+        async with gate:
+            try:
+                return await late(code)
+            except (UpstreamFailure, UpstreamRefused):
+                return None
+
+    counts = await asyncio.gather(*(one(code) for code in codes))
+    return dict(zip(codes, counts, strict=True))

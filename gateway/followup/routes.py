@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials
 
+from gateway.cycle.hooks import late_counter, with_decision_changes
 from gateway.dependencies import ArrivedDep, SettingsDep, UpstreamsDep
 from gateway.followup.export import (
     XLSX_MEDIA_TYPE,
@@ -23,6 +25,8 @@ from gateway.upstream.transport import Headers
 from shared.boundary import OrgUnitPath, PeriodQuery
 from shared.errors import Unauthorized
 from shared.observability import request_id_var
+from shared.openapi_doc import BEARER
+from shared.reference import DEFAULT_GOAL_TREE, check_goal_tree
 
 router = APIRouter(tags=["follow-up"])
 
@@ -33,8 +37,12 @@ EXPORT_CONTENT = {
 }
 
 
-async def view_headers(request: Request) -> Headers:
-    """What the view's upstream calls carry: the caller's key (required) and request id."""
+async def view_headers(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> Headers:
+    """What the view's upstream calls carry: the caller's key (required) and request id.
+    The bearer scheme is declared for the OpenAPI document; the services check the key."""
     authorization = request.headers.get("authorization")
     if not authorization:
         raise Unauthorized()
@@ -78,7 +86,13 @@ async def follow_up_overview(
         overview = await rendered(
             request,
             ("overview", str(period)),
-            lambda: fetch_overview(upstreams, settings, period, headers),
+            lambda: fetch_overview(
+                upstreams,
+                settings,
+                period,
+                headers,
+                late_counter(request, upstreams, period, headers),
+            ),
             overview_csv,
             overview_xlsx,
         )
@@ -108,6 +122,14 @@ async def follow_up_view(
     period: PeriodQuery,
     upstreams: UpstreamsDep,
     settings: SettingsDep,
+    tree: Annotated[
+        str,
+        Query(
+            max_length=20,
+            description="The goal tree to group `goals` by: `2021` (the default) or `2026` "
+            "(Strategi för Framtidens hälsosystem); GET /v1/goal-trees lists them.",
+        ),
+    ] = DEFAULT_GOAL_TREE,
 ) -> Response:
     """One committee's follow-up for a period, as its verksamhetsberättelse prints it:
     goal → area → delmål → indicators with their evaluations, the area verdicts, the
@@ -122,12 +144,22 @@ async def follow_up_view(
     whole). Assignments carry their status as of the period's last day (`reported: false`:
     not reported). The economy's headline is the committee's own result (`total`), the
     line sums beside it. An unknown org unit is a 422.
+
+    Beside them: `production` (volumes against the previous year), `internal_control`
+    (risks by value, actions late) and, in the REGION and RS views, `financial_goals`; each
+    `unavailable` with its `problem` when its service could not answer (`partial: true`).
+    `?tree=2026` groups `goals` by the 2026 strategy tree (`goal_tree` says which); an
+    unknown tree is a 422 naming `tree`.
     """
+    check_goal_tree(tree, ["query", "tree"])
     try:
         view = await rendered(
             request,
-            ("view", org_unit, str(period)),
-            lambda: fetch_view(upstreams, settings, org_unit, period, headers, arrived),
+            ("view", org_unit, str(period), tree),
+            lambda: with_decision_changes(
+                request,
+                fetch_view(upstreams, settings, org_unit, period, headers, arrived, tree=tree),
+            ),
             view_csv,
             view_xlsx,
         )

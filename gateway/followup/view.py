@@ -21,25 +21,35 @@ Decisions (documented in the OpenAPI too):
 
 from __future__ import annotations
 
+import asyncio
+
 from pydantic import BaseModel, Field
 
 from gateway.config import GatewaySettings
+from gateway.cycle.schemas import ChangedAfterDecision
 from gateway.followup.assignments import Assignment
-from gateway.followup.budget import Summary
+from gateway.followup.budget import BudgetClient, ForecastRounds, Summary
+from gateway.followup.financial_goals import FinancialGoalsSection
 from gateway.followup.indicators import AreaEvaluation
+from gateway.followup.internal_control import InternalControlSection
+from gateway.followup.production import ProductionSection
+from gateway.followup.section_state import GoalTreeShown
+from gateway.followup.sections import fetch_sections, section_fields
 from gateway.followup.sources import (
     Problem,
     Sources,
     SourceState,
+    deadline_of,
     fetch_sources,
     indicator_unit,
     raise_if_all_down,
 )
 from gateway.followup.tree import GoalNode, goal_tree, in_area_order
+from gateway.upstream.errors import UpstreamFailure
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.periods import Period
-from shared.reference import org_units
+from shared.reference import DEFAULT_GOAL_TREE, org_units
 
 
 class FollowUpView(BaseModel):
@@ -66,10 +76,43 @@ class FollowUpView(BaseModel):
         "total.explanation when a total is not stated), line_sums beside it, never as the "
         "total; null when it has no figures for the unit."
     )
+    forecast_rounds: ForecastRounds | None = Field(
+        default=None,
+        description="The forecast rounds (prognosomgångar) made by the period's end: the latest "
+        "round (latest_round), its deviation from budget and movement since the previous "
+        "round (total and per line, kronor); null when the budget service has none for the "
+        "unit or could not answer (see sources.budget).",
+    )
+    goal_tree: GoalTreeShown | None = Field(
+        default=None,
+        description="The goal tree `goals` is grouped by (`?tree=`: 2021, the default, or "
+        "2026, the Strategi för Framtidens hälsosystem) and the document it comes from.",
+    )
+    production: ProductionSection | None = Field(
+        default=None,
+        description="Production volumes beside the same period of the previous year (value, "
+        "previous_value, change, change_pct, gaps); state/problem as a source's.",
+    )
+    internal_control: InternalControlSection | None = Field(
+        default=None,
+        description="The committee's internal control as of the period's last day: risks by "
+        "current value, actions late, followed_up_this_half; null for REGION.",
+    )
+    financial_goals: FinancialGoalsSection | None = Field(
+        default=None,
+        description="Region Skåne's financial goals for the period's year (REGION and RS views "
+        "only, else null).",
+    )
     sources: dict[str, SourceState]
     partial: bool
     problems: dict[str, Problem] = Field(
         description="A problem object for each source that could not contribute."
+    )
+    changed_after_decision: ChangedAfterDecision | None = Field(
+        default=None,
+        description="When the committee's report for the period was decided: the decision "
+        "and what the live view shows otherwise than the archived report (after a reopening, "
+        "what was changed since); null when no decision is recorded.",
     )
 
 
@@ -101,8 +144,38 @@ async def fetch_view(
     period: Period,
     headers: Headers,
     arrived: float | None = None,
+    tree: str = DEFAULT_GOAL_TREE,
 ) -> FollowUpView:
-    """The view, its upstream calls ending by their deadlines counted from ``arrived``."""
-    sources = await fetch_sources(upstreams, settings, org_unit, period, headers, arrived=arrived)
+    """The view, its upstream calls ending by their deadlines counted from ``arrived``;
+    its goals grouped by ``tree`` (``gateway.followup.sections``)."""
+    sources, sections = await asyncio.gather(
+        fetch_sources(upstreams, settings, org_unit, period, headers, arrived=arrived),
+        fetch_sections(upstreams, settings, org_unit, period, headers, tree=tree, arrived=arrived),
+    )
     raise_if_all_down(sources)
-    return assemble_view(org_unit, period, indicator_unit(org_unit, settings), sources)
+    view = assemble_view(org_unit, period, indicator_unit(org_unit, settings), sources)
+    if sources.budget.state == "ok" and sources.budget.data is not None:
+        # Asked only of a budget service that has just answered, so a service that is down
+        # is not asked (nor counted against its breaker) twice for one view.
+        view.forecast_rounds = await _forecast_rounds(
+            upstreams, settings, org_unit, period, headers, arrived
+        )
+    return view.model_copy(update=section_fields(view.goals, view.partial, sections))
+
+
+async def _forecast_rounds(
+    upstreams: Upstreams,
+    settings: GatewaySettings,
+    org_unit: str,
+    period: Period,
+    headers: Headers,
+    arrived: float | None,
+) -> ForecastRounds | None:
+    """The budget service's forecast rounds; none when it cannot answer (its section of the
+    view says why)."""
+    budget = upstreams["budget"]
+    client = BudgetClient(budget, headers, deadline_of(budget, settings, arrived))
+    try:
+        return await client.forecast_rounds(org_unit, period)
+    except UpstreamFailure:
+        return None

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from followup.client import Client
 from shared.db import database_on_server, normalise_url
-from shared.registry import app, service_names
+from shared.registry import app, service_names, store_names
 from shared.suite import KeyGrant, Stack, new_stack, prepare_stores
 from tests.harness import test_database_url
 
@@ -65,7 +65,8 @@ class Suite:
         return Client(self.url, self.token(key))
 
     def store_env(self) -> dict[str, str]:
-        """What ``shared.cli`` (``followup keys``) needs to find each service's store."""
+        """What ``shared.cli`` (``followup keys``) needs to find each store (the services'
+        and the gateway's)."""
         env = {f"{app(name).env_prefix}DATABASE_URL": url for name, url in self.urls.items()}
         env["DATABASE_URL"] = self.urls[service_names()[0]]
         return env
@@ -97,10 +98,10 @@ class Suite:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Suite]:
     sqlite_dir = tmp_path_factory.mktemp("client-stores")
-    urls = {name: store_url(sqlite_dir, name) for name in service_names()}
+    urls = {name: store_url(sqlite_dir, name) for name in store_names()}
     stores = prepare_stores(urls, KEYS)
     stack = new_stack(stores, tmp_path_factory.mktemp("client-logs"))
     try:

@@ -30,7 +30,15 @@ def test_the_view_exports_to_a_workbook_csv_and_json(suite: Suite, tmp_path: Pat
     assert f"wrote {xlsx}" in done.stdout
 
     workbook = openpyxl.load_workbook(xlsx)
-    assert workbook.sheetnames == ["Indikatorer", "Områden", "Uppdrag", "Ekonomi"]
+    assert workbook.sheetnames == [
+        "Indikatorer",
+        "Områden",
+        "Uppdrag",
+        "Ekonomi",
+        "Produktion",
+        "Internkontroll",
+        "Finansiella mål",
+    ]
     economy = list(workbook["Ekonomi"].iter_rows(values_only=True))
     header = economy[0]
     total = next(row for row in economy if row[0] == "total")
@@ -46,7 +54,15 @@ def test_the_view_exports_to_a_workbook_csv_and_json(suite: Suite, tmp_path: Pat
 
     with as_csv.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert {row["section"] for row in rows} == {"indikator", "omrade", "uppdrag", "ekonomi"}
+    # HSN's view has no financial-goals rows: those goals are the region's (REGION and RS).
+    assert {row["section"] for row in rows} == {
+        "indikator",
+        "omrade",
+        "uppdrag",
+        "ekonomi",
+        "produktion",
+        "internkontroll",
+    }
 
 
 def test_the_overview_exports_one_sheet_of_committees(suite: Suite, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
 from shared.db import database_on_server, normalise_url
-from shared.registry import service_names
+from shared.registry import store_names
 from shared.suite import KeyGrant, Stores
 from shared.suite import prepare_stores as prepare_suite_stores
 from tests.harness import test_database_url
@@ -43,8 +43,9 @@ def gateway_database_url(sqlite_dir: Path, name: str) -> str:
 
 
 def prepare_stores(sqlite_dir: Path) -> Stores:
-    """Every service's store migrated afresh and seeded, with the test keys written."""
-    urls = {name: gateway_database_url(sqlite_dir, name) for name in service_names()}
+    """Every store (the services' and the gateway's own) migrated afresh and seeded, with
+    the test keys written."""
+    urls = {name: gateway_database_url(sqlite_dir, name) for name in store_names()}
     return prepare_suite_stores(urls, KEYS)
 
 

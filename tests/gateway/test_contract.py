@@ -28,8 +28,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
+from gateway.cycle.clients import ExpectedAnswer
 from gateway.followup.assignments import AssignmentPage, AssignmentsClient
-from gateway.followup.budget import BudgetClient, Summary
+from gateway.followup.budget import BudgetClient, ForecastRounds, Summary
 from gateway.followup.indicators import AreaEvaluationList, EvaluationList, IndicatorsClient
 from gateway.openapi import ServiceDocument
 from gateway.operations import ServiceReady
@@ -50,16 +51,20 @@ ROUTES: dict[str, list[tuple[str, type[BaseModel]]]] = {
     "indicators": [
         ("/v1/evaluations", EvaluationList),
         ("/v1/area-evaluations", AreaEvaluationList),
+        ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
     ],
     "assignments": [
         ("/v1/assignments", AssignmentPage),
+        ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
     ],
     "budget": [
         ("/v1/summary", Summary),
+        ("/v1/forecast-rounds", ForecastRounds),
+        ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
     ],
@@ -193,14 +198,23 @@ def test_the_budget_service_answers_what_the_view_reads(budget: ServiceHarness) 
     upstream = upstream_of("budget", network)
     client = BudgetClient(upstream, headers(budget))
 
-    async def three() -> tuple[Summary | None, Summary | None, Summary | None]:
+    async def four() -> tuple[Summary | None, Summary | None, Summary | None, Any]:
         return await asyncio.gather(
             client.summary("HSN", YEAR),
             client.summary("HSN", Period.parse("2024-01/2024-08")),
             client.summary("KN", YEAR),
+            client.forecast_rounds("HSN", Period.parse("2024-01/2024-08")),
         )
 
-    year, to_august, without_figures = run(three(), upstream)
+    year, to_august, without_figures, rounds = run(four(), upstream)
+    # The rounds made by August (mars, maj, augusti); no forecasts ship with the suite.
+    assert rounds is not None and rounds.through == "2024-08"
+    assert [(r.round, r.made) for r in rounds.rounds] == [
+        ("mars", False),
+        ("maj", False),
+        ("augusti", False),
+    ]
+    assert rounds.latest_round is None and rounds.total.forecast_result is None
     assert year is not None and year.grant and year.lines
     # The headline is HSN's own stated result; no budget total is stated for 2024.
     assert year.outcome_result == 85_300_000 and year.deviation is None

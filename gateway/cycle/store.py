@@ -1,0 +1,107 @@
+"""The follow-up cycle's store as the gateway app holds it: the engine on schema
+``followup``, its key verifier, change feed and audit trail; and the authentication of the
+cycle's own routes against its key table.
+
+Only the cycle's routes are authenticated here (before any body is read, as a service
+does): the proxied routes and the view pass the caller's key on, and the services judge it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.config import GatewaySettings
+from gateway.cycle.models import INFRASTRUCTURE, SCHEMA
+from shared.app import _refusal_recorder
+from shared.db import make_engine, session_scope
+from shared.keys import AuthenticationMiddleware, KeyVerifier
+from shared.store import AuditTrail, ChangeFeed
+from shared.tokens import token_verifier
+
+T = TypeVar("T")
+
+#: The cycle's own routes: the calendar, what is due, a committee's decisions, its audit.
+CYCLE_PATHS = re.compile(
+    r"^/v1/(calendar(/.*)?|due|follow-up/[^/]+/decisions(/.*)?|audit/followup)$"
+)
+
+
+@dataclass
+class CycleStore:
+    engine: Engine
+    verifier: KeyVerifier
+    feed: ChangeFeed
+    audit: AuditTrail
+
+    @classmethod
+    def open(cls, settings: GatewaySettings) -> CycleStore:
+        engine = make_engine(settings.database_url, SCHEMA)
+        return cls(
+            engine,
+            # API keys from the store's own key table; access tokens too when an issuer is
+            # configured (the ``OIDC_`` settings), as every service takes them.
+            KeyVerifier(
+                engine,
+                INFRASTRUCTURE,
+                settings.key_cache_seconds,
+                token_verifier(settings.oidc),
+            ),
+            ChangeFeed(INFRASTRUCTURE),
+            AuditTrail(INFRASTRUCTURE),
+        )
+
+    def install(self, app: FastAPI) -> None:
+        """Hand the store to the app: its routes' keys, and the audit of refused writes."""
+        app.state.cycle = self
+        app.state.engine = self.engine  # as a service's app holds its own (the harness)
+        app.state.key_verifier = self.verifier
+        app.state.audit = self.audit
+        app.state.on_refused = _refusal_recorder(self.engine, self.audit)
+        app.add_middleware(
+            CycleAuthentication, verifier=self.verifier, app_name=app.state.settings.app_name
+        )
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """``work`` on a session of its own, off the event loop."""
+
+        def in_thread() -> T:
+            with Session(self.engine, expire_on_commit=False) as session:
+                return work(session)
+
+        return await run_in_threadpool(in_thread)
+
+
+class CycleAuthentication:
+    """``shared.keys.AuthenticationMiddleware`` for the cycle's routes only."""
+
+    def __init__(self, app: ASGIApp, verifier: KeyVerifier, app_name: str = "gateway") -> None:
+        self.app = app
+        self.checked = AuthenticationMiddleware(app, verifier, app_name)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and CYCLE_PATHS.match(scope.get("path", "")):
+            await self.checked(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def get_cycle(request: Request) -> CycleStore:
+    store: CycleStore = request.app.state.cycle
+    return store
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    yield from session_scope(get_cycle(request).engine)
+
+
+CycleDep = Annotated[CycleStore, Depends(get_cycle)]
+SessionDep = Annotated[Session, Depends(get_session)]
