@@ -42,6 +42,7 @@ def main() -> None:
     for process in [*stack.services.values(), gateway]:
         print(f"  {process.name:<12} {process.base_url}/docs")
     print(f"\nLocal admin key (kept in var/admin.key):\n  {token}")
+    print(f"\nIn a browser: {gateway.base_url}/ (sign in with the key above)")
     print(
         "\nTry:\n  curl -H 'Authorization: Bearer "
         + token
