@@ -9,6 +9,10 @@ body chunks (an export streams as long as bytes keep coming), ``proxy_load_timeo
 headers of a request carrying a body (a bulk load is checked whole before it is answered).
 ``public_url`` (``GATEWAY_PUBLIC_URL``, from ``AppSettings``) is where clients reach the
 gateway: the links of proxied answers are rewritten to it.
+
+The follow-up cycle's own store (``gateway.cycle``: calendar, decisions, archived reports,
+keys) is configured as a service's is (``ServiceSettings``): ``GATEWAY_DATABASE_URL``, else
+``DATABASE_URL`` (Postgres schema ``followup``), else ``var/followup.db``.
 """
 
 from __future__ import annotations
@@ -20,19 +24,21 @@ from pydantic import Field, create_model
 from pydantic_settings import SettingsConfigDict
 
 from shared.registry import services
-from shared.settings import AppSettings
+from shared.settings import ServiceSettings
 
 #: Deadline (seconds) of one upstream's part of the follow-up view, retry included.
 DEFAULT_DEADLINE = 2.0
 
 
-class _GatewaySettings(AppSettings):
+class _GatewaySettings(ServiceSettings):
     """Every setting but the per-upstream ones, which ``GatewaySettings`` adds."""
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
 
     app_name: str = "gateway"
     port: int = 8000
+    #: The follow-up cycle's store (``gateway.cycle``): its Postgres schema / SQLite file.
+    schema_name: str = "followup"
 
     #: Seconds to open a TCP connection to an upstream.
     connect_timeout: float = Field(default=0.5, gt=0)
@@ -64,6 +70,13 @@ class _GatewaySettings(AppSettings):
     overview_concurrency: int = Field(default=6, ge=1)
     #: Seconds a ``/ready`` probe of an upstream may take.
     ready_probe_timeout: float = Field(default=0.5, gt=0)
+
+    #: The follow-up page's session cookies are signed with this (``GATEWAY_SESSION_SECRET``).
+    #: Unset, each process makes one of its own when it starts: fine for one `make run`
+    #: gateway, but sessions then end with the process and are not shared between replicas.
+    session_secret: str | None = Field(default=None, min_length=32)
+    #: Seconds a page session lasts from sign-in (``GATEWAY_SESSION_MAX_AGE``).
+    session_max_age: int = Field(default=8 * 3600, ge=60)
 
     #: Whose quality indicators a committee's view shows. HSN and RS answer for the region
     #: as a whole (the quality annex of their verksamhetsberättelse reports REGION), so

@@ -1,10 +1,12 @@
 """The gateway's ASGI app: `uvicorn gateway.main:app` (port 8000).
 
-It owns no database: ``shared.app.create_app`` gives it /health, /metrics, problem+json,
-request ids and security headers. This module wires the two rooms: the upstream machinery
-(``gateway.upstream``: one long-lived HTTP client per service of the registry, made when
-the app starts and closed when it stops, and the shared view fetches) and the follow-up
-feature (``gateway.followup``), then the operations, the proxy and the merged OpenAPI.
+``shared.app.create_app`` gives it /health, /metrics, problem+json, request ids and
+security headers. Its one database is the follow-up cycle's (``gateway.cycle``: the
+calendar, decisions and archived reports, and the keys of the cycle's routes). This
+module wires the rooms: the upstream machinery (``gateway.upstream``: one long-lived HTTP
+client per service of the registry, made when the app starts and closed when it stops, and
+the shared view fetches), the follow-up feature (``gateway.followup``) and its cycle
+(``gateway.cycle``), then the operations, the proxy and the merged OpenAPI.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from fastapi import FastAPI
 
 from gateway import operations, proxy
 from gateway.config import GatewaySettings, get_settings
+from gateway.cycle import router as cycle
+from gateway.cycle.store import CycleStore
 from gateway.dependencies import ArrivalStamp
+from gateway.examples import EXAMPLES
 from gateway.followup import routes as followup
 from gateway.followup.rendering import Rendered
 from gateway.openapi import install_merged_openapi
+from gateway.page import routes as page
 from gateway.upstream.coalesce import SingleFlight
 from gateway.upstream.upstream import Upstreams
 from shared.app import create_app
@@ -52,6 +58,8 @@ passes, a broken connection 502.
 
 def build_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # The follow-up cycle's own store (calendar, decisions): the gateway's only database.
+    store = CycleStore.open(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,17 +73,24 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
             yield
         finally:
             await upstreams.aclose()
+            store.engine.dispose()
 
     app = create_app(
         settings,
         title="Follow-up gateway",
         description=DESCRIPTION.replace("{routes}", proxy.proxied_routes_description()),
         # The proxy's catch-all /v1 route comes last, after every route of the gateway's own.
-        routers=[operations.router, followup.router, proxy.router],
+        # The follow-up page's routes are outside /v1, so they never meet the catch-all.
+        routers=[operations.router, followup.router, cycle.router, page.router, proxy.router],
         lifespan=lifespan,
+        examples=EXAMPLES,
+        gateway=True,
     )
     app.state.flights = SingleFlight[Rendered](settings.coalesce)
-    app.state.own_routes = proxy.own_routes(operations.router, followup.router, proxy.router)
+    app.state.own_routes = proxy.own_routes(
+        operations.router, followup.router, cycle.router, proxy.router
+    )
+    store.install(app)
     # Outermost: a view's deadline counts from the moment its request arrived.
     app.add_middleware(ArrivalStamp)
     install_merged_openapi(app)

@@ -21,7 +21,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import httpx
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Security
 from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.routing import BaseRoute, Match
@@ -33,8 +33,10 @@ from gateway.upstream.coalesce import SingleFlight
 from gateway.upstream.errors import UpstreamFailure, problem_for
 from gateway.upstream.transport import StreamedResponse
 from gateway.upstream.upstream import Upstream
+from shared.app import AuditPage
 from shared.errors import MethodNotAllowed, NotFound
-from shared.observability import request_id_var
+from shared.observability import ROUTE_HEADER, ROUTE_SCOPE_KEY, request_id_var
+from shared.openapi_doc import BEARER
 
 log = logging.getLogger("gateway.proxy")
 
@@ -46,6 +48,8 @@ ROUTE_TABLE: dict[str, str] = {
     "/v1/evaluations": "indicators",
     "/v1/area-evaluations": "indicators",
     "/v1/evaluation-summary": "indicators",
+    "/v1/production": "indicators",
+    "/v1/goal-trees": "indicators",
     "/v1/assignments": "assignments",
     "/v1/reports": "assignments",
     "/v1/risk-analyses": "assignments",
@@ -89,6 +93,8 @@ DROPPED_RESPONSE_HEADERS = frozenset(
         "date",
         "server",
         "x-request-id",
+        # The upstream's route template: the gateway's metrics label by it (below).
+        ROUTE_HEADER,
     }
 )
 #: A JSON answer up to this size is read whole to rewrite its ``next`` (a list page is at
@@ -147,6 +153,14 @@ async def _relay(reply: StreamedResponse) -> AsyncIterator[bytes]:
         await reply.aclose()
 
 
+def label_by_upstream_route(request: Request, reply: StreamedResponse) -> None:
+    """Count the request under the upstream's route template (``/v1/results/{id}``), not
+    the proxy's catch-all ``/v1/{rest:path}``; a template that is not one is ignored."""
+    template = reply.header(ROUTE_HEADER)
+    if template and template.startswith("/v1/") and len(template) <= 200:
+        request.scope[ROUTE_SCOPE_KEY] = template
+
+
 def _rewritable(request: Request, reply: StreamedResponse) -> bool:
     """A JSON answer small enough to read whole, which may hold a ``next`` to rewrite."""
     media = (reply.header("content-type") or "").split(";", 1)[0].strip().lower()
@@ -182,6 +196,7 @@ async def forward(request: Request, upstream: Upstream, path: str) -> Response:
         )
     except UpstreamFailure as failure:
         raise problem_for(failure) from failure
+    label_by_upstream_route(request, reply)
     public = public_base(request)
     headers = [
         (k, rewrite_header(k, v, upstream.base_url, public) if k in LINK_HEADERS else v)
@@ -211,7 +226,9 @@ async def forward(request: Request, upstream: Upstream, path: str) -> Response:
     "/v1/audit/{service}",
     methods=["GET"],
     tags=["operations"],
-    responses={404: {"description": "Unknown service."}},
+    responses={200: {"model": AuditPage}, 404: {"description": "Unknown service."}},
+    # The service checks the key; declared here for the OpenAPI document.
+    dependencies=[Security(BEARER)],
 )
 async def audit(request: Request, service: str, upstreams: UpstreamsDep) -> Response:
     """A service's audit trail (its `GET /v1/audit`, admin keys): `service` is

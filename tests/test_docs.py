@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,11 +23,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.routing import BaseRoute
 
 from shared.processes import free_port
 from shared.reference import org_units
 from shared.registry import AppEntry, app, apps, service_names, services
 from shared.settings import REPO_ROOT, ServiceSettings
+from shared.tokens import TokenSettings
 from tests.harness import ServiceHarness, build_app, settings_class
 
 API = REPO_ROOT / "docs" / "API.md"
@@ -49,6 +51,7 @@ PATH_VALUES = {
     "id": "E-1",
     "assignment_id": "A-1",
     "result_id": "1",
+    "tree": "2026",
     "service": service_names()[0],
 }
 
@@ -103,11 +106,23 @@ def operations(application: FastAPI) -> dict[tuple[str, str], dict[str, Any]]:
     }
 
 
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, those of included routers too: FastAPI includes a router as one
+    entry holding it (``original_router``), not as its routes (the routers are included
+    without a prefix)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
 def served(application: FastAPI) -> set[tuple[str, str]]:
-    """Every (METHOD, path) the app answers: its schema's and its top-level routes, such as
-    ``/metrics`` and ``/docs``, that the schema leaves out."""
+    """Every (METHOD, path) the app answers: its schema's and the routes the schema leaves
+    out, such as ``/metrics``, ``/docs`` and the gateway's pages."""
     found = set(operations(application))
-    for route in application.routes:
+    for route in _routes(application.routes):
         path, methods = getattr(route, "path", None), getattr(route, "methods", None)
         if path and methods:
             found |= {(m, path) for m in methods if m != "HEAD"}
@@ -276,7 +291,18 @@ def test_the_org_unit_codes_are_the_reference_data() -> None:
 
 
 # Environment variables the docs may name that no settings class reads: the tooling's.
-TOOLING_ENV = {"TEST_DATABASE_URL": "tests/harness.py", "RUN_HOST": "shared/devrun.py"}
+TOOLING_ENV = {
+    "TEST_DATABASE_URL": "tests/harness.py",
+    "RUN_HOST": "shared/devrun.py",
+    # The production launcher's (shared/serve.py), and prometheus_client's own.
+    "WEB_CONCURRENCY": "shared/serve.py",
+    "SERVE_DRAIN_SECONDS": "shared/serve.py",
+    "SERVE_GRACEFUL_SECONDS": "shared/serve.py",
+    "PROMETHEUS_MULTIPROC_DIR": "shared/serve.py",
+    "FORWARDED_ALLOW_IPS": "shared/serve.py",
+}
+#: The identity provider's settings, the same for every app (``shared.tokens``).
+OIDC_PREFIX = "OIDC_"
 #: A name in capitals with an underscore; ``<APP>_`` / ``<SERVICE>_`` stand for every
 #: app's / service's prefix.
 CAPITALS = re.compile(r"(?<![\w/.-])(<APP>_|<SERVICE>_)?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(=?)")
@@ -290,6 +316,7 @@ def is_env_var(placeholder: str, name: str, assigned: str) -> bool:
         placeholder
         or assigned
         or name in {"DATABASE_URL", *TOOLING_ENV}
+        or name.startswith(OIDC_PREFIX)
         or any(name.startswith(e.env_prefix) for e in apps())
     )
 
@@ -323,6 +350,9 @@ def test_every_environment_variable_the_docs_name_is_read(doc: str, name: str) -
         return
     if name == "DATABASE_URL":
         assert "database_url" in ServiceSettings.model_fields
+        return
+    if name.startswith(OIDC_PREFIX):
+        assert name.removeprefix(OIDC_PREFIX).lower() in TokenSettings.model_fields, name
         return
     entry = next((e for e in apps() if name.startswith(e.env_prefix)), None)
     assert entry is not None, f"{doc} names {name}, which no app reads"

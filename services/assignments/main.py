@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.assignments.config import AssignmentsSettings
+from services.assignments.examples import EXAMPLES
 from services.assignments.router import router
 from services.assignments.router_due import router as due_router
 from services.assignments.router_internal_control import router as internal_control_router
@@ -23,6 +24,7 @@ def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
         ),
         routers=[router, internal_control_router, due_router],
         settings=settings,
+        examples=EXAMPLES,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.budget.config import BudgetSettings
+from services.budget.examples import EXAMPLES
 from services.budget.router import router
 from services.budget.router_due import router as due_router
 from services.budget.router_financial import router as financial_router
@@ -24,6 +25,7 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
         ),
         routers=[router, load_router, financial_router, due_router],
         settings=settings,
+        examples=EXAMPLES,
     )
 
 

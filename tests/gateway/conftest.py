@@ -12,12 +12,15 @@ from shared.suite import Stack, Stores, new_stack
 from tests.gateway.stack import prepare_stores
 
 
-@pytest.fixture(scope="session")
+# Package-scoped, like every suite of processes the tests start: each process keeps pooled
+# Postgres connections, and stopping a suite once its package is done keeps the whole run
+# under the server's max_connections (100 by default).
+@pytest.fixture(scope="package")
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     return prepare_stores(tmp_path_factory.mktemp("gateway-stores"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The three services and a gateway, never disturbed by fault tests."""
     running = new_stack(stores, tmp_path_factory.mktemp("gateway-logs"))
@@ -25,7 +28,7 @@ def stack(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def gw(stack: Stack) -> Iterator[httpx.Client]:
     """An HTTP client of the gateway."""
     with httpx.Client(base_url=stack.gateways[0].base_url, timeout=30) as client:

@@ -126,7 +126,15 @@ def test_csv_is_one_flat_table_with_a_section_column() -> None:
 
 def test_workbook_has_a_sheet_per_section_with_swedish_headers() -> None:
     book = load_workbook(io.BytesIO(view_xlsx(sample_view())))
-    assert book.sheetnames == ["Indikatorer", "Områden", "Uppdrag", "Ekonomi"]
+    assert book.sheetnames == [
+        "Indikatorer",
+        "Områden",
+        "Uppdrag",
+        "Ekonomi",
+        "Produktion",
+        "Internkontroll",
+        "Finansiella mål",
+    ]
     indikatorer = book["Indikatorer"]
     headers = [c.value for c in indikatorer[1]]
     assert headers[:5] == ["Övergripande mål", "Område", "Delmål", "Indikator", "Namn"]

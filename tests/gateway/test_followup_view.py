@@ -211,7 +211,8 @@ def test_csv_view_is_a_flat_table_with_a_section_column(
     assert answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.text)))
     sections = {r["section"] for r in rows}
-    assert sections == {"indikator", "omrade", "uppdrag", "ekonomi"}
+    # HSN: no financial goals (the REGION and RS views show them).
+    assert sections == {"indikator", "omrade", "uppdrag", "ekonomi", "produktion", "internkontroll"}
     assert any(r["section"] == "indikator" and r["code"] == "ID0288" for r in rows)
     assert sum(1 for r in rows if r["section"] == "uppdrag") == len(hsn_2024["assignments"])
     assert sum(1 for r in rows if r["status"] == "avvikelse") == 3
@@ -231,7 +232,15 @@ def test_xlsx_view_reads_back_with_a_sheet_per_section(
     assert answer.headers["content-type"] == XLSX_MEDIA_TYPE
     assert "attachment" in answer.headers["content-disposition"]
     book = load_workbook(io.BytesIO(answer.content))
-    assert book.sheetnames == ["Indikatorer", "Områden", "Uppdrag", "Ekonomi"]
+    assert book.sheetnames == [
+        "Indikatorer",
+        "Områden",
+        "Uppdrag",
+        "Ekonomi",
+        "Produktion",
+        "Internkontroll",
+        "Finansiella mål",
+    ]
     indikatorer = book["Indikatorer"]
     headers = [c.value for c in indikatorer[1]]
     code, status = headers.index("Indikator"), headers.index("Bedömning")

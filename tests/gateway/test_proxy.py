@@ -28,6 +28,8 @@ READS = [
     ("indicators", "/v1/area-evaluations?org_unit=REGION&period=2024"),
     ("indicators", "/v1/evaluations?org_unit=REGION&period=2024-13"),
     ("indicators", "/v1/evaluation-summary?org_unit=REGION&period=2024"),
+    ("indicators", "/v1/production?org_unit=REGION&period=2024"),
+    ("indicators", "/v1/goal-trees"),
     ("assignments", "/v1/assignments?org_unit=HSN&year=2024&limit=5"),
     ("assignments", "/v1/assignments/UP2023-001"),
     ("assignments", "/v1/assignments/UP2023-001/reports"),
