@@ -21,6 +21,7 @@ EXAMPLES = Examples(
                 "assignments": {"state": "ready", "breaker": "closed", "detail": None},
                 "budget": {"state": "ready", "breaker": "closed", "detail": None},
             },
+            "store": {"state": "ready", "detail": None},
         },
         "OrgUnitPage": {
             "items": [{"code": "REGION", "name": "Region Skåne", "kind": "region"}],

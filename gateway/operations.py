@@ -1,13 +1,17 @@
-"""The gateway's operational routes: readiness with each upstream's state, and the org units."""
+"""The gateway's operational routes: readiness with each upstream's state and its own store,
+and the org units."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Literal
 
-from fastapi import APIRouter
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
+from sqlmodel import Session
 
+from gateway.cycle.store import CycleStore
 from gateway.dependencies import SettingsDep, UpstreamsDep
 from gateway.upstream.errors import UpstreamError, UpstreamFailure
 from gateway.upstream.upstream import Upstream
@@ -34,9 +38,17 @@ class UpstreamReadiness(BaseModel):
     detail: str | None = None
 
 
+class StoreReadiness(BaseModel):
+    """The follow-up cycle's own store (calendar, decisions, archived reports)."""
+
+    state: Literal["ready", "unavailable"]
+    detail: str | None = None
+
+
 class Readiness(BaseModel):
     status: Literal["ready"]
     upstreams: dict[str, UpstreamReadiness]
+    store: StoreReadiness
 
 
 class ServiceReady(BaseModel):
@@ -57,13 +69,38 @@ async def _probe(upstream: Upstream, timeout: float) -> UpstreamReadiness:
     return UpstreamReadiness(state=state, breaker=upstream.breaker.state.value, detail=detail)
 
 
+def _select_one(session: Session) -> None:
+    session.execute(sa.text("SELECT 1"))
+
+
+async def _probe_store(cycle: CycleStore, timeout: float) -> StoreReadiness:
+    """One round trip to the cycle's store, within the probe's time."""
+    try:
+        await asyncio.wait_for(cycle.run(_select_one), timeout)
+    except TimeoutError:
+        return StoreReadiness(state="unavailable", detail=f"no answer within {timeout} s")
+    except sa.exc.SQLAlchemyError as error:
+        return StoreReadiness(state="unavailable", detail=type(error).__name__)
+    return StoreReadiness(state="ready")
+
+
 @router.get("/ready", response_model=Readiness, tags=["operations"])
-async def ready(upstreams: UpstreamsDep, settings: SettingsDep) -> Readiness:
-    """200 while the gateway runs; the body says how each upstream is doing right now."""
-    states = await asyncio.gather(
-        *(_probe(upstream, settings.ready_probe_timeout) for upstream in upstreams.values())
+async def ready(request: Request, upstreams: UpstreamsDep, settings: SettingsDep) -> Readiness:
+    """200 while the gateway runs; the body says how each upstream and the cycle's own store
+    are doing right now.
+
+    A store that does not answer does not make the gateway unready: the views, the overview
+    and the proxied routes need no store, and taking the gateway out of rotation would stop
+    them too; the cycle's routes answer 503 problem+json until the store is back.
+    """
+    cycle: CycleStore = request.app.state.cycle
+    *states, store = await asyncio.gather(
+        *(_probe(upstream, settings.ready_probe_timeout) for upstream in upstreams.values()),
+        _probe_store(cycle, settings.ready_probe_timeout),
     )
-    return Readiness(status="ready", upstreams=dict(zip(upstreams, states, strict=True)))
+    return Readiness(
+        status="ready", upstreams=dict(zip(upstreams, states, strict=True)), store=store
+    )
 
 
 @router.get("/v1/org-units", response_model=OrgUnitPage, tags=["reference"])

@@ -21,6 +21,21 @@ def test_health_and_ready_answer_without_a_key(gw: httpx.Client) -> None:
         name: {"state": "ready", "breaker": "closed", "detail": None}
         for name in ("indicators", "assignments", "budget")
     }
+    assert body["store"] == {"state": "ready", "detail": None}
+
+
+def test_ready_says_when_the_cycle_store_does_not_answer(stack: Stack) -> None:
+    # A gateway whose own store is out of reach (nothing listens on port 1) still serves:
+    # it stays ready for the views and the proxy, and says the store is unavailable.
+    gateway = stack.start_gateway(database_url="postgresql+psycopg://postgres@127.0.0.1:1/none")
+    try:
+        ready = httpx.get(f"{gateway.base_url}/ready", timeout=30)
+        assert ready.status_code == 200
+        assert ready.json()["store"]["state"] == "unavailable"
+        assert ready.json()["upstreams"]["budget"]["state"] == "ready"
+    finally:
+        gateway.stop()
+        stack.gateways.remove(gateway)
 
 
 def test_org_units_are_listed_from_the_reference_data(gw: httpx.Client) -> None:
