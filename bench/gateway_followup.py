@@ -31,7 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -52,21 +54,32 @@ def view_path(period: str) -> str:
 
 def upstream_calls(period: str) -> dict[str, tuple[str, str]]:
     """The calls the view makes for HSN (whose indicators are REGION's)."""
-    through = "" if "-" not in period else f"&through={period[:4]}-{period[-2:]}"
+    year = period[:4]
+    last_month = "12" if "-" not in period else period[-2:]
+    last_day = date(int(year), int(last_month), monthrange(int(year), int(last_month))[1])
+    through = "" if "-" not in period else f"&through={year}-{last_month}"
     return {
-        "indicators /v1/evaluations": (
+        "indicators /v1/evaluation-summary": (
             "indicators",
-            f"/v1/evaluations?org_unit=REGION&period={period}",
+            f"/v1/evaluation-summary?org_unit=REGION&period={period}",
         ),
-        "indicators /v1/area-evaluations": (
+        "indicators /v1/production": (
             "indicators",
-            f"/v1/area-evaluations?org_unit=REGION&period={period}",
+            f"/v1/production?org_unit=HSN&period={period}",
         ),
         "assignments /v1/assignments": (
             "assignments",
-            f"/v1/assignments?org_unit=HSN&year={period[:4]}&limit=10000",
+            f"/v1/assignments?org_unit=HSN&year={year}&limit=10000",
         ),
-        "budget /v1/summary": ("budget", f"/v1/summary?org_unit=HSN&year={period[:4]}{through}"),
+        "assignments /v1/internal-control": (
+            "assignments",
+            f"/v1/internal-control?org_unit=HSN&year={year}&as_of={last_day.isoformat()}",
+        ),
+        "budget /v1/summary": ("budget", f"/v1/summary?org_unit=HSN&year={year}{through}"),
+        "budget /v1/forecast-rounds": (
+            "budget",
+            f"/v1/forecast-rounds?org_unit=HSN&year={year}&through={year}-{last_month}",
+        ),
     }
 
 

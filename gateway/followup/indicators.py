@@ -81,6 +81,15 @@ class AreaEvaluationList(BaseModel):
     items: list[AreaEvaluation]
 
 
+class EvaluationSummary(BaseModel):
+    """``GET /v1/evaluation-summary``: the evaluations and the area verdicts of one org unit
+    and period from one evaluation pass in the service (one call, where the two lists would
+    take two, each evaluating the same results again)."""
+
+    evaluations: list[Evaluation]
+    areas: list[AreaEvaluation]
+
+
 class VolumeChange(ReadModel):
     """One item of ``GET /v1/production``: a production volume (produktionsvolym) for the
     period beside the same period of the previous year; ``gaps`` the months (or periods)
@@ -140,6 +149,15 @@ class IndicatorsClient:
             deadline_at=self.deadline_at,
         )
         return answer.items
+
+    async def summary(self, org_unit: str, period: Period) -> EvaluationSummary:
+        return await self.upstream.read(
+            "/v1/evaluation-summary",
+            EvaluationSummary,
+            params={"org_unit": org_unit, "period": str(period)},
+            headers=self.headers,
+            deadline_at=self.deadline_at,
+        )
 
     async def area_evaluations(self, org_unit: str, period: Period) -> list[AreaEvaluation]:
         answer = await self.upstream.read(

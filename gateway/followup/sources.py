@@ -200,16 +200,12 @@ async def _section(work: Awaitable[T]) -> Section[T]:
 async def _indicator_figures(
     client: IndicatorsClient, unit: str, period: Period, with_items: bool
 ) -> IndicatorFigures:
-    async def no_evaluations() -> list[Evaluation]:
-        return []
-
-    areas, evaluations = await asyncio.gather(
-        client.area_evaluations(unit, period),
-        client.evaluations(unit, period) if with_items else no_evaluations(),
-        return_exceptions=True,
-    )
-    _raise_first(areas, evaluations)
-    return IndicatorFigures(_settled(evaluations), _settled(areas))
+    # The view wants both lists: one evaluation pass in the service gives them. The overview
+    # wants the area verdicts only.
+    if with_items:
+        summary = await client.summary(unit, period)
+        return IndicatorFigures(summary.evaluations, summary.areas)
+    return IndicatorFigures([], await client.area_evaluations(unit, period))
 
 
 def _raise_first(*results: object) -> None:

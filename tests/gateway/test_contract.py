@@ -31,7 +31,12 @@ from gateway.config import GatewaySettings
 from gateway.cycle.clients import ExpectedAnswer
 from gateway.followup.assignments import AssignmentPage, AssignmentsClient
 from gateway.followup.budget import BudgetClient, ForecastRounds, Summary
-from gateway.followup.indicators import AreaEvaluationList, EvaluationList, IndicatorsClient
+from gateway.followup.indicators import (
+    AreaEvaluationList,
+    EvaluationList,
+    EvaluationSummary,
+    IndicatorsClient,
+)
 from gateway.openapi import ServiceDocument
 from gateway.operations import ServiceReady
 from gateway.proxy import upstream_for
@@ -51,6 +56,7 @@ ROUTES: dict[str, list[tuple[str, type[BaseModel]]]] = {
     "indicators": [
         ("/v1/evaluations", EvaluationList),
         ("/v1/area-evaluations", AreaEvaluationList),
+        ("/v1/evaluation-summary", EvaluationSummary),
         ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
@@ -128,13 +134,18 @@ def test_the_indicators_service_answers_what_the_view_reads(indicators: ServiceH
     upstream = upstream_of("indicators", network)
     client = IndicatorsClient(upstream, headers(indicators))
 
-    async def both() -> tuple[Any, Any]:
+    async def all_three() -> tuple[Any, Any, Any]:
         return await asyncio.gather(
-            client.evaluations("REGION", YEAR), client.area_evaluations("REGION", YEAR)
+            client.evaluations("REGION", YEAR),
+            client.area_evaluations("REGION", YEAR),
+            client.summary("REGION", YEAR),
         )
 
-    evaluations, areas = run(both(), upstream)
+    evaluations, areas, summary = run(all_three(), upstream)
     assert evaluations and areas, "the seed has REGION's evaluations for 2024"
+    # The view reads the one-pass summary: it must be exactly the two lists.
+    assert summary.evaluations == evaluations
+    assert summary.areas == areas
     assert all(e.org_unit == "REGION" and e.period == "2024" for e in evaluations)
     assert any(e.target is not None for e in evaluations)
     assert any(a.verdict in ("met", "not_met") for a in areas)
