@@ -1,6 +1,12 @@
 """A committee's decision on its report for a period (beslut om verksamhetsberättelse):
 one act across the three services and the cycle's store.
 
+Over 400 lines on purpose: deciding and reopening are one protocol (claim, lock, archive,
+record; release on failure; take over a stale claim), and its steps share the compensation
+rules below; split apart, a reader would have to hold two files to check that no lock is
+left behind. The queries stay in ``repository.py`` and the view comparison in
+``compare.py``.
+
 Deciding (``decide``), in this order:
 
 1. **Claim** the decision id in the store under its writer lock: a ``pending`` row. The
