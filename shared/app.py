@@ -10,7 +10,7 @@ locks of decided reports (``/v1/locks``, ``shared.locks``).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Annotated, Any
@@ -24,7 +24,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.boundary import OptionalTimestampQuery
-from shared.db import database_answers, make_engine, session_scope
+from shared.db import (
+    ClosesSessions,
+    database_answers,
+    make_engine,
+    open_session,
+    reading_engine,
+)
 from shared.draining import ReadinessGate
 from shared.errors import PROBLEM_JSON, ProblemError, install_error_handlers
 from shared.keys import PRINCIPAL_KEY, AuthenticationMiddleware, KeyVerifier, RegionAdmin
@@ -101,7 +107,9 @@ def create_app(
         app.include_router(router)
 
     # Outermost last: observability sees every response, including 413s and CORS answers.
-    # Keys are checked innermost, so refusals still get the security headers.
+    # Sessions (``SessionDep``) are closed innermost, once the route has answered.
+    app.add_middleware(ClosesSessions)
+    # Keys are checked inside the protection, so refusals still get the security headers.
     if key_verifier is not None:
         app.add_middleware(
             AuthenticationMiddleware, verifier=key_verifier, app_name=settings.app_name
@@ -184,6 +192,7 @@ def create_service_app(
         examples=examples,
     )
     app.state.engine = engine
+    app.state.reading_engine = reading_engine(engine)
     app.state.spec = spec
     app.state.key_verifier = verifier
     app.state.feed = ChangeFeed(spec.infrastructure)
@@ -217,22 +226,36 @@ def _refusal_recorder(engine: Engine, trail: AuditTrail) -> Callable[[Request, P
     return record
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A FastAPI dependency: one session per request on the service's engine."""
-    yield from session_scope(request.app.state.engine)
+# The dependencies below are ``async def`` although none awaits anything: FastAPI runs a
+# plain ``def`` dependency in a worker thread, a trip that costs more than what these do.
 
 
-def get_engine(request: Request) -> Engine:
+#: Requests that only read: their sessions commit each statement (``reading_engine``).
+READING_METHODS = frozenset({"GET", "HEAD"})
+
+
+async def get_session(request: Request) -> Session:
+    """A FastAPI dependency: one session per request on the service's engine (for a
+    reading request, its reading form, ``shared.db.reading_engine``), closed once the
+    request is answered (``shared.db.ClosesSessions``)."""
+    state = request.app.state
+    engine: Engine = state.engine
+    if request.method in READING_METHODS:
+        engine = getattr(state, "reading_engine", engine)
+    return open_session(request.scope, engine)
+
+
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_feed(request: Request) -> ChangeFeed:
+async def get_feed(request: Request) -> ChangeFeed:
     feed: ChangeFeed = request.app.state.feed
     return feed
 
 
-def get_audit(request: Request) -> AuditTrail:
+async def get_audit(request: Request) -> AuditTrail:
     audit: AuditTrail = request.app.state.audit
     return audit
 

@@ -8,7 +8,7 @@ documents. No stack trace ever reaches a client.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -242,15 +242,40 @@ def install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error")
         return problem_response(ProblemError("An unexpected error occurred."), request)
 
-    app.add_exception_handler(ProblemError, on_problem)
-    app.add_exception_handler(BodyRejected, on_body_rejected)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(OperationalError, on_database)
-    app.add_exception_handler(InterfaceError, on_database)
-    app.add_exception_handler(IntegrityError, on_integrity)
-    app.add_exception_handler(DataError, on_data)
-    app.add_exception_handler(Exception, on_unexpected)
+    handlers: list[tuple[type[Exception], Handler]] = [
+        (ProblemError, on_problem),
+        (BodyRejected, on_body_rejected),
+        (RequestValidationError, on_validation),
+        (StarletteHTTPException, on_http),
+        (OperationalError, on_database),
+        (InterfaceError, on_database),
+        (IntegrityError, on_integrity),
+        (DataError, on_data),
+        (Exception, on_unexpected),
+    ]
+    for exception, handler in handlers:
+        app.add_exception_handler(exception, _ending_sessions(handler))
+
+
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+#: Where ``shared.db.ClosesSessions`` leaves the closing of a request's sessions.
+_END_SESSIONS_KEY = "followup.end_sessions"
+
+
+def _ending_sessions(handler: Handler) -> Handler:
+    """``handler``, after the failed request's database sessions are closed: its
+    transaction is rolled back before the answer (and before a refusal is audited, which
+    would otherwise wait for the route's locks; on SQLite, the whole store's)."""
+
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        end_sessions: Callable[[Scope], Awaitable[None]] | None = request.scope.get(
+            _END_SESSIONS_KEY
+        )
+        if end_sessions is not None:
+            await end_sessions(request.scope)
+        return await handler(request, exc)
+
+    return handle
 
 
 _ALL: list[type[ProblemError]] = [

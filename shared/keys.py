@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -270,9 +270,9 @@ class AuthenticationMiddleware:
         await self.app(scope, gated_receive, send)
 
 
-def authenticated(request: Request) -> Principal:
+async def authenticated(request: Request) -> Principal:
     """The caller's principal: as the middleware found it, or verified now (apps built
-    without the middleware)."""
+    without the middleware; the key store is read in a worker thread)."""
     principal: Principal | None = request.scope.get(PRINCIPAL_KEY)
     if principal is not None:
         return principal
@@ -280,7 +280,9 @@ def authenticated(request: Request) -> Principal:
     if refusal is not None:
         raise refusal
     verifier: KeyVerifier = request.app.state.key_verifier
-    return verifier.verify(_bearer(request))
+    token = _bearer(request)
+    cached = verifier.cached(token)
+    return cached if cached is not None else await run_in_threadpool(verifier.verify, token)
 
 
 #: The bearer scheme as FastAPI sees it: declaring it puts ``security`` on the operation
@@ -288,12 +290,14 @@ def authenticated(request: Request) -> Principal:
 BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 
 
-def require(scope: str, *, unbound: bool = False) -> Callable[..., Principal]:
+def require(scope: str, *, unbound: bool = False) -> Callable[..., Awaitable[Principal]]:
     """A FastAPI dependency: the caller must hold ``scope`` (and, with ``unbound``, a key
     not bound to org units: region-wide definitions)."""
 
-    def dependency(request: Request, _declared: BearerCredentials = None) -> Principal:
-        principal = authenticated(request)
+    # ``async def``: the verdict is already in the scope (``AuthenticationMiddleware``), so
+    # checking it needs no worker thread, which FastAPI would take for a plain ``def``.
+    async def dependency(request: Request, _declared: BearerCredentials = None) -> Principal:
+        principal = await authenticated(request)
         if not principal.has(scope):
             raise Forbidden(f"This key lacks the {scope!r} scope.")
         if unbound:

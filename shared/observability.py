@@ -137,9 +137,23 @@ def is_load_route(route: object) -> bool:
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id (and trace)."""
+
+    # The time of the last second formatted: an access line per request formats the same
+    # second many times over.
+    _second: int = -1
+    _second_text: str = ""
+
+    def _timestamp(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._second_text = self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return self._second_text
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "ts": self._timestamp(record),
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
@@ -171,6 +185,10 @@ ROUTE_HEADER = "x-followup-route"
 ROUTE_SCOPE_KEY = "followup.route"
 
 
+#: The access line: method, path, status, milliseconds.
+_ACCESS = "%s %s %s %.1fms"
+
+
 def _route_template(scope: Scope) -> str:
     named = scope.get(ROUTE_SCOPE_KEY)
     if isinstance(named, str):
@@ -188,12 +206,40 @@ class ObservabilityMiddleware:
         self.app = app
         self.app_name = app_name
         self.log = logging.getLogger(f"{app_name}.access")
+        # The counter and histogram of each (route, method, status) seen, looked up once:
+        # ``labels`` takes a lock and builds a key on every call. Routes are templates,
+        # so the entries are bounded by the app's routes.
+        self._counted: dict[tuple[str, str, str], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
+
+    def _count(self, route: str, method: str, status: int, elapsed: float) -> None:
+        key = (route, method, str(status))
+        counter = self._counted.get(key)
+        if counter is None:
+            counter = self._counted[key] = REQUESTS.labels(self.app_name, *key)
+        counter.inc()
+        timer = self._timed.get(key[:2])
+        if timer is None:
+            timer = self._timed[key[:2]] = LATENCY.labels(self.app_name, route, method)
+        timer.observe(elapsed)
+
+    def _access_line(self, method: str, path: str, status: int, elapsed: float) -> None:
+        """Logs the request, as ``log.info`` would but without looking up the calling
+        source line (a walk up the stack), a third of what ``log.info`` costs."""
+        log = self.log
+        if log.isEnabledFor(logging.INFO):
+            args = (method, path, status, elapsed * 1000)
+            log.handle(log.makeRecord(log.name, logging.INFO, "", 0, _ACCESS, args, None))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
         rid = incoming[:128] if incoming and incoming.isprintable() else uuid.uuid4().hex
         token = request_id_var.set(rid)
         status = 500
@@ -224,9 +270,8 @@ class ObservabilityMiddleware:
             elapsed = time.perf_counter() - start
             route = _route_template(scope)
             method = scope["method"]
-            REQUESTS.labels(self.app_name, route, method, str(status)).inc()
-            LATENCY.labels(self.app_name, route, method).observe(elapsed)
-            self.log.info("%s %s %s %.1fms", method, scope["path"], status, elapsed * 1000)
+            self._count(route, method, status, elapsed)
+            self._access_line(method, scope["path"], status, elapsed)
             request_id_var.reset(token)
 
 
