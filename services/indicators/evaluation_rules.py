@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from services.indicators.models import REGION
@@ -118,8 +119,15 @@ def _in_force(target: StoredTarget, source: Literal["region", "org_unit"]) -> Ch
         year=target.year,
         source=source,
         org_unit=target.org_unit if source == "org_unit" else None,
-        parsed=ParsedTarget.model_validate_json(target.parsed),
+        parsed=_parsed(target.parsed),
     )
+
+
+@lru_cache(maxsize=1024)
+def _parsed(stored: str) -> ParsedTarget:
+    # The same few dozen stored forms are read on every evaluation; a ParsedTarget is
+    # frozen, so one instance serves them all.
+    return ParsedTarget.model_validate_json(stored)
 
 
 def comparable_periods(period: Period) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Protocol
 
 from shared.errors import InvalidInput, field_error
@@ -172,10 +172,11 @@ def _tree_order() -> _TreeOrder:
 def tree_position(goal: str, area: str, delmal: str | None, code: str) -> tuple[int, int, int, str]:
     """A sort key putting indicators in the hierarchy's order (as the annex lists them):
     by goal, area and delmål, then code; names outside the hierarchy last."""
+    return (*_place_position(goal, area, delmal), code)
+
+
+@lru_cache(maxsize=1024)
+def _place_position(goal: str, area: str, delmal: str | None) -> tuple[int, int, int]:
+    # An evaluation asks for the same few dozen places on every call.
     order = _tree_order()
-    return (
-        order.goal.get(goal, 99),
-        order.area.get(area, 999),
-        order.delmal.get(delmal or "", -1),
-        code,
-    )
+    return (order.goal.get(goal, 99), order.area.get(area, 999), order.delmal.get(delmal or "", -1))

@@ -14,13 +14,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.indicators import production_repository as repository
+from services.indicators.evaluation_repository import indicators_to_evaluate
 from services.indicators.production_schemas import (
     GoalTreeOut,
     TreeGroupOut,
     TreeLinkOut,
     TreeNodeOut,
 )
-from services.indicators.repository import indicators_to_evaluate
 from shared.reference import DEFAULT_GOAL_TREE, check_goal_tree, goal_trees, goals
 
 #: How the 2021 tree's links are made: from each indicator's own placement.

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from services.indicators import load_repository
 from services.indicators.models import REGION, indicator_table, result_table, target_table
-from services.indicators.result_rows import WITH_VALUE, Record
+from services.indicators.result_rows import Record
 from shared.bulk import UpsertCounts
 from shared.locks import PeriodLocks
 from shared.paging import ListParams, Slice, fetch_table_page
@@ -107,15 +106,6 @@ def known_indicators(session: Session) -> dict[str, frozenset[str]]:
     }
 
 
-def indicators_to_evaluate(session: Session, code: str | None) -> Sequence[Row]:
-    """Every quality indicator, or the one named (production volumes have no target and
-    are not evaluated: ``production.py`` compares them with the previous year)."""
-    stmt = sa.select(indicator_table).where(indicator_table.c.kind != "volume")
-    if code is not None:
-        stmt = stmt.where(indicator_table.c.code == code)
-    return session.execute(stmt).all()
-
-
 def holds_data(session: Session) -> bool:
     """Whether any indicator or result is stored (the seed goes only into an empty store)."""
     return any(
@@ -182,17 +172,6 @@ def save_target(
     else:
         session.execute(sa.update(t).where(*where).values(**fields))
     return session.execute(sa.select(t).where(*where)).one()
-
-
-def targets_up_to(session: Session, year: int, org_unit: str, code: str | None) -> Sequence[Row]:
-    """The region's and ``org_unit``'s own targets set for ``year`` or before."""
-    t = target_table
-    stmt = sa.select(t.c.indicator, t.c.year, t.c.org_unit, t.c.expression, t.c.parsed).where(
-        t.c.year <= year, t.c.org_unit.in_({REGION, org_unit})
-    )
-    if code is not None:
-        stmt = stmt.where(t.c.indicator == code)
-    return session.execute(stmt).all()
 
 
 # --------------------------------------------------------------------------- results
@@ -303,80 +282,6 @@ def delete_result(session: Session, result_id: int, *, feed: ChangeFeed, first_s
         return False
     feed.bury(session, RESULT_RESOURCE, [str(result_id)], first_seq)
     return True
-
-
-#: Above this many periods, an evaluation's periods are read as one range of the index.
-DENSE_PERIODS = 300
-
-
-def in_periods(session: Session, periods: Sequence[str]) -> list[sa.ColumnElement[bool]]:
-    """A result's period is one of ``periods`` (an evaluation's candidates: up to ~900).
-
-    Also bounded by the lowest and highest of them (period texts sort by year first): the
-    bound changes no answer, but lets the planner see from the column's histogram how
-    few rows the periods asked hold (a long list alone is estimated as if every value were
-    common, and a table full of other periods was then read whole). On Postgres a few
-    periods (a month's evaluation: its month in each year) are looked up one by one in
-    the index; many (a year's: every span of every year, ~900, most never stored) are
-    read as the one range they span, the list then a filter: one descent of the index
-    instead of one per period, whatever the table holds outside the range."""
-    period = result_table.c.period
-    bound = period.between(min(periods), max(periods))
-    if session.get_bind().dialect.name != "postgresql":
-        return [period.in_(periods), bound]
-    # One array parameter, not a parameter per period: the statement stays the same
-    # text whatever the periods, so it is compiled and parsed once.
-    asked = sa.bindparam("periods", list(periods), type_=postgresql.ARRAY(sa.String))
-    if len(periods) <= DENSE_PERIODS:
-        return [period == sa.any_(asked), bound]
-    # ``period || ''`` is the same text, but no index serves it: the range is the index
-    # condition, the list checked on the entries read.
-    return [bound, sa.func.concat(period, "") == sa.any_(asked)]
-
-
-def results_of(
-    session: Session,
-    org_units: Sequence[str],
-    periods: Sequence[str],
-    *,
-    indicator: str | None,
-    breakdown: str | None,
-) -> Sequence[Row]:
-    """The units' own results (value, terms and status) in ``periods``."""
-    r = result_table
-    stmt = sa.select(
-        r.c.org_unit,
-        r.c.indicator,
-        r.c.period,
-        r.c.breakdown,
-        r.c.value,
-        r.c.numerator,
-        r.c.denominator,
-        r.c.status,
-    ).where(r.c.org_unit.in_(org_units), *in_periods(session, periods))
-    return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
-
-
-def unit_figures(
-    session: Session,
-    periods: Sequence[str],
-    *,
-    indicator: str | None,
-    breakdown: str | None,
-) -> Sequence[Row]:
-    """Every unit's numerator and denominator in ``periods`` (not the region's own rows),
-    where a result with a value has both: what a region value is summed from."""
-    r = result_table
-    stmt = sa.select(
-        r.c.indicator, r.c.period, r.c.breakdown, r.c.numerator, r.c.denominator, r.c.status
-    ).where(
-        r.c.org_unit != REGION,
-        *in_periods(session, periods),
-        r.c.numerator.is_not(None),
-        r.c.denominator.is_not(None),
-        r.c.status.in_(sorted(WITH_VALUE)),
-    )
-    return session.execute(ResultFilter(indicator, breakdown=breakdown).apply(stmt)).all()
 
 
 # --------------------------------------------------------------------------- period locks

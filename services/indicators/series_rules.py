@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Literal, Protocol, get_args
+from typing import Literal, NamedTuple, Protocol, get_args
 
 from services.indicators.result_rows import WITH_VALUE
 from shared.periods import MIN_YEAR, Period
@@ -59,6 +59,7 @@ def span_of(period: Period) -> Span:
     return (period.year, period.first_month, period.last_month)
 
 
+@cache
 def span_text(span: Span) -> str:
     """The canonical text of a span (``2024``, ``2024-08``, ``2024-01/2024-09``)."""
     year, first, last = span
@@ -101,8 +102,10 @@ def _candidate_periods(period: str) -> tuple[str, ...]:
     return tuple(text for span in spans for text in span_texts(span))
 
 
-@dataclass(frozen=True)
-class Figure:
+# ``Figure`` and ``Observed`` are named tuples rather than frozen dataclasses: an
+# evaluation pass makes one per result read and per value found, and a named tuple is
+# made in half the time (a frozen dataclass sets each field through ``object.__setattr__``).
+class Figure(NamedTuple):
     """A result as stored, or a region's sum over its units, for one span."""
 
     value: Decimal | None
@@ -133,8 +136,7 @@ class MonthsFound:
     of: int
 
 
-@dataclass(frozen=True)
-class Observed:
+class Observed(NamedTuple):
     """The value an evaluation shows for a period, and how it was found."""
 
     value: Decimal | None
@@ -170,6 +172,16 @@ def combine(figures: Sequence[Figure], how: TimeAggregation, unit: str) -> Figur
 
     Preliminary when any figure taking part is; a ratio keeps its summed terms, so that a
     region's months can be rolled up again."""
+    if how == "ratio" and len(figures) == 1:
+        # What the database summed already (a region's figure from its units): the same
+        # arithmetic as below for one part, without its generators (thousands per pass).
+        (only,) = figures
+        if not only.has_ratio:
+            return None
+        assert only.numerator is not None and only.denominator is not None
+        num, den = Decimal(0) + only.numerator, Decimal(0) + only.denominator
+        status = "preliminary" if only.status == "preliminary" else "final"  # as ``_status``
+        return Figure(scaled_ratio(num, den, unit), status, num, den, only.aggregated)
     parts = [f for f in figures if counts_for(how, f)]
     if not parts:
         return None
@@ -275,6 +287,8 @@ def current_value(
 ) -> Observed | None:
     """The value an evaluation of ``span`` shows: stored, rolled up, or year to date (the
     stored result covering more of the span wins over months found)."""
+    if not series:  # an indicator without results here: most of a committee's
+        return None
     found = value_for(series, span, how, unit)
     if found is not None and found.judgeable and found.months is None:
         return found
@@ -302,7 +316,10 @@ def earlier_values(
     else the whole span."""
     year, first, last = span
     covered = Period.parse(current.coverage) if current and current.coverage else None
-    for earlier in range(year - 1, MIN_YEAR - 1, -1):
+    # Only the years holding a figure of this series can give a value (a span of any
+    # other year finds nothing stored and no months): newest first, as every year would.
+    years = sorted({y for y, _, _ in series if MIN_YEAR <= y < year}, reverse=True)
+    for earlier in years:
         if covered is not None:
             like = (earlier, covered.first_month, covered.last_month)
             found = value_for(series, like, how, unit)
