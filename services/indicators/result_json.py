@@ -8,8 +8,11 @@ is the form for the other stores, and the reference the tests hold both to.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any
 
 #: A listed result's fields, in the order of its JSON object and of the CSV export.
@@ -26,8 +29,9 @@ RESULT_FIELDS = (
     "updated_at",
     "change_seq",
 )
-_TEXT = ("indicator", "org_unit", "period", "breakdown", "status")
-_NUMBERS = ("value", "numerator", "denominator")
+#: A text value as ``json.dumps(value, ensure_ascii=False)`` writes it, without building
+#: an encoder per call: the C function ``json.dumps`` itself calls for a string.
+_text: Callable[[str], str] = encode_basestring
 
 
 def number_json(value: Decimal | None) -> str:
@@ -37,7 +41,9 @@ def number_json(value: Decimal | None) -> str:
         return "null"
     if value == value.to_integral_value():
         return str(int(value))
-    return json.dumps(float(value))
+    number = float(value)
+    # ``repr`` is what ``json.dumps`` writes for a finite float, without its encoder.
+    return repr(number) if math.isfinite(number) else json.dumps(number)
 
 
 def time_json(value: datetime) -> str:
@@ -49,12 +55,14 @@ def time_json(value: datetime) -> str:
 
 
 def result_json(row: Any) -> str:
-    """One result's JSON object from a row with the ``RESULT_FIELDS`` columns."""
-    m = row._mapping
-    parts = [f'"id":{int(m["id"])}']
-    parts += [f'"{f}":{json.dumps(m[f], ensure_ascii=False)}' for f in _TEXT[:4]]
-    parts += [f'"{f}":{number_json(m[f])}' for f in _NUMBERS]
-    parts.append(f'"status":{json.dumps(m["status"], ensure_ascii=False)}')
-    parts.append(f'"updated_at":{time_json(m["updated_at"])}')
-    parts.append(f'"change_seq":{int(m["change_seq"])}')
-    return "{" + ",".join(parts) + "}"
+    """One result's JSON object from a row of the ``RESULT_FIELDS`` columns in that order
+    (a listing's row, ``listing_repository``), read by position rather than by name."""
+    ident, indicator, org_unit, period, breakdown, value, numerator, denominator, *rest = row
+    status, updated_at, change_seq = rest
+    return (
+        f'{{"id":{int(ident)},"indicator":{_text(indicator)},"org_unit":{_text(org_unit)},'
+        f'"period":{_text(period)},"breakdown":{_text(breakdown)},'
+        f'"value":{number_json(value)},"numerator":{number_json(numerator)},'
+        f'"denominator":{number_json(denominator)},"status":{_text(status)},'
+        f'"updated_at":{time_json(updated_at)},"change_seq":{int(change_seq)}}}'
+    )
