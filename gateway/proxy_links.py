@@ -16,6 +16,11 @@ import re
 
 LINK_HEADERS = frozenset({"location", "content-location", "link"})
 _NEXT_KEY = re.compile(r'"next"\s*:\s*')
+_QUOTE = ord('"')
+_BACKSLASH = ord("\\")
+_BLANKS = b" \t\r\n"
+#: The bytes a JSON number, ``null``, ``true`` or ``false`` is made of.
+_SCALAR = frozenset(b"0123456789+-.eEnulltruefals")
 
 
 def rewrite_url(url: str, upstream: str, public: str) -> str:
@@ -45,6 +50,90 @@ def rewrite_next(body: bytes, upstream: str, public: str) -> bytes:
 
     Only the ``next`` value is replaced, every other byte stays as the service wrote it.
     """
+    tail = _last_member(body)
+    if tail is None:
+        if b'"next"' not in body:
+            # No key written "next" (one spelled with escapes is never rewritten either):
+            # a single resource, say, passes without being parsed.
+            return body
+        return _rewrite_next_parsed(body, upstream, public)
+    start, end = tail
+    if body[start] != _QUOTE:
+        return body  # the page's next is null: nothing to rewrite
+    try:
+        old = json.loads(body[start:end])
+    except ValueError:
+        return body
+    new = rewrite_url(old, upstream, public)
+    if new == old:
+        return body
+    return body[:start] + json.dumps(new, ensure_ascii=False).encode() + body[end:]
+
+
+def _skip_blanks_back(body: bytes, i: int) -> int:
+    while i >= 0 and body[i] in _BLANKS:
+        i -= 1
+    return i
+
+
+def _string_start(body: bytes, close: int) -> int:
+    """Where the JSON string whose closing quote is at ``close`` opens (-1: nowhere).
+
+    A quote inside a string is escaped, i.e. preceded by an odd number of backslashes.
+    """
+    i = close
+    while (i := body.rfind(b'"', 0, i)) >= 0:
+        j = i - 1
+        while j >= 0 and body[j] == _BACKSLASH:
+            j -= 1
+        if (i - 1 - j) % 2 == 0:
+            return i
+    return -1
+
+
+def _last_member(body: bytes) -> tuple[int, int] | None:
+    """Where the value of ``next`` lies when it is the last member of the top-level object,
+    read backwards from the closing brace; ``None`` when it is not (or the body is no object).
+
+    The services write ``next`` last on every list page, so a page is rewritten without
+    parsing the items before it: a list page is up to 10 000 items, and parsing it whole
+    was a fifth of the gateway's CPU on such an answer. The service's body is trusted to
+    be the JSON its ``Content-Type`` says; only its tail is read.
+    """
+    close = _skip_blanks_back(body, len(body) - 1)
+    if close < 0 or body[close] != ord("}"):
+        return None
+    first = 0
+    while body[first] in _BLANKS:
+        first += 1
+    if body[first] != ord("{"):
+        return None
+    last = _skip_blanks_back(body, close - 1)
+    if last < 0:
+        return None
+    if body[last] == _QUOTE:
+        start = _string_start(body, last)
+    elif body[last] in _SCALAR:
+        start = last
+        while start > 0 and body[start - 1] in _SCALAR:
+            start -= 1
+    else:
+        return None  # an object or array: never a page's next
+    if start < 0:
+        return None
+    colon = _skip_blanks_back(body, start - 1)
+    if colon < 0 or body[colon] != ord(":"):
+        return None
+    key_end = _skip_blanks_back(body, colon - 1)
+    if key_end < 5 or body[key_end - 5 : key_end + 1] != b'"next"':
+        return None
+    if _string_start(body, key_end) != key_end - 5:
+        return None  # the key only ends in "next" (an escaped quote before it)
+    return start, last + 1
+
+
+def _rewrite_next_parsed(body: bytes, upstream: str, public: str) -> bytes:
+    """``rewrite_next`` for a body whose ``next`` is not its last member: parsed whole."""
     try:
         text = body.decode("utf-8")
         page = json.loads(text)

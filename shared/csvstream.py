@@ -30,7 +30,10 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import Header
 from fastapi.responses import StreamingResponse
+from prometheus_client import Counter
 from sqlalchemy.engine import Engine
+
+from shared.observability import REGISTRY
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 JSON_LINES_MEDIA_TYPE = "application/x-ndjson"
@@ -46,6 +49,14 @@ AHEAD = 4
 POLL_SECONDS = 0.2
 
 log = logging.getLogger(__name__)
+
+#: Exports whose client left before the end, and whose running query was cancelled: an
+#: export that ran to its end (however its client went) is not counted.
+EXPORTS_CANCELLED = Counter(
+    "followup_export_queries_cancelled_total",
+    "Export queries cancelled because their client left before the end.",
+    registry=REGISTRY,
+)
 
 #: The ``Accept`` header a listing reads to choose JSON or CSV (kept out of the OpenAPI:
 #: ``CSV_RESPONSE`` documents the choice).
@@ -182,6 +193,8 @@ class _Export:
                 self._cancel()
             except Exception:  # the query may have ended meanwhile
                 log.warning("could not cancel an export's query", exc_info=True)
+            else:
+                EXPORTS_CANCELLED.inc()
 
 
 async def _body(export: _Export) -> AsyncIterator[bytes]:

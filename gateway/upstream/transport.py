@@ -4,15 +4,33 @@ It only sends and receives. Its failures come out as three kinds, which ``Upstre
 retries and turns into an ``UpstreamFailure``: ``ConnectFailed``, ``TimedOut`` and
 ``TransportFailed``. Headers come back lower-cased; bodies as raw bytes, never decoded, so
 the proxy passes them on exactly as they came.
+
+A streamed call (the proxy's) goes to the client's connection pool (httpcore) directly, its
+request target and headers as the bytes the gateway already holds: ``httpx.AsyncClient``
+would parse and merge its URL, normalise every header, run its auth, redirect and cookie
+machinery and wrap the answer, a large share of the gateway's CPU per proxied request
+(``bench/gateway_passthrough.py``). What goes on the wire is what the client sent before:
+the same request line, the same default headers.
+A transport given as ``network`` (an app in the same process) is still called through httpx.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
+import re
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from typing import Any
 
+import httpcore
 import httpx
 
 from gateway.config import GatewaySettings
@@ -20,6 +38,10 @@ from gateway.config import GatewaySettings
 Headers = Sequence[tuple[str, str]]
 QueryParams = Mapping[str, str | int] | str | None
 Body = bytes | AsyncIterable[bytes] | None
+
+
+#: A path and query already percent-encoded, as the proxy makes them (``proxy_paths``).
+_ENCODED_TARGET = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
 
 
 class TransportError(Exception):
@@ -38,18 +60,34 @@ class TransportFailed(TransportError):
     """The connection broke or the answer was not HTTP."""
 
 
+#: httpcore's failures of an exchange (it has no common base class for them).
+_HTTPCORE_FAILURES = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+)
+#: An httpx or httpcore failure: what ``_sorted_out`` sorts.
+_EXCHANGE_FAILURES = (httpx.TransportError, *_HTTPCORE_FAILURES)
+
+
 def _sorted_out(exc: Exception) -> Exception:
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-        return ConnectFailed(str(exc) or type(exc).__name__)
-    if isinstance(exc, httpx.TimeoutException):
-        return TimedOut(str(exc) or type(exc).__name__)
-    if isinstance(exc, httpx.TransportError):
-        return TransportFailed(str(exc) or type(exc).__name__)
+    what = str(exc) or type(exc).__name__
+    connect = (httpx.ConnectError, httpx.ConnectTimeout, httpcore.ConnectError)
+    if isinstance(exc, (*connect, httpcore.ConnectTimeout)):
+        return ConnectFailed(what)
+    if isinstance(exc, httpx.TimeoutException | httpcore.TimeoutException):
+        return TimedOut(what)
+    if isinstance(exc, _EXCHANGE_FAILURES):
+        return TransportFailed(what)
     return exc
 
 
 def _headers(response: httpx.Response) -> Headers:
     return [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in response.headers.raw]
+
+
+RawHeaders = list[tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True)
@@ -71,28 +109,53 @@ class UpstreamResponse:
 class StreamedResponse:
     """An answer whose body is read as it arrives; the caller must ``aclose`` it.
 
-    ``on_broken`` is told when the body breaks off (no chunk in time, a broken connection).
+    ``raw_headers`` are as they came but for their names, lower-cased; ``headers`` is the
+    same as text. ``on_broken`` is told when the body breaks off (no chunk in time, a broken
+    connection).
     """
 
     def __init__(
         self,
-        response: httpx.Response,
+        status: int,
+        raw_headers: RawHeaders,
+        chunks: AsyncIterable[bytes],
+        close: Callable[[], Awaitable[None]],
         on_broken: Callable[[TransportError], None] | None = None,
     ) -> None:
-        self._response = response
-        self.status = response.status_code
-        self.headers = _headers(response)
+        self.status = status
+        self.raw_headers = raw_headers
+        self._chunks = chunks
+        self._close = close
         self.on_broken = on_broken
+        self._headers: Headers | None = None
+
+    @classmethod
+    def of_httpx(cls, response: httpx.Response) -> StreamedResponse:
+        raw = [(k.lower(), v) for k, v in response.headers.raw]
+        return cls(response.status_code, raw, response.aiter_raw(), response.aclose)
+
+    @classmethod
+    def of_httpcore(cls, response: httpcore.Response) -> StreamedResponse:
+        raw = [(k.lower(), v) for k, v in response.headers]
+        return cls(response.status, raw, response.aiter_stream(), response.aclose)
+
+    @property
+    def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = [
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in self.raw_headers
+            ]
+        return self._headers
 
     def header(self, name: str) -> str | None:
-        name = name.lower()
-        return next((v for k, v in self.headers if k == name), None)
+        wanted = name.lower().encode("latin-1")
+        return next((v.decode("latin-1") for k, v in self.raw_headers if k == wanted), None)
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self._response.aiter_raw():
+            async for chunk in self._chunks:
                 yield chunk
-        except httpx.TransportError as exc:
+        except _EXCHANGE_FAILURES as exc:
             broken = _sorted_out(exc)
             if self.on_broken is not None and isinstance(broken, TransportError):
                 self.on_broken(broken)
@@ -103,7 +166,7 @@ class StreamedResponse:
         return b"".join([chunk async for chunk in self.aiter_raw()])
 
     async def aclose(self) -> None:
-        await self._response.aclose()
+        await self._close()
 
 
 class SentBody:
@@ -138,13 +201,24 @@ class HttpxTransport:
         *,
         network: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._connect_timeout = settings.connect_timeout
+        self._pool_timeout = settings.pool_timeout
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_keepalive_connections,
             keepalive_expiry=settings.keepalive_expiry,
         )
-        self._connect_timeout = settings.connect_timeout
-        self._pool_timeout = settings.pool_timeout
+        sockets = network or httpx.AsyncHTTPTransport(limits=limits, http2=False, retries=0)
+        #: The connection pool streamed calls go to directly (shared with ``client``); none
+        #: when ``network`` replaces the sockets.
+        self._pool: httpcore.AsyncConnectionPool | None = (
+            sockets._pool if isinstance(sockets, httpx.AsyncHTTPTransport) else None
+        )
+        base = httpx.URL(base_url)
+        self._scheme = base.raw_scheme
+        self._host = base.raw_host
+        self._port = base.port
+        self._prefix = base.raw_path.rstrip(b"/")
         self.client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(
@@ -154,10 +228,15 @@ class HttpxTransport:
             ),
             limits=limits,
             # retries=0: the Upstream decides what is retried; http2 off: the services speak h11.
-            transport=network or httpx.AsyncHTTPTransport(limits=limits, http2=False, retries=0),
+            transport=sockets,
             follow_redirects=False,
             trust_env=False,
         )
+        #: What the client adds to every request unless the caller's headers say otherwise.
+        self._defaults: RawHeaders = [
+            (b"host", base.netloc),
+            *((k.lower(), v) for k, v in self.client.headers.raw),
+        ]
 
     async def request(
         self, method: str, url: str, *, params: QueryParams, headers: Headers, timeout: float
@@ -181,17 +260,92 @@ class HttpxTransport:
         url: str | httpx.URL,
         *,
         params: QueryParams,
-        headers: Headers,
+        headers: Headers | RawHeaders,
         content: Body,
         timeout: float,
     ) -> StreamedResponse:
         """Send and return once the answer's headers arrived: no byte of it for ``timeout``
-        seconds is a ``TimedOut``, and so, later, is a pause that long in its body."""
+        seconds is a ``TimedOut``, and so, later, is a pause that long in its body.
+
+        ``url`` is a path (with its query) on the upstream, or an ``httpx.URL`` of one."""
+        target = self._target(url) if params is None and self._pool is not None else None
+        if target is None:
+            return await self._stream_through_httpx(
+                method, url, params=params, headers=headers, content=content, timeout=timeout
+            )
+        assert self._pool is not None  # for mypy: a target is only made with a pool
+        request = httpcore.Request(
+            method.encode("ascii"),
+            httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=target),
+            headers=self._with_defaults(headers, content is not None),
+            content=content,
+            extensions={
+                "timeout": {
+                    "connect": min(self._connect_timeout, timeout),
+                    "read": timeout,
+                    "write": timeout,
+                    "pool": self._pool_timeout,
+                }
+            },
+        )
+        try:
+            response = await self._pool.handle_async_request(request)
+        except _HTTPCORE_FAILURES as exc:
+            raise _sorted_out(exc) from exc
+        return StreamedResponse.of_httpcore(response)
+
+    def _target(self, url: str | httpx.URL) -> bytes | None:
+        """The request target of ``url`` as it goes on the wire; ``None`` for a path that is
+        not already percent-encoded (httpx encodes it)."""
+        if isinstance(url, httpx.URL):
+            if url.is_absolute_url:
+                return None
+            return self._prefix + url.raw_path
+        if not _ENCODED_TARGET.fullmatch(url):
+            return None
+        return self._prefix + url.encode("ascii")
+
+    def _with_defaults(
+        self, headers: Iterable[tuple[str | bytes, str | bytes]], body: bool
+    ) -> RawHeaders:
+        """``headers`` as bytes, after the client's defaults they do not replace, as httpx
+        sends them; a body of unstated length goes chunked."""
+        given: RawHeaders = [
+            (
+                (k if isinstance(k, bytes) else k.encode("latin-1")).lower(),
+                v if isinstance(v, bytes) else v.encode("latin-1"),
+            )
+            for k, v in headers
+        ]
+        names = {k for k, _ in given}
+        sent = [(k, v) for k, v in self._defaults if k not in names]
+        sent.extend(given)
+        if body and b"content-length" not in names and b"transfer-encoding" not in names:
+            sent.append((b"transfer-encoding", b"chunked"))
+        return sent
+
+    async def _stream_through_httpx(
+        self,
+        method: str,
+        url: str | httpx.URL,
+        *,
+        params: QueryParams,
+        headers: Headers | RawHeaders,
+        content: Body,
+        timeout: float,
+    ) -> StreamedResponse:
+        as_text = [
+            (
+                k if isinstance(k, str) else k.decode("latin-1"),
+                v if isinstance(v, str) else v.decode("latin-1"),
+            )
+            for k, v in headers
+        ]
         request = self.client.build_request(
             method,
             url,
             params=params,
-            headers=list(headers),
+            headers=as_text,
             content=content,
             timeout=httpx.Timeout(
                 timeout, connect=min(self._connect_timeout, timeout), pool=self._pool_timeout
@@ -201,7 +355,7 @@ class HttpxTransport:
             response = await self.client.send(request, stream=True)
         except Exception as exc:
             raise _sorted_out(exc) from exc
-        return StreamedResponse(response)
+        return StreamedResponse.of_httpx(response)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -9,8 +9,6 @@ export after it runs to its end. SQLite has no COPY and no server to cancel on: 
 
 from __future__ import annotations
 
-import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +16,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from shared.processes import LOOPBACK, Process, start
+from shared.processes import Process, start
 from shared.registry import app
+from tests.disconnects import cancelled_reaches, running_exports, start_and_hang_up, within
 from tests.harness import ServiceHarness
 from tests.indicators.conftest import put_indicator
 
 ROWS = 300_000
 #: The statement text every export of the results begins with.
-COPY_OF_RESULTS = "COPY (SELECT indicators.result.id%"
 
 
 @pytest.fixture
@@ -53,62 +51,20 @@ def service(indicators: ServiceHarness, tmp_path: Path) -> Iterator[Process]:
     process.stop()
 
 
-def _running_exports(h: ServiceHarness) -> list[str]:
-    """The states of the backends whose current or last statement is an export's COPY."""
-    with h.engine.connect() as conn:
-        return [
-            str(state)
-            for state in conn.execute(
-                sa.text(
-                    "SELECT state FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND query LIKE :copy"
-                ),
-                {"copy": COPY_OF_RESULTS},
-            ).scalars()
-        ]
-
-
-def _start_and_hang_up(process: Process, token: str) -> bytes:
-    """Ask for the CSV export over a plain socket, read until the first rows came, close."""
-    with socket.create_connection((LOOPBACK, process.port), timeout=10) as sock:
-        sock.sendall(
-            (
-                "GET /v1/results HTTP/1.1\r\n"
-                f"Host: {LOOPBACK}\r\n"
-                f"Authorization: Bearer {token}\r\n"
-                "Accept: text/csv\r\n\r\n"
-            ).encode()
-        )
-        received = b""
-        while received.count(b"\n") < 20:
-            block = sock.recv(65536)
-            assert block, "the service closed the connection"
-            received += block
-    return received
-
-
-def _within(seconds: float, done: object) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if callable(done) and done():
-            return True
-        time.sleep(0.1)
-    return bool(callable(done) and done())
-
-
 def test_a_csv_export_is_cancelled_when_its_client_goes(
     indicators: ServiceHarness, service: Process
 ) -> None:
     token = indicators.key("read")
-    for _ in range(3):  # each time: cancelled, and the connection back in the pool
-        received = _start_and_hang_up(service, token)
+    for n in range(1, 4):  # each time: cancelled, and the connection back in the pool
+        received = start_and_hang_up(service, token)
         assert b"200 OK" in received.split(b"\r\n", 1)[0]
         assert b"id,indicator,org_unit,period" in received
-        assert _within(5.0, lambda: "active" not in _running_exports(indicators)), (
-            f"the export's COPY still runs: {_running_exports(indicators)}"
+        assert within(5.0, cancelled_reaches(service, n)), "the export was not cancelled"
+        assert within(5.0, lambda: "active" not in running_exports(indicators.engine)), (
+            f"the export's COPY still runs: {running_exports(indicators.engine)}"
         )
         # Its connection was rolled back and went on (no COPY left as its last statement).
-        assert _within(5.0, lambda: _running_exports(indicators) == [])
+        assert within(5.0, lambda: running_exports(indicators.engine) == [])
         health = httpx.get(f"{service.base_url}/health", timeout=5)
         assert health.status_code == 200
         listing = httpx.get(
