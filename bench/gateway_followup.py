@@ -1,349 +1,277 @@
-"""Benchmark of the follow-up view through the gateway (issue 7): prints figures, asserts nothing.
+"""Benchmark of the follow-up view through the gateway (issue 13): prints figures, asserts
+nothing. Every figure stands beside its baseline, measured in the same run, with the load
+average at the time (the machine has 2 cores, shared).
 
-    .venv/bin/python bench/gateway_followup.py [--duration 10] [--connections 1,20,50]
+    .venv/bin/python bench/gateway_followup.py [--duration 8] [--rounds 3]
+        [--unrelated-rows 1000000] [--gateway-env coalesce=false]
 
 What it does:
 1. makes the Postgres database ``bench`` if missing (server from ``BENCH_DATABASE_URL``,
-   default postgresql://postgres@127.0.0.1:5432/bench), migrates the three services' schemas
-   there afresh, loads the seed data and writes a read key;
-2. starts the three services and the gateway with uvicorn on loopback ports;
-3. runs ``wrk`` pinned to core 1 (``taskset -c 1``) against the view (HSN 2024) at each
-   concurrency, and in the same run against each upstream call the view makes, directly;
-4. prints p50 / p99 / requests per second for each, the slowest upstream call beside the view,
-   the ratio view / slowest upstream, and the upstream calls during the view's run: their
-   number and mean latency as the gateway saw them (its /metrics) beside the time the
-   services spent on them (their own /metrics). The difference is what the gateway's HTTP
-   client, the loopback and queueing add; the count shows what request coalescing saved.
+   default postgresql://postgres@127.0.0.1:5432/bench), migrates every store there afresh,
+   loads the seed data and writes the keys; starts the three services and the gateway, one
+   uvicorn worker each, with coalescing of identical view requests turned off;
+2. **CPU per view**: the CPU time all four processes spend (``/proc/<pid>/stat``) per view
+   of HSN 2024, asked 200 times in a row (``warm``: nothing written in between, so every
+   service answers the gateway's revalidation with 304), and per view of 60 distinct
+   committees and periods asked once each after a write to every service (``cold``: every
+   answer computed afresh);
+3. **the view against its upstream calls** at 1 client (``wrk -c1``, pinned to core 1):
+   the view's p50 beside each of the calls it makes, sent directly to the service as the
+   gateway sends them (with the ``If-None-Match`` it holds), back to back, ``--rounds``
+   times: view ÷ slowest call and view ÷ the sum of the calls (goals ≤ 1.2× + 3 ms and
+   ≤ 0.6× the sum);
+4. **50 clients asking different committees and periods** (``wrk -c50`` with a script
+   rotating through every committee × 26 periods; goal p99 ≤ 500 ms, 0 partial, 0
+   errors), from cold (right after a write to every service) and again warm;
+5. **unrelated rows**: ``--unrelated-rows`` monthly results of 2030–2100 loaded into the
+   indicators service (``POST /v1/results``, CSV); then the view of HSN 2024 and 2024-08
+   again, cold (the load changed the data: the first ask computes) and warm, each against
+   the same figure on the seed alone (goal ≤ 1.2×).
 
-Gateway settings can be varied with ``--gateway-env``, e.g. ``coalesce=false``,
-``max_keepalive_connections=100``.
-
-Needs ``wrk`` (``apt-get install -y wrk``; run ``apt-get update`` first if apt finds nothing).
+Needs ``wrk`` (``apt-get install -y wrk``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
-from calendar import monthrange
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
+from indicators_data import HEADER, load_average, unrelated_lines
+from wrk import WrkRun, cpu_seconds, run_wrk
 
 from shared.db import database_on_server
+from shared.reference import org_units
 from shared.registry import store_names
 from shared.suite import Stack, new_stack, prepare_stores
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
-LARGE_INDICATORS = 300
-LARGE_YEARS = range(2015, 2025)
+VIEW_UNIT = "HSN"
+#: The periods the 50 clients rotate through: both years and each of their months.
+PERIODS = ["2023", "2024"] + [f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
 
 
-def view_path(period: str) -> str:
-    return f"/v1/follow-up/HSN?period={period}"
+def view_path(unit: str, period: str) -> str:
+    return f"/v1/follow-up/{unit}?period={period}"
 
 
-def upstream_calls(period: str) -> dict[str, tuple[str, str]]:
-    """The calls the view makes for HSN (whose indicators are REGION's)."""
-    year = period[:4]
-    last_month = "12" if "-" not in period else period[-2:]
-    last_day = date(int(year), int(last_month), monthrange(int(year), int(last_month))[1])
-    through = "" if "-" not in period else f"&through={year}-{last_month}"
-    return {
-        "indicators /v1/evaluation-summary": (
-            "indicators",
-            f"/v1/evaluation-summary?org_unit=REGION&period={period}",
-        ),
-        "indicators /v1/production": (
-            "indicators",
-            f"/v1/production?org_unit=HSN&period={period}",
-        ),
-        "assignments /v1/assignments": (
-            "assignments",
-            f"/v1/assignments?org_unit=HSN&year={year}&limit=10000",
-        ),
-        "assignments /v1/internal-control": (
-            "assignments",
-            f"/v1/internal-control?org_unit=HSN&year={year}&as_of={last_day.isoformat()}",
-        ),
-        "budget /v1/summary": ("budget", f"/v1/summary?org_unit=HSN&year={year}{through}"),
-        "budget /v1/forecast-rounds": (
-            "budget",
-            f"/v1/forecast-rounds?org_unit=HSN&year={year}&through={year}-{last_month}",
-        ),
+def upstream_calls(unit: str, period: str) -> dict[str, tuple[str, str]]:
+    """The calls the view of a committee makes (REGION and RS add the financial goals)."""
+    section = f"/v1/follow-up-section?org_unit={unit}&period={period}"
+    return {f"{name} /v1/follow-up-section": (name, section) for name in SERVICES}
+
+
+SERVICES = ("indicators", "assignments", "budget")
+
+
+def wrk(
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    duration: int,
+    script: Path | None = None,
+) -> WrkRun:
+    return run_wrk(url, headers, connections=connections, duration=duration, script=script)
+
+
+ROTATING = """
+local paths = {%s}
+local n = 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) partial = 0 end
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+function response(status, headers, body)
+  if string.find(body, '"partial":true', 1, true) then partial = partial + 1 end
+end
+function done(summary, latency, requests)
+  local p = 0
+  for _, t in ipairs(threads) do p = p + t:get("partial") end
+  io.write(string.format("PARTIAL %%d\\n", p))
+end
+"""
+
+
+def rotating_script(folder: Path, paths: list[str]) -> Path:
+    script = folder / "rotating.lua"
+    script.write_text(ROTATING % ", ".join(f'"{p}"' for p in paths))
+    return script
+
+
+def committees() -> list[str]:
+    return [code for code, unit in org_units().items() if unit.kind != "region"]
+
+
+def pids(stack: Stack) -> dict[str, int]:
+    found = {name: process.proc.pid for name, process in stack.services.items()}
+    found["gateway"] = stack.gateways[0].proc.pid
+    return found
+
+
+def cpu_per_call(stack: Stack, calls: list[Callable[[], None]]) -> dict[str, float]:
+    """CPU ms per call of each process (and their total) over ``calls`` made in a row."""
+    processes = pids(stack)
+    before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+    for call in calls:
+        call()
+    spent = {
+        name: 1000 * (cpu_seconds(pid) - before[name]) / len(calls)
+        for name, pid in processes.items()
     }
+    spent["total"] = sum(spent.values())
+    return spent
 
 
-@dataclass
-class Result:
-    p50_ms: float
-    p99_ms: float
-    rps: float
-    errors: int
+def cpu_line(label: str, spent: dict[str, float]) -> str:
+    parts = "  ".join(f"{name} {ms:5.1f}" for name, ms in spent.items() if name != "total")
+    return f"  {label:<44} {spent['total']:6.1f} ms  ({parts})  {load_average()}"
 
 
-def _ms(text: str) -> float:
-    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
-    if not m:
-        raise ValueError(f"unreadable wrk latency {text!r}")
-    value, unit = float(m[1]), m[2]
-    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
-
-
-def wrk(url: str, token: str, connections: int, duration: int) -> Result:
-    command = [
-        "taskset",
-        "-c",
-        "1",
-        "wrk",
-        "-t1",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "--timeout",
-        "10s",
-        "-H",
-        f"Authorization: Bearer {token}",
-        url,
-    ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)
-    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
-    )
-    if not (p50 and p99 and rps):
-        raise RuntimeError(f"could not read wrk's output:\n{out}")
-    errors = int(non2xx[1]) if non2xx else 0
-    if socket_errors:
-        errors += sum(int(g) for g in socket_errors.groups())
-    return Result(_ms(p50[1]), _ms(p99[1]), float(rps[1]), errors)
-
-
-def gateway_upstream_totals(gateway_url: str) -> dict[str, tuple[float, float]]:
-    """(sum of seconds, count) of the gateway's successful upstream calls, per upstream."""
-    totals: dict[str, list[float]] = {}
-    text = httpx.get(gateway_url + "/metrics").text
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            if s.labels.get("outcome") != "ok":
-                continue
-            entry = totals.setdefault(s.labels["upstream"], [0.0, 0.0])
-            if s.name == "gateway_upstream_request_duration_seconds_sum":
-                entry[0] = s.value
-            elif s.name == "gateway_upstream_request_duration_seconds_count":
-                entry[1] = s.value
-    return {u: (v[0], v[1]) for u, v in totals.items()}
-
-
-def gateway_failures(gateway_url: str) -> dict[tuple[str, str], float]:
-    """Upstream failures so far, by (upstream, reason): a view answered partial hides them."""
-    text = httpx.get(gateway_url + "/metrics").text
-    return {
-        (s.labels["upstream"], s.labels["reason"]): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-        if s.name == "gateway_upstream_failures_total"
-    }
-
-
-def service_totals(stack: Stack) -> dict[str, tuple[float, float]]:
-    """(sum of seconds, count) the services themselves measured for their GETs, per service."""
-    totals: dict[str, tuple[float, float]] = {}
-    for name, process in stack.services.items():
-        total = count = 0.0
-        text = httpx.get(process.base_url + "/metrics").text
-        for family in text_string_to_metric_families(text):
-            for s in family.samples:
-                if s.labels.get("method") != "GET" or not s.labels.get("route", "").startswith(
-                    "/v1/"
-                ):
-                    continue
-                if s.name == "http_request_duration_seconds_sum":
-                    total += s.value
-                elif s.name == "http_request_duration_seconds_count":
-                    count += s.value
-        totals[name] = (total, count)
-    return totals
-
-
-def mean_ms_between(
-    before: dict[str, tuple[float, float]], after: dict[str, tuple[float, float]]
-) -> dict[str, tuple[float, int]]:
-    """Mean latency (ms) and number of the upstream calls made between two readings."""
-    out = {}
-    for upstream, (total, count) in after.items():
-        total0, count0 = before.get(upstream, (0.0, 0.0))
-        if count > count0:
-            out[upstream] = (1000 * (total - total0) / (count - count0), int(count - count0))
-    return out
-
-
-def line(label: str, r: Result) -> str:
-    errors = f"  errors {r.errors}" if r.errors else ""
-    return f"  {label:<34} p50 {r.p50_ms:7.1f} ms   p99 {r.p99_ms:7.1f} ms   {r.rps:7.0f} req/s{errors}"
-
-
-def run(stack: Stack, connections: list[int], duration: int, period: str) -> None:
-    token = stack.tokens["read"]
-    gateway = stack.gateways[0].base_url
-    auth = {"Authorization": f"Bearer {token}"}
-    calls = upstream_calls(period)
-    path = view_path(period)
-    # Warm every path once (and check it answers) before measuring.
-    for service, upstream_path in calls.values():
-        httpx.get(
-            stack.services[service].base_url + upstream_path, headers=auth, timeout=60
-        ).raise_for_status()
-    view = httpx.get(gateway + path, headers=auth, timeout=60)
-    view.raise_for_status()
-    body = view.json()
-    evaluations = sum(
-        len(i["evaluations"])
-        for g in body["goals"]
-        for a in g["areas"]
-        for d in a["delmal"]
-        for i in d["indicators"]
-    )
-    print(
-        f"\nview HSN {period}: {len(view.content)} bytes, {evaluations} evaluations, "
-        f"{len(body['assignments'])} assignments, partial={body['partial']}"
-    )
-    summary = []
-    for n in connections:
-        print(f"\n{n} concurrent connection(s), {duration} s each (wrk on core 1):")
-        before, served_before = gateway_upstream_totals(gateway), service_totals(stack)
-        failures_before = gateway_failures(gateway)
-        view_result = wrk(gateway + path, token, n, duration)
-        failed = {
-            k: v - failures_before.get(k, 0.0)
-            for k, v in gateway_failures(gateway).items()
-            if v > failures_before.get(k, 0.0)
-        }
-        seen_by_gateway = mean_ms_between(before, gateway_upstream_totals(gateway))
-        served = mean_ms_between(served_before, service_totals(stack))
-        print(line("gateway GET " + path, view_result))
-        if failed:
-            lost = ", ".join(f"{u} {reason} x{int(k)}" for (u, reason), k in sorted(failed.items()))
-            print(f"  !! upstream failures during the view run (partial answers): {lost}")
-        upstream: dict[str, Result] = {}
-        for label, (service, upstream_path) in calls.items():
-            base = stack.services[service].base_url
-            upstream[label] = wrk(base + upstream_path, token, n, duration)
-            print(line(label + " (direct)", upstream[label]))
-        slowest_label, slowest = max(upstream.items(), key=lambda kv: kv[1].p99_ms)
-        slowest_p50 = max(r.p50_ms for r in upstream.values())
-        ratio50 = view_result.p50_ms / max(slowest_p50, 0.001)
-        ratio99 = view_result.p99_ms / max(slowest.p99_ms, 0.001)
-        print(f"  slowest upstream call (by p99): {slowest_label}")
-        print(
-            f"  view / slowest upstream: p50 x{ratio50:.2f} (against the largest p50, "
-            f"{slowest_p50:.1f} ms), p99 x{ratio99:.2f}"
-        )
-        print("  upstream calls during the view run: as the gateway saw them | inside the service")
-        for name, (ms, k) in sorted(seen_by_gateway.items()):
-            inside = served.get(name, (0.0, 0))[0]
-            print(f"    {name:<12} {k:6d} calls  {ms:7.1f} ms | {inside:7.1f} ms")
-        summary.append((n, view_result, slowest_label, slowest, ratio99))
-    print(
-        f"\nsummary, view HSN {period} (p99 goal: <= 150 ms at 50 connections, view <= 1.5 x slowest upstream)"
-    )
-    print(" conns | view p50 | view p99 | slowest upstream p50 | p99      | view/slowest p99")
-    for n, v, label, s, ratio in summary:
-        print(
-            f" {n:5d} | {v.p50_ms:6.1f}ms | {v.p99_ms:6.1f}ms | {s.p50_ms:6.1f}ms "
-            f"{label.split()[1]:<14}| {s.p99_ms:6.1f}ms | x{ratio:.2f}"
-        )
-
-
-def load_large(stack: Stack) -> None:
-    """300 synthetic indicators with a target, and monthly results for every org unit over
-    ten years, loaded through the indicators service's own API (PUT indicators and targets,
-    POST /v1/results as CSV, one indicator block at a time)."""
-    from shared.reference import goals, org_units
-
-    base = stack.services["indicators"].base_url
-    admin = {"Authorization": f"Bearer {stack.tokens['admin']}"}
-    places = [(a.code, d.code) for g in goals() for a in g.areas for d in a.delmal]
-    units = list(org_units())
-    months = [f"{y}-{m:02d}" for y in LARGE_YEARS for m in range(1, 13)]
-    started = time.perf_counter()
-    rows_loaded = 0
-    with httpx.Client(base_url=base, headers=admin, timeout=600) as client:
-        for i in range(LARGE_INDICATORS):
-            code = f"SYN{i + 1:04d}"
-            area, delmal = places[i % len(places)]
-            client.put(
-                f"/v1/indicators/{code}",
-                json={
-                    "name": f"Syntetisk indikator {i + 1}",
-                    "description": "Synthetic indicator for the gateway benchmark.",
-                    "unit": "percent",
-                    "direction": "higher_is_better",
-                    "area": area,
-                    "delmal": delmal,
-                },
-            ).raise_for_status()
-            client.put(
-                f"/v1/indicators/{code}/targets/{LARGE_YEARS[0]}",
-                json={"expression": "≥80%", "org_unit": None},
-            ).raise_for_status()
-        block = 10  # indicators per POST: 10 x 20 units x 120 months = 24 000 rows
-        for first in range(0, LARGE_INDICATORS, block):
-            lines = ["indicator,org_unit,period,breakdown,value,numerator,denominator,status"]
-            for i in range(first, min(first + block, LARGE_INDICATORS)):
-                for u, unit in enumerate(units):
-                    for m, month in enumerate(months):
-                        numerator = 700 + (i * 7 + u * 13 + m * 3) % 250
-                        lines.append(
-                            f"SYN{i + 1:04d},{unit},{month},total,"
-                            f"{numerator / 10:.1f},{numerator},1000,final"
-                        )
-            answer = client.post(
-                "/v1/results", content="\n".join(lines) + "\n", headers={"Content-Type": "text/csv"}
+def touch_every_service(stack: Stack) -> None:
+    """A write to each service that no view reads (a period lock of PAN's 2019): each
+    service's data version moves on, so every answer it keeps is computed afresh."""
+    admin = stack.auth("admin")
+    with httpx.Client(timeout=60, headers=admin) as client:
+        for name, process in stack.services.items():
+            r = client.put(
+                f"{process.base_url}/v1/locks/bench-touch-{time.monotonic_ns()}",
+                json={"org_units": ["PAN"], "period": "2019"},
             )
-            answer.raise_for_status()
-            report = answer.json()
-            rows_loaded += report["inserted"] + report["updated"] + report["unchanged"]
-    elapsed = time.perf_counter() - started
-    print(
-        f"large data set: {LARGE_INDICATORS} indicators, {rows_loaded} monthly results "
-        f"({len(units)} org units x {len(months)} months) loaded in {elapsed:.0f} s"
+            if r.status_code not in (200, 201):
+                raise RuntimeError(f"{name}: could not write a lock: {r.status_code} {r.text}")
+
+
+def line(label: str, r: WrkRun) -> str:
+    extra = f"  errors {r.errors}" if r.errors else ""
+    if r.partial is not None:
+        extra += f"  partial {r.partial}"
+    return (
+        f"  {label:<44} p50 {r.p50_ms:7.1f} ms  p99 {r.p99_ms:7.1f} ms  {r.rps:6.0f}/s"
+        f"{extra}  {load_average()}"
     )
+
+
+def view_cost(stack: Stack) -> None:
+    gateway = stack.gateways[0].base_url
+    auth = stack.auth("read")
+    with httpx.Client(headers=auth, timeout=60) as client:
+
+        def ask(unit: str, period: str) -> Callable[[], None]:
+            def call() -> None:
+                client.get(gateway + view_path(unit, period)).raise_for_status()
+
+            return call
+
+        ask(VIEW_UNIT, "2024")()
+        warm = cpu_per_call(stack, [ask(VIEW_UNIT, "2024")] * 200)
+        touch_every_service(stack)
+        units = committees()
+        distinct = [(units[i % len(units)], PERIODS[(i * 7) % len(PERIODS)]) for i in range(60)]
+        cold = cpu_per_call(stack, [ask(u, p) for u, p in distinct])
+    print("\nCPU per view, all four processes (goal <= 25 ms):")
+    print(cpu_line(f"warm: {VIEW_UNIT} 2024, 200 in a row", warm))
+    print(cpu_line("cold: 60 committees x periods, once each", cold))
+
+
+def conditional_headers(stack: Stack, service: str, path: str) -> dict[str, str]:
+    """The request the gateway sends: the caller's key and the ETag it holds."""
+    auth = stack.auth("read")
+    answer = httpx.get(stack.services[service].base_url + path, headers=auth, timeout=60)
+    answer.raise_for_status()
+    return {**auth, "If-None-Match": answer.headers["etag"]}
+
+
+def view_against_calls(stack: Stack, duration: int, rounds: int, period: str) -> WrkRun:
+    gateway = stack.gateways[0].base_url
+    auth = stack.auth("read")
+    calls = upstream_calls(VIEW_UNIT, period)
+    print(f"\nview {VIEW_UNIT} {period} at 1 client beside its calls (wrk -c1, {duration} s):")
+    views: list[WrkRun] = []
+    slowest: list[float] = []
+    sums: list[float] = []
+    for n in range(rounds):
+        view = wrk(gateway + view_path(VIEW_UNIT, period), auth, 1, duration)
+        print(line(f"round {n + 1} gateway view", view))
+        direct: dict[str, WrkRun] = {}
+        for label, (service, path) in calls.items():
+            headers = conditional_headers(stack, service, path)
+            direct[label] = wrk(stack.services[service].base_url + path, headers, 1, duration)
+            print(line(f"round {n + 1} {label} (direct, 304)", direct[label]))
+        views.append(view)
+        slowest.append(max(r.p50_ms for r in direct.values()))
+        sums.append(sum(r.p50_ms for r in direct.values()))
+        print(
+            f"    view / slowest call: {view.p50_ms / slowest[-1]:.2f}x "
+            f"(+{view.p50_ms - slowest[-1]:.1f} ms; goal <= 1.2x + 3 ms)   "
+            f"view / sum of calls: {view.p50_ms / sums[-1]:.2f}x (goal <= 0.6x)"
+        )
+    return views[-1]
+
+
+def fifty_clients(stack: Stack, folder: Path, duration: int, label: str) -> None:
+    gateway = stack.gateways[0].base_url
+    paths = [view_path(u, p) for p in PERIODS for u in committees()]
+    script = rotating_script(folder, paths)
+    result = wrk(gateway + paths[0], stack.auth("read"), 50, duration, script)
+    print(line(f"{label}: 50 clients, {len(paths)} views rotating", result))
+
+
+def load_unrelated(stack: Stack, rows: int) -> None:
+    base = stack.services["indicators"].base_url
+    auth = stack.auth("admin")
+    with httpx.Client(base_url=base, headers=auth, timeout=1800) as client:
+        catalogue = client.get("/v1/indicators", params={"limit": 10000}).json()["items"]
+        indicators = [(i["code"], True) for i in catalogue if i.get("kind", "quality") == "quality"]
+        started = time.perf_counter()
+        body = (HEADER + "".join(unrelated_lines(indicators, rows))).encode()
+        answer = client.post("/v1/results", content=body, headers={"Content-Type": "text/csv"})
+        answer.raise_for_status()
+    print(
+        f"\nloaded {rows} unrelated monthly results (2030-2100) in "
+        f"{time.perf_counter() - started:.0f} s  {load_average()}"
+    )
+
+
+def view_latency(stack: Stack, period: str, duration: int) -> tuple[float, float]:
+    """(cold ms: the first ask after a change, median of 5; warm p50 over ``duration``)."""
+    gateway = stack.gateways[0].base_url
+    auth = stack.auth("read")
+    colds = []
+    with httpx.Client(headers=auth, timeout=60) as client:
+        for _ in range(5):
+            touch_every_service(stack)
+            started = time.perf_counter()
+            client.get(gateway + view_path(VIEW_UNIT, period)).raise_for_status()
+            colds.append(1000 * (time.perf_counter() - started))
+    warm = wrk(gateway + view_path(VIEW_UNIT, period), auth, 1, duration)
+    return statistics.median(colds), warm.p50_ms
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--connections", default="1,20,50", help="comma-separated")
-    parser.add_argument(
-        "--large",
-        action="store_true",
-        help="then load the large synthetic region and measure HSN 2024 and 2024-08 again",
-    )
+    parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--unrelated-rows", type=int, default=1_000_000)
     parser.add_argument(
         "--gateway-env",
         action="append",
-        default=[],
+        default=["coalesce=false"],
         metavar="KEY=VALUE",
-        help="extra gateway setting, e.g. max_keepalive_connections=100 (GATEWAY_ prefix added)",
+        help="gateway setting (GATEWAY_ prefix added); default coalesce=false",
     )
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("taskset"):
-        sys.exit(
-            "wrk (and taskset) are needed: apt-get update && apt-get install -y wrk util-linux"
-        )
+        sys.exit("wrk (and taskset) are needed: apt-get install -y wrk util-linux")
     base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     url = database_on_server(base, base.rsplit("/", 1)[-1])
     print(f"store: {url}; loading seed data ...")
@@ -352,13 +280,26 @@ def main() -> None:
         overrides = dict(kv.split("=", 1) for kv in args.gateway_env)
         stack = new_stack(stores, Path(tmp), log_level="WARNING", **overrides)
         try:
-            print(f"cores: {os.cpu_count()}; services and gateway: one uvicorn process each")
-            connections = [int(c) for c in args.connections.split(",")]
-            run(stack, connections, args.duration, "2024")
-            if args.large:
-                load_large(stack)
-                run(stack, connections, args.duration, "2024")
-                run(stack, connections, args.duration, "2024-08")
+            print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
+            view_cost(stack)
+            view_against_calls(stack, args.duration, args.rounds, "2024")
+            print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
+            touch_every_service(stack)
+            fifty_clients(stack, Path(tmp), args.duration, "from cold")
+            fifty_clients(stack, Path(tmp), args.duration, "warm")
+            before = {p: view_latency(stack, p, args.duration) for p in ("2024", "2024-08")}
+            if args.unrelated_rows:
+                load_unrelated(stack, args.unrelated_rows)
+                print(
+                    f"view {VIEW_UNIT} with the unrelated rows / on the seed alone (goal <= 1.2x):"
+                )
+                for period, (cold0, warm0) in before.items():
+                    cold1, warm1 = view_latency(stack, period, args.duration)
+                    print(
+                        f"  {period:<8} cold {cold1:6.1f} / {cold0:6.1f} ms = {cold1 / cold0:.2f}x"
+                        f"   warm p50 {warm1:6.1f} / {warm0:6.1f} ms = {warm1 / warm0:.2f}x"
+                        f"   {load_average()}"
+                    )
         finally:
             stack.stop()
 

@@ -138,8 +138,8 @@ EXAMPLES = Examples(
                     "org_units": ["HSN"],
                     "earmarked": None,
                     "version": 1,
-                    "created_at": "2026-12-02T05:54:18.142799Z",
-                    "updated_at": "2026-12-02T05:54:18.142799Z",
+                    "created_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
                     "change_seq": 1,
                 }
             ],
@@ -317,7 +317,7 @@ EXAMPLES = Examples(
                             "under 2024 "
                             "jämfört med "
                             "2023.",
-                            "updated_at": "2026-12-02T05:54:18.673283Z",
+                            "updated_at": "2026-12-02T13:55:20.756394Z",
                             "change_seq": 57,
                         }
                     ],
@@ -425,7 +425,7 @@ EXAMPLES = Examples(
                             "decision": "RF 2024-06-11; HSN 2024-10-03",
                             "counterparty": "internal",
                             "co_org_units": [],
-                            "updated_at": "2026-12-02T05:54:30.412541Z",
+                            "updated_at": "2026-12-02T13:56:24.751520Z",
                             "change_seq": 63,
                         }
                     ],
@@ -576,7 +576,7 @@ EXAMPLES = Examples(
             "items": [
                 {
                     "id": 1,
-                    "at": "2026-12-02T05:54:17.630879Z",
+                    "at": "2026-12-02T13:55:14.282664Z",
                     "key_id": "seed",
                     "action": "load",
                     "resource": "results",
@@ -637,7 +637,7 @@ EXAMPLES = Examples(
                         "committees up (uppsiktsplikt).",
                     },
                     "version": 1,
-                    "updated_at": "2026-12-02T05:54:18.738662Z",
+                    "updated_at": "2026-12-02T13:55:21.466575Z",
                 }
             ],
         },
@@ -681,7 +681,7 @@ EXAMPLES = Examples(
                 "follows the committees up (uppsiktsplikt).",
             },
             "version": 1,
-            "updated_at": "2026-12-02T05:54:18.738662Z",
+            "updated_at": "2026-12-02T13:55:21.466575Z",
         },
         "DueDatesIn": {"due_date": "2024-02-12"},
         "DueAnswer": {
@@ -730,18 +730,18 @@ EXAMPLES = Examples(
             "body": "Hälso- och sjukvårdsnämnden",
             "reference": "HSN § 28",
             "locked_org_units": ["HSN"],
-            "recorded_by": "80215bac482d",
-            "recorded_at": "2026-12-02T05:54:32.907379Z",
+            "recorded_by": "abb6c8dadefc",
+            "recorded_at": "2026-12-02T13:56:34.511017Z",
             "report": {
-                "json_sha256": "fd1b3182fc441c4a9daa8defbf1e8835c8dd5736eee376bd771aef4b271df267",
-                "xlsx_sha256": "ed2f425f07eb0924803d0af977b8fa3a640471c503a14ff3f5d4789c4c9d3b37",
+                "json_sha256": "e74016e0d59aae5da9ad3becbc1651b79f3bd927cc661b8f6e487fe1667396bf",
+                "xlsx_sha256": "80a831ca86ce612e525e7ebc910ba18299b90d1d486e00f6623119e257f0f8d5",
                 "json_bytes": None,
                 "xlsx_bytes": None,
             },
             "reopened_at": None,
             "reopened_by": None,
             "reopen_reason": None,
-            "updated_at": "2026-12-02T05:54:32.907379Z",
+            "updated_at": "2026-12-02T13:56:34.511017Z",
         },
         "DecisionList": {
             "items": [
@@ -754,18 +754,18 @@ EXAMPLES = Examples(
                     "body": "Hälso- och sjukvårdsnämnden",
                     "reference": "HSN § 28",
                     "locked_org_units": ["HSN"],
-                    "recorded_by": "80215bac482d",
-                    "recorded_at": "2026-12-02T05:54:32.907379Z",
+                    "recorded_by": "abb6c8dadefc",
+                    "recorded_at": "2026-12-02T13:56:34.511017Z",
                     "report": {
-                        "json_sha256": "fd1b3182fc441c4a9daa8defbf1e8835c8dd5736eee376bd771aef4b271df267",
-                        "xlsx_sha256": "ed2f425f07eb0924803d0af977b8fa3a640471c503a14ff3f5d4789c4c9d3b37",
+                        "json_sha256": "e74016e0d59aae5da9ad3becbc1651b79f3bd927cc661b8f6e487fe1667396bf",
+                        "xlsx_sha256": "80a831ca86ce612e525e7ebc910ba18299b90d1d486e00f6623119e257f0f8d5",
                         "json_bytes": None,
                         "xlsx_bytes": None,
                     },
                     "reopened_at": None,
                     "reopened_by": None,
                     "reopen_reason": None,
-                    "updated_at": "2026-12-02T05:54:32.907379Z",
+                    "updated_at": "2026-12-02T13:56:34.511017Z",
                 }
             ]
         },
@@ -884,8 +884,8 @@ EXAMPLES = Examples(
                     "org_units": ["HSN"],
                     "earmarked": None,
                     "version": 1,
-                    "created_at": "2026-12-02T05:54:18.142799Z",
-                    "updated_at": "2026-12-02T05:54:18.142799Z",
+                    "created_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
                     "change_seq": 1,
                 }
             ],
@@ -1114,7 +1114,7 @@ EXAMPLES = Examples(
                             "jämfört "
                             "med "
                             "2023.",
-                            "updated_at": "2026-12-02T05:54:18.673283Z",
+                            "updated_at": "2026-12-02T13:55:20.756394Z",
                             "change_seq": 57,
                         }
                     ],
@@ -1259,7 +1259,7 @@ EXAMPLES = Examples(
                             "decision": "RF 2024-06-11; HSN 2024-10-03",
                             "counterparty": "internal",
                             "co_org_units": [],
-                            "updated_at": "2026-12-02T05:54:30.412541Z",
+                            "updated_at": "2026-12-02T13:56:24.751520Z",
                             "change_seq": 63,
                         }
                     ],

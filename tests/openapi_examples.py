@@ -221,6 +221,7 @@ def indicators(c: Collector) -> None:
     c.call(app, "get", "/v1/evaluations?org_unit=REGION&period=2024&indicator=ID0288")
     c.call(app, "get", "/v1/area-evaluations?org_unit=REGION&period=2024")
     c.call(app, "get", "/v1/evaluation-summary?org_unit=REGION&period=2024")
+    c.call(app, "get", "/v1/follow-up-section?org_unit=HSN&period=2024-01/2024-08")
     c.call(app, "get", "/v1/expected?org_unit=REGION&period=2024")
     if c.has(app, "/v1/production"):
         c.call(app, "get", "/v1/production?org_unit=SUS&period=2024")
@@ -302,6 +303,7 @@ def assignments(c: Collector) -> None:
     action_id = c.first(app, "/v1/risk-actions?limit=2")["id"]
     c.first(app, "/v1/risk-followups?limit=2")
     c.call(app, "get", "/v1/internal-control?year=2024&org_unit=HSN")
+    c.call(app, "get", "/v1/follow-up-section?org_unit=HSN&period=2024-01/2024-08")
     # Bodies written as they were read (the seeded assignment, its report).
     c.schemas[app]["AssignmentCreate"] = fit(AssignmentCreate, assignment)
     c.schemas[app]["AssignmentPatch"] = fit(
@@ -347,6 +349,7 @@ def budget(c: Collector) -> None:
     c.call(app, "get", "/v1/financial-goals?year=2024")
     c.call(app, "get", "/v1/expected?org_unit=HSN&period=2024")
     c.call(app, "get", "/v1/forecast-rounds?org_unit=HSN&year=2024")
+    c.call(app, "get", "/v1/follow-up-section?org_unit=HSN&period=2024-01/2024-08")
     c.call(app, "post", "/v1/outcomes?dry_run=true", [fit(OutcomeRow, outcome)])
     c.call(app, "post", "/v1/totals?dry_run=true", [fit(TotalRow, total)])
     c.call(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from gateway.followup.reading import WHOLE_LIST, ReadModel
+from gateway.followup.reading import WHOLE_LIST, ReadModel, ViewSections
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstream
 from shared.periods import Period
@@ -145,6 +145,15 @@ class InternalControlOverview(ReadModel):
     not_followed_up: list[str]
 
 
+class FollowUpSection(BaseModel):
+    """``GET /v1/follow-up-section``: what one committee's view shows of the assignments
+    (its assignments as of the period's last day, its internal control: null for REGION)
+    in one answer."""
+
+    assignments: list[Assignment]
+    internal_control: InternalControl | None
+
+
 class AssignmentsClient:
     """The call the view makes to the assignments service, with the caller's headers,
     ending by ``deadline_at`` (event-loop time) when given."""
@@ -155,6 +164,15 @@ class AssignmentsClient:
         self.upstream = upstream
         self.headers = headers
         self.deadline_at = deadline_at
+        self._sections = ViewSections(upstream, FollowUpSection, headers, deadline_at)
+
+    async def view_section(self, org_unit: str, period: Period) -> FollowUpSection:
+        """The view's part of the assignments: one call, however many parts read it."""
+        return await self._sections.of(org_unit, period)
+
+    async def view_assignments(self, org_unit: str, period: Period) -> list[Assignment]:
+        """``assignments_of``'s list, from the view's section."""
+        return (await self.view_section(org_unit, period)).assignments
 
     async def assignments_of(self, org_unit: str, period: Period) -> list[Assignment]:
         """The committee's assignments for the period's year (those carried over included),
@@ -174,19 +192,10 @@ class AssignmentsClient:
         )
         return answer.items
 
-    async def internal_control(self, org_unit: str, period: Period) -> InternalControl:
-        """The committee's internal control for the period's year, as of its last day."""
-        return await self.upstream.read(
-            "/v1/internal-control",
-            InternalControl,
-            params={
-                "org_unit": org_unit,
-                "year": period.year,
-                "as_of": period.last_day.isoformat(),
-            },
-            headers=self.headers,
-            deadline_at=self.deadline_at,
-        )
+    async def internal_control(self, org_unit: str, period: Period) -> InternalControl | None:
+        """The committee's internal control for the period's year, as of its last day (of
+        the view's section; None for REGION)."""
+        return (await self.view_section(org_unit, period)).internal_control
 
     async def internal_control_overview(self, period: Period) -> InternalControlOverview:
         """Every committee's internal control for the period's year, as of its last day."""

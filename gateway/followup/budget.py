@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from gateway.followup.reading import ReadModel
+from pydantic import BaseModel
+
+from gateway.followup.reading import ReadModel, ViewSections
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstream
 from shared.periods import Period
@@ -181,6 +183,15 @@ class FinancialGoals(ReadModel):
     goals: list[FinancialGoal]
 
 
+class FollowUpSection(BaseModel):
+    """``GET /v1/follow-up-section``: what one committee's view shows of the economy (the
+    year's summary to the period's last month, the forecast rounds made by then) in one
+    answer."""
+
+    summary: Summary
+    forecast_rounds: ForecastRounds
+
+
 class BudgetClient:
     """The call the view makes to the budget service, with the caller's headers, ending by
     ``deadline_at`` (event-loop time) when given."""
@@ -191,6 +202,15 @@ class BudgetClient:
         self.upstream = upstream
         self.headers = headers
         self.deadline_at = deadline_at
+        self._sections = ViewSections(upstream, FollowUpSection, headers, deadline_at)
+
+    async def view_section(self, org_unit: str, period: Period) -> FollowUpSection:
+        """The view's part of the economy: one call, however many parts read it."""
+        return await self._sections.of(org_unit, period)
+
+    async def view_summary(self, org_unit: str, period: Period) -> Summary:
+        """``summary``'s answer, from the view's section."""
+        return (await self.view_section(org_unit, period)).summary
 
     async def summary(self, org_unit: str, period: Period) -> Summary | None:
         """The year's summary to the period's last month; ``None`` when the service has no
@@ -206,21 +226,10 @@ class BudgetClient:
             deadline_at=self.deadline_at,
         )
 
-    async def forecast_rounds(self, org_unit: str, period: Period) -> ForecastRounds | None:
-        """The forecast rounds of the period's year made by its last month; ``None`` when
-        the service has nothing for the unit (404)."""
-        params: dict[str, str | int] = {
-            "org_unit": org_unit,
-            "year": period.year,
-            "through": f"{period.year}-{period.last_month:02d}",
-        }
-        return await self.upstream.read_unless_missing(
-            "/v1/forecast-rounds",
-            ForecastRounds,
-            params=params,
-            headers=self.headers,
-            deadline_at=self.deadline_at,
-        )
+    async def forecast_rounds(self, org_unit: str, period: Period) -> ForecastRounds:
+        """The forecast rounds of the period's year made by its last month (of the view's
+        section)."""
+        return (await self.view_section(org_unit, period)).forecast_rounds
 
     async def financial_goals(self, period: Period) -> FinancialGoals:
         """The region's financial goals judged for the period's year (REGION and RS views)."""

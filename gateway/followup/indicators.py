@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from gateway.followup.reading import Number, ReadModel
+from gateway.followup.reading import Number, ReadModel, ViewSections
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstream
 from shared.periods import Period
@@ -129,6 +129,15 @@ class TreeLinkList(BaseModel):
     items: list[TreeLink]
 
 
+class FollowUpSection(BaseModel):
+    """``GET /v1/follow-up-section``: what one committee's view shows of the indicators
+    (the evaluations, the area verdicts, the production volumes) in one answer."""
+
+    evaluations: list[Evaluation]
+    areas: list[AreaEvaluation]
+    production: list[VolumeChange]
+
+
 class IndicatorsClient:
     """The calls the view makes to the indicators service, with the caller's headers,
     ending by ``deadline_at`` (event-loop time) when given."""
@@ -139,6 +148,11 @@ class IndicatorsClient:
         self.upstream = upstream
         self.headers = headers
         self.deadline_at = deadline_at
+        self._sections = ViewSections(upstream, FollowUpSection, headers, deadline_at)
+
+    async def view_section(self, org_unit: str, period: Period) -> FollowUpSection:
+        """The view's part of the indicators: one call, however many parts read it."""
+        return await self._sections.of(org_unit, period)
 
     async def evaluations(self, org_unit: str, period: Period) -> list[Evaluation]:
         answer = await self.upstream.read(
@@ -151,13 +165,9 @@ class IndicatorsClient:
         return answer.items
 
     async def summary(self, org_unit: str, period: Period) -> EvaluationSummary:
-        return await self.upstream.read(
-            "/v1/evaluation-summary",
-            EvaluationSummary,
-            params={"org_unit": org_unit, "period": str(period)},
-            headers=self.headers,
-            deadline_at=self.deadline_at,
-        )
+        """The evaluations and the area verdicts (of the view's section)."""
+        section = await self.view_section(org_unit, period)
+        return EvaluationSummary(evaluations=section.evaluations, areas=section.areas)
 
     async def area_evaluations(self, org_unit: str, period: Period) -> list[AreaEvaluation]:
         answer = await self.upstream.read(
@@ -170,14 +180,8 @@ class IndicatorsClient:
         return answer.items
 
     async def production(self, org_unit: str, period: Period) -> list[VolumeChange]:
-        answer = await self.upstream.read(
-            "/v1/production",
-            ProductionList,
-            params={"org_unit": org_unit, "period": str(period)},
-            headers=self.headers,
-            deadline_at=self.deadline_at,
-        )
-        return answer.items
+        """The production volumes (of the view's section)."""
+        return (await self.view_section(org_unit, period)).production
 
     async def tree_links(self, tree: str) -> list[TreeLink]:
         answer = await self.upstream.read(

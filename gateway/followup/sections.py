@@ -1,9 +1,9 @@
 """The view's sections beyond the three sources, fetched beside them and added to the view.
 
-- ``production`` (indicators: ``/v1/production``), ``internal_control`` (assignments:
-  ``/v1/internal-control``, committees only), ``financial_goals`` (budget:
-  ``/v1/financial-goals``, REGION and RS only): each marked ``unavailable`` with its problem
-  when its call fails, which makes the view ``partial``;
+- ``production`` (indicators) and ``internal_control`` (assignments, committees only), read
+  from the view sections the sources ask for anyway (``/v1/follow-up-section``),
+  ``financial_goals`` (budget: ``/v1/financial-goals``, REGION and RS only): each marked
+  ``unavailable`` with its problem when its call fails, which makes the view ``partial``;
 - ``?tree=2026`` regroups the view's goal tree by the strategy tree (``strategy_tree``),
   from the indicators service's links of that tree; ``goal_tree`` says which tree the view
   is grouped by, where it comes from, and whether its links could be read.
@@ -15,19 +15,14 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.config import GatewaySettings
-from gateway.followup.assignments import AssignmentsClient
-from gateway.followup.budget import BudgetClient
 from gateway.followup.financial_goals import FinancialGoalsSection, financial_goals_section
-from gateway.followup.indicators import IndicatorsClient, TreeLink
+from gateway.followup.indicators import TreeLink
 from gateway.followup.internal_control import InternalControlSection, internal_control_section
 from gateway.followup.production import ProductionSection, production_section
 from gateway.followup.section_state import GoalTreeShown, SectionState, Settled, settled
-from gateway.followup.sources import SOURCES, deadline_of
+from gateway.followup.sources import ViewClients
 from gateway.followup.strategy_tree import strategy_goal_tree
 from gateway.followup.tree import GoalNode
-from gateway.upstream.transport import Headers
-from gateway.upstream.upstream import Upstreams
 from shared.periods import Period
 from shared.reference import DEFAULT_GOAL_TREE, goal_trees
 
@@ -42,20 +37,12 @@ class Sections:
 
 
 async def fetch_sections(
-    upstreams: Upstreams,
-    settings: GatewaySettings,
-    org_unit: str,
-    period: Period,
-    headers: Headers,
-    *,
-    tree: str = DEFAULT_GOAL_TREE,
-    arrived: float | None = None,
+    clients: ViewClients, org_unit: str, period: Period, *, tree: str = DEFAULT_GOAL_TREE
 ) -> Sections:
-    """The sections' calls at once, each ending by its service's deadline for the view."""
-    ends = {name: deadline_of(upstreams[name], settings, arrived) for name in SOURCES}
-    indicators = IndicatorsClient(upstreams["indicators"], headers, ends["indicators"])
-    assignments = AssignmentsClient(upstreams["assignments"], headers, ends["assignments"])
-    budget = BudgetClient(upstreams["budget"], headers, ends["budget"])
+    """The sections at once, each by its service's deadline for the view: production and
+    internal control from the view sections ``clients`` ask for anyway, the financial
+    goals and a strategy tree's links by calls of their own."""
+    indicators, assignments, budget = clients.indicators, clients.assignments, clients.budget
 
     async def links() -> Settled[list[TreeLink]] | None:
         if tree == DEFAULT_GOAL_TREE:

@@ -11,6 +11,10 @@ assembling and sending the answer.
 
 The indicators are asked for the committee itself: the indicators service shows HSN and RS
 the region's indicators (``value_org_unit``), so a key bound to HSN reads HSN's view.
+
+A committee's view asks each service once (``/v1/follow-up-section``: ``ViewClients``),
+and its parts beyond the three sources (``gateway.followup.sections``) read the same
+answers; the overview, which shows less of each committee, asks the lists it shows.
 """
 
 from __future__ import annotations
@@ -102,6 +106,39 @@ def deadline_of(
     return arrived + max(upstream.deadline - settings.view_reserve, 0.0)
 
 
+@dataclass(frozen=True)
+class ViewClients:
+    """The three services as one view calls them: with the caller's headers, each call
+    ending by its service's deadline for the view (counted from ``arrived`` when given)."""
+
+    indicators: IndicatorsClient
+    assignments: AssignmentsClient
+    budget: BudgetClient
+
+    @classmethod
+    def of(
+        cls,
+        upstreams: Upstreams,
+        settings: GatewaySettings,
+        headers: Headers,
+        arrived: float | None = None,
+    ) -> ViewClients:
+        ends = {name: deadline_of(upstreams[name], settings, arrived) for name in SOURCES}
+        return cls(
+            IndicatorsClient(upstreams["indicators"], headers, ends["indicators"]),
+            AssignmentsClient(upstreams["assignments"], headers, ends["assignments"]),
+            BudgetClient(upstreams["budget"], headers, ends["budget"]),
+        )
+
+    @property
+    def deadlines(self) -> list[float | None]:
+        return [
+            self.indicators.deadline_at,
+            self.assignments.deadline_at,
+            self.budget.deadline_at,
+        ]
+
+
 async def fetch_sources(
     upstreams: Upstreams,
     settings: GatewaySettings,
@@ -111,24 +148,27 @@ async def fetch_sources(
     *,
     with_items: bool = True,
     arrived: float | None = None,
+    clients: ViewClients | None = None,
 ) -> Sources:
     """Ask the three services for one committee at once; never longer than their deadlines
     (counted from ``arrived`` when given).
 
-    ``with_items=False`` (the overview) leaves out the evaluations, of which it shows none.
+    ``with_items`` (the view) asks each service for its view section (through ``clients``,
+    whose answers the view's other parts read too); ``with_items=False`` (the overview)
+    asks for the area verdicts, the assignments and the summary, and no evaluations.
     """
-    deadlines = {name: deadline_of(upstreams[name], settings, arrived) for name in SOURCES}
-    indicators = IndicatorsClient(upstreams["indicators"], headers, deadlines["indicators"])
-    assignments = AssignmentsClient(upstreams["assignments"], headers, deadlines["assignments"])
-    budget = BudgetClient(upstreams["budget"], headers, deadlines["budget"])
+    clients = clients or ViewClients.of(upstreams, settings, headers, arrived)
+    indicators, assignments, budget = clients.indicators, clients.assignments, clients.budget
+    listed = assignments.view_assignments if with_items else assignments.assignments_of
+    summary = budget.view_summary if with_items else budget.summary
     work: list[asyncio.Task[Any]] = [
         asyncio.ensure_future(
             _section(_indicator_figures(indicators, org_unit, period, with_items))
         ),
-        asyncio.ensure_future(_section(assignments.assignments_of(org_unit, period))),
-        asyncio.ensure_future(_section(budget.summary(org_unit, period))),
+        asyncio.ensure_future(_section(listed(org_unit, period))),
+        asyncio.ensure_future(_section(summary(org_unit, period))),
     ]
-    results = await _settled_by(work, list(deadlines.values()))
+    results = await _settled_by(work, clients.deadlines)
     _raise_first(*results)
     indicator_section, assignment_section, budget_section = results
     return Sources(
@@ -200,8 +240,8 @@ async def _section(work: Awaitable[T]) -> Section[T]:
 async def _indicator_figures(
     client: IndicatorsClient, unit: str, period: Period, with_items: bool
 ) -> IndicatorFigures:
-    # The view wants both lists: one evaluation pass in the service gives them. The overview
-    # wants the area verdicts only.
+    # The view wants both lists (of its section: one evaluation pass in the service). The
+    # overview wants the area verdicts only.
     if with_items:
         summary = await client.summary(unit, period)
         return IndicatorFigures(summary.evaluations, summary.areas)

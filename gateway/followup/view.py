@@ -39,7 +39,7 @@ from gateway.followup.sources import (
     Problem,
     Sources,
     SourceState,
-    deadline_of,
+    ViewClients,
     fetch_sources,
     indicator_unit,
     raise_if_all_down,
@@ -148,34 +148,24 @@ async def fetch_view(
 ) -> FollowUpView:
     """The view, its upstream calls ending by their deadlines counted from ``arrived``;
     its goals grouped by ``tree`` (``gateway.followup.sections``)."""
+    clients = ViewClients.of(upstreams, settings, headers, arrived)
     sources, sections = await asyncio.gather(
-        fetch_sources(upstreams, settings, org_unit, period, headers, arrived=arrived),
-        fetch_sections(upstreams, settings, org_unit, period, headers, tree=tree, arrived=arrived),
+        fetch_sources(upstreams, settings, org_unit, period, headers, clients=clients),
+        fetch_sections(clients, org_unit, period, tree=tree),
     )
     raise_if_all_down(sources)
     view = assemble_view(org_unit, period, indicator_unit(org_unit, settings), sources)
-    if sources.budget.state == "ok" and sources.budget.data is not None:
-        # Asked only of a budget service that has just answered, so a service that is down
-        # is not asked (nor counted against its breaker) twice for one view.
-        view.forecast_rounds = await _forecast_rounds(
-            upstreams, settings, org_unit, period, headers, arrived
-        )
+    if sources.budget.state == "ok":
+        view.forecast_rounds = await _forecast_rounds(clients.budget, org_unit, period)
     return view.model_copy(update=section_fields(view.goals, view.partial, sections))
 
 
 async def _forecast_rounds(
-    upstreams: Upstreams,
-    settings: GatewaySettings,
-    org_unit: str,
-    period: Period,
-    headers: Headers,
-    arrived: float | None,
+    budget: BudgetClient, org_unit: str, period: Period
 ) -> ForecastRounds | None:
-    """The budget service's forecast rounds; none when it cannot answer (its section of the
-    view says why)."""
-    budget = upstreams["budget"]
-    client = BudgetClient(budget, headers, deadline_of(budget, settings, arrived))
+    """The forecast rounds of the budget's view section (answered already: the summary
+    came from it); none when it cannot answer (its section of the view says why)."""
     try:
-        return await client.forecast_rounds(org_unit, period)
+        return await budget.forecast_rounds(org_unit, period)
     except UpstreamFailure:
         return None

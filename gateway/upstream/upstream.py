@@ -6,10 +6,17 @@ and the metrics. Two kinds of call go through it:
 
 * ``read`` / ``read_unless_missing`` — a GET whose answer is parsed into a read model. This
   is the one place an answer's status is judged: 2xx is parsed, 401/403 raise
-  ``UpstreamRefused``, anything else (and a body that does not parse) ``UpstreamFailure``;
+  ``UpstreamRefused``, anything else (and a body that does not parse) ``UpstreamFailure``.
+  An answer that came with an ETag is kept parsed (``ParsedAnswers``) and asked for again
+  with ``If-None-Match``: a 304 gives back the model kept, neither sent nor parsed again.
+  The services keep their answers while their data stands still (``shared.readcache``), so
+  a view asked again costs each service one check of its change counter;
 * ``open_stream`` — the proxy's call: every status comes back as it came, streamed.
 
 ``Upstreams`` holds one ``Upstream`` per service of the registry (``deploy/apps.toml``).
+
+One module (past 400 lines) because both kinds of call share the breaker, the deadline,
+the retry and the metrics, and how a failure is judged must read the same for both.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
+from gateway.upstream.answers import ParsedAnswers
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
 from gateway.upstream.metrics import (
@@ -102,6 +110,7 @@ class Upstream:
         self.breaker = breaker
         #: Where the gateway calls it: the links it writes start with this.
         self.base_url = (base_url or str(transport.client.base_url)).rstrip("/")
+        self.answers = ParsedAnswers()
 
     @classmethod
     def from_settings(
@@ -140,8 +149,10 @@ class Upstream:
         The call ends by ``deadline_at`` (event-loop time) when given, else ``deadline``
         seconds (default: the upstream's) from now.
         """
-        response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
-        return self._parsed(response, into)
+        model = await self._read(path, params, into, headers, deadline, deadline_at, use_breaker)
+        if model is None:  # only read_unless_missing makes a 404 None
+            raise AssertionError("a read gave no model")
+        return model
 
     async def read_unless_missing(
         self,
@@ -153,10 +164,36 @@ class Upstream:
         deadline_at: float | None = None,
     ) -> Model | None:
         """As ``read``, with ``None`` for a 404 (the upstream has nothing there)."""
-        response = await self._get(path, params, headers, None, deadline_at, True)
-        if response.status == 404:
+        return await self._read(
+            path, params, into, headers, None, deadline_at, True, missing_is_none=True
+        )
+
+    async def _read(
+        self,
+        path: str,
+        params: QueryParams,
+        into: type[Model],
+        headers: Headers,
+        deadline: float | None,
+        deadline_at: float | None,
+        use_breaker: bool,
+        *,
+        missing_is_none: bool = False,
+    ) -> Model | None:
+        key = ParsedAnswers.key(path, params, into)
+        kept = self.answers.get(key)
+        if kept is not None:
+            headers = [*headers, ("if-none-match", kept[0])]
+        response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
+        if response.status == 304 and kept is not None:
+            return cast(Model, kept[1])
+        if missing_is_none and response.status == 404:
             return None
-        return self._parsed(response, into)
+        model = self._parsed(response, into)
+        etag = response.header("etag")
+        if etag:
+            self.answers.put(key, etag, model)
+        return model
 
     def _parsed(self, response: UpstreamResponse, into: type[Model]) -> Model:
         status = response.status

@@ -37,8 +37,8 @@ EXAMPLES = Examples(
             "status_as_of": None,
             "carried_over": None,
             "version": 1,
-            "created_at": "2026-12-02T05:54:18.142799Z",
-            "updated_at": "2026-12-02T05:54:18.142799Z",
+            "created_at": "2026-12-02T13:55:19.685227Z",
+            "updated_at": "2026-12-02T13:55:19.685227Z",
             "change_seq": 1,
         },
         "Page_Union_AssignmentOut__Tombstone__": {
@@ -290,14 +290,14 @@ EXAMPLES = Examples(
                         "§ "
                         "62 "
                         "2024-06-20)",
-                        "reported_at": "2026-12-02T05:54:18.142799Z",
+                        "reported_at": "2026-12-02T13:55:19.685227Z",
                     },
                     "reported": True,
                     "status_as_of": None,
                     "carried_over": None,
                     "version": 1,
-                    "created_at": "2026-12-02T05:54:18.142799Z",
-                    "updated_at": "2026-12-02T05:54:18.142799Z",
+                    "created_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
                     "change_seq": 118,
                 }
             ],
@@ -333,8 +333,8 @@ EXAMPLES = Examples(
                     "tillgänglighet i del 1 "
                     "av "
                     "verksamhetsberättelsen.",
-                    "reported_at": "2026-12-02T05:54:18.142799Z",
-                    "updated_at": "2026-12-02T05:54:18.142799Z",
+                    "reported_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
                     "change_seq": 136,
                 }
             ],
@@ -361,8 +361,8 @@ EXAMPLES = Examples(
                     "patienten väntar. Se även avsnitt God "
                     "tillgänglighet i del 1 av "
                     "verksamhetsberättelsen.",
-                    "reported_at": "2026-12-02T05:54:18.142799Z",
-                    "updated_at": "2026-12-02T05:54:18.142799Z",
+                    "reported_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
                     "change_seq": 136,
                 }
             ],
@@ -392,7 +392,7 @@ EXAMPLES = Examples(
                         "reported_by": "HSN",
                     },
                     "received": True,
-                    "received_at": "2026-12-02T05:54:18.142799Z",
+                    "received_at": "2026-12-02T13:55:19.685227Z",
                     "detail": "Reported pagar_enligt_plan as of 2024-12-31.",
                 }
             ],
@@ -412,7 +412,7 @@ EXAMPLES = Examples(
             "decided_on": "2024-01-25",
             "decision": "HSN § 12 2024-01-25",
             "version": 1,
-            "updated_at": "2026-12-02T05:54:28.267427Z",
+            "updated_at": "2026-12-02T13:56:11.569233Z",
             "change_seq": 155,
         },
         "Page_Union_RiskAnalysisOut__Tombstone__": {
@@ -424,7 +424,7 @@ EXAMPLES = Examples(
                     "decided_on": "2024-01-25",
                     "decision": "HSN § 12 2024-01-25",
                     "version": 1,
-                    "updated_at": "2026-12-02T05:54:28.267427Z",
+                    "updated_at": "2026-12-02T13:56:11.569233Z",
                     "change_seq": 155,
                 }
             ],
@@ -444,7 +444,7 @@ EXAMPLES = Examples(
                     "consequence": 3,
                     "risk_value": 9,
                     "owner": "Hälso- och sjukvårdsdirektör",
-                    "updated_at": "2026-12-02T05:54:28.312634Z",
+                    "updated_at": "2026-12-02T13:56:11.875327Z",
                     "change_seq": 156,
                 }
             ],
@@ -463,7 +463,7 @@ EXAMPLES = Examples(
                     "what": "Månatlig uppföljning av väntetider mot vårdgarantin per förvaltning.",
                     "who": "Avdelningen för hälso- och sjukvårdsstyrning",
                     "deadline": "2024-12-31",
-                    "updated_at": "2026-12-02T05:54:28.350309Z",
+                    "updated_at": "2026-12-02T13:56:12.061649Z",
                     "change_seq": 157,
                 }
             ],
@@ -491,12 +491,116 @@ EXAMPLES = Examples(
                     "consequence": None,
                     "risk_value": None,
                     "followed_up_on": "2024-09-15",
-                    "updated_at": "2026-12-02T05:54:28.392396Z",
+                    "updated_at": "2026-12-02T13:56:12.202096Z",
                     "change_seq": 158,
                 }
             ],
             "next_cursor": None,
             "next": None,
+        },
+        "FollowUpSection": {
+            "assignments": [
+                {
+                    "id": "HSN2024-001",
+                    "kind": "assignment",
+                    "title": "Följa utvecklingen, göra en samlad "
+                    "bedömning samt initiera och bereda "
+                    "förslag till, eller inom nämndens eget "
+                    "ansvarsområde besluta om, fortsatt "
+                    "omställning till framtidens hälsosystem.",
+                    "goal": "Bättre liv och hälsa för fler",
+                    "area": "Framtidens hälsosystem",
+                    "section": "health_care",
+                    "year_given": 2024,
+                    "year_given_stated": True,
+                    "continued": False,
+                    "source": "VP",
+                    "lead_org_unit": "HSN",
+                    "lead_text": None,
+                    "org_units": ["HSN"],
+                    "deadline": None,
+                    "deadline_text": None,
+                    "earmarked": None,
+                    "latest_status": None,
+                    "latest_report": None,
+                    "reported": False,
+                    "status_as_of": "2024-08-31",
+                    "carried_over": False,
+                    "version": 1,
+                    "created_at": "2026-12-02T13:55:19.685227Z",
+                    "updated_at": "2026-12-02T13:55:19.685227Z",
+                    "change_seq": 118,
+                }
+            ],
+            "internal_control": {
+                "org_unit": "HSN",
+                "year": 2024,
+                "as_of": "2024-08-31",
+                "half": 1,
+                "analysis": {
+                    "id": "HSN-2024",
+                    "org_unit": "HSN",
+                    "year": 2024,
+                    "decided_on": "2024-01-25",
+                    "decision": "HSN § 12 2024-01-25",
+                    "version": 1,
+                    "updated_at": "2026-12-02T13:56:11.569233Z",
+                    "change_seq": 155,
+                },
+                "risks": [
+                    {
+                        "id": "HSN-2024-R1",
+                        "code": "R1",
+                        "description": "Vårdgarantin för "
+                        "första besök i "
+                        "specialiserad vård "
+                        "hålls inte.",
+                        "process": "Tillgänglighet",
+                        "owner": "Hälso- och sjukvårdsdirektör",
+                        "probability": 3,
+                        "consequence": 3,
+                        "risk_value": 9,
+                        "current_probability": 3,
+                        "current_consequence": 3,
+                        "current_value": 9,
+                        "reassessed_in": None,
+                        "actions": [
+                            {
+                                "id": "HSN-2024-R1-K1",
+                                "risk": "R1",
+                                "code": "K1",
+                                "what": "Månatlig "
+                                "uppföljning "
+                                "av väntetider "
+                                "mot "
+                                "vårdgarantin "
+                                "per "
+                                "förvaltning.",
+                                "who": "Avdelningen för hälso- och sjukvårdsstyrning",
+                                "deadline": "2024-12-31",
+                                "state": None,
+                                "state_period": None,
+                                "comment": None,
+                                "late": False,
+                            }
+                        ],
+                    }
+                ],
+                "late_actions": [],
+                "follow_ups": [
+                    {
+                        "half": 1,
+                        "due_with": "2024-01/2024-08",
+                        "period": None,
+                        "followed_up_on": None,
+                        "actions_followed_up": 0,
+                        "states": {"not_started": 0, "in_progress": 0, "done": 0, "deviation": 0},
+                        "risks_reassessed": 0,
+                        "deviations": [],
+                    }
+                ],
+                "followed_up_this_half": False,
+            },
         },
         "AssignmentCreate": {
             "kind": "assignment",
@@ -556,8 +660,8 @@ EXAMPLES = Examples(
             "men den största delen hänvisas vidare till den "
             "förvaltning där patienten väntar. Se även avsnitt God "
             "tillgänglighet i del 1 av verksamhetsberättelsen.",
-            "reported_at": "2026-12-02T05:54:18.142799Z",
-            "updated_at": "2026-12-02T05:54:18.142799Z",
+            "reported_at": "2026-12-02T13:55:19.685227Z",
+            "updated_at": "2026-12-02T13:55:19.685227Z",
             "change_seq": 136,
         },
         "LockIn": {
@@ -573,15 +677,15 @@ EXAMPLES = Examples(
             "year": 2024,
             "first_month": 1,
             "last_month": 12,
-            "decided_at": "2026-12-02T05:54:28.763683Z",
-            "decided_by": "80215bac482d",
+            "decided_at": "2026-12-02T13:56:14.982513Z",
+            "decided_by": "abb6c8dadefc",
             "body": "Hälso- och sjukvårdsnämnden",
             "reference": "HSN § 28",
             "active": True,
             "reopened_at": None,
             "reopened_by": None,
             "reopen_reason": None,
-            "updated_at": "2026-12-02T05:54:28.763683Z",
+            "updated_at": "2026-12-02T13:56:14.982513Z",
             "change_seq": 162,
         },
         "Page_LockOut_": {
@@ -593,15 +697,15 @@ EXAMPLES = Examples(
                     "year": 2024,
                     "first_month": 1,
                     "last_month": 12,
-                    "decided_at": "2026-12-02T05:54:28.763683Z",
-                    "decided_by": "80215bac482d",
+                    "decided_at": "2026-12-02T13:56:14.982513Z",
+                    "decided_by": "abb6c8dadefc",
                     "body": "Hälso- och sjukvårdsnämnden",
                     "reference": "HSN § 28",
                     "active": True,
                     "reopened_at": None,
                     "reopened_by": None,
                     "reopen_reason": None,
-                    "updated_at": "2026-12-02T05:54:28.763683Z",
+                    "updated_at": "2026-12-02T13:56:14.982513Z",
                     "change_seq": 162,
                 }
             ],
@@ -612,7 +716,7 @@ EXAMPLES = Examples(
             "items": [
                 {
                     "id": 1,
-                    "at": "2026-12-02T05:54:18.157853Z",
+                    "at": "2026-12-02T13:55:19.735438Z",
                     "key_id": "seed",
                     "action": "seed",
                     "resource": "assignment",
@@ -690,7 +794,7 @@ EXAMPLES = Examples(
                 "decided_on": "2024-01-25",
                 "decision": "HSN § 12 2024-01-25",
                 "version": 1,
-                "updated_at": "2026-12-02T05:54:28.267427Z",
+                "updated_at": "2026-12-02T13:56:11.569233Z",
                 "change_seq": 155,
             },
             "risks": [

@@ -8,6 +8,7 @@ from services.assignments.config import AssignmentsSettings
 from services.assignments.examples import EXAMPLES
 from services.assignments.router import router
 from services.assignments.router_due import router as due_router
+from services.assignments.router_follow_up import router as follow_up_router
 from services.assignments.router_internal_control import router as internal_control_router
 from services.assignments.spec import SPEC
 from shared.app import create_service_app
@@ -22,7 +23,7 @@ def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
             "internal control (intern kontroll): risk analyses, risks, control actions and "
             "their follow-ups."
         ),
-        routers=[router, internal_control_router, due_router],
+        routers=[router, internal_control_router, due_router, follow_up_router],
         settings=settings,
         examples=EXAMPLES,
     )

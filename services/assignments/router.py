@@ -37,6 +37,7 @@ from shared.csvstream import CSV_RESPONSE, AcceptHeader, csv_response, wants_csv
 from shared.etag import IfMatch, etag
 from shared.keys import Reader, RegionAdmin, Writer
 from shared.paging import Page, Paging, Tombstone, page_body
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1", tags=["assignments"])
 
@@ -76,11 +77,9 @@ def create_assignment(
     summary="List assignments",
 )
 def list_assignments(
-    request: Request,
-    session: SessionDep,
+    reads: KeptReadsDep,
     engine: EngineDep,
     feed: FeedDep,
-    principal: Reader,
     params: Paging,
     org_unit: Annotated[
         OptionalOrgUnitQuery,
@@ -129,7 +128,7 @@ def list_assignments(
     """Paged (`limit`, `cursor`); the change feed with `after_seq` / `updated_since` (deleted
     assignments as tombstones); the whole filtered set as CSV with `Accept: text/csv`."""
     filters = listing.assignment_filters(
-        principal,
+        reads.principal,
         org_unit=org_unit,
         year=year,
         period=period,
@@ -141,7 +140,11 @@ def list_assignments(
     if wants_csv(accept):
         export = listing.assignments_csv(filters, engine.dialect.name)
         return csv_response(engine, export.statement, export.header, "assignments")
-    return page_body(request, listing.list_assignments(session, filters, params, feed))
+    return reads.json(
+        lambda: page_body(
+            reads.request, listing.list_assignments(reads.session, filters, params, feed)
+        )
+    )
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentOut)

@@ -43,6 +43,7 @@ from shared.csvstream import CSV_RESPONSE, AcceptHeader, csv_response, wants_csv
 from shared.etag import IfMatch, etag
 from shared.keys import Principal, Reader, Writer
 from shared.paging import ListParams, Page, Paging, Tombstone, page_body
+from shared.readcache import KeptReadsDep
 from shared.store import AuditTrail, ChangeFeed
 
 router = APIRouter(prefix="/v1", tags=["internal control"])
@@ -368,8 +369,7 @@ def list_risk_followups(
     summary="Internal control of a committee, or of every committee, for a year",
 )
 def internal_control(
-    session: SessionDep,
-    principal: Reader,
+    reads: KeptReadsDep,
     year: YearQuery,
     org_unit: Annotated[
         OptionalOrgUnitQuery,
@@ -379,10 +379,10 @@ def internal_control(
         date | None,
         Query(description="YYYY-MM-DD in `year` (default: today within the year)."),
     ] = None,
-) -> InternalControlOut | InternalControlOverview:
+) -> Response:
     """With `org_unit`: its risk analysis, its risks by current value (highest first) with
     their actions, the actions late as of `as_of` (deadline passed, not done), the latest
     follow-up of each half (periods ending January–August: due with the verksamhetsberättelse
     per August; September–December: per December) and `followed_up_this_half`. Without:
     each committee the key may read, and `without_follow_up_this_half`."""
-    return ic.summary(session, principal, org_unit, year, as_of)
+    return reads.json(lambda: ic.summary(reads.session, reads.principal, org_unit, year, as_of))

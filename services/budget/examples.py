@@ -71,7 +71,7 @@ EXAMPLES = Examples(
                 "already netted into component "
                 "'indexation_434_0' (not stated).",
             },
-            "updated_at": "2026-12-02T05:54:18.589018Z",
+            "updated_at": "2026-12-02T13:55:20.513728Z",
             "change_seq": 1,
         },
         "Page_GrantOut_": {
@@ -137,7 +137,7 @@ EXAMPLES = Examples(
                         "'indexation_434_0' "
                         "(not stated).",
                     },
-                    "updated_at": "2026-12-02T05:54:18.589018Z",
+                    "updated_at": "2026-12-02T13:55:20.513728Z",
                     "change_seq": 1,
                 }
             ],
@@ -159,7 +159,7 @@ EXAMPLES = Examples(
                     "basis": "net",
                     "derived": False,
                     "derivation": None,
-                    "updated_at": "2026-12-02T05:54:18.609851Z",
+                    "updated_at": "2026-12-02T13:55:20.573384Z",
                     "change_seq": 6,
                 }
             ],
@@ -179,7 +179,7 @@ EXAMPLES = Examples(
             "basis": "net",
             "derived": False,
             "derivation": None,
-            "updated_at": "2026-12-02T05:54:18.609851Z",
+            "updated_at": "2026-12-02T13:55:20.573384Z",
             "change_seq": 6,
         },
         "Page_Union_EarmarkedOut__Tombstone__": {
@@ -216,7 +216,7 @@ EXAMPLES = Examples(
                     "decision": "RF 2024-06-11; HSN 2024-10-03",
                     "counterparty": "internal",
                     "co_org_units": [],
-                    "updated_at": "2026-12-02T05:54:18.629687Z",
+                    "updated_at": "2026-12-02T13:55:20.633831Z",
                     "change_seq": 12,
                 }
             ],
@@ -243,7 +243,7 @@ EXAMPLES = Examples(
             "decision": "RF 2024-06-11; HSN 2024-10-03",
             "counterparty": "internal",
             "co_org_units": [],
-            "updated_at": "2026-12-02T05:54:18.629687Z",
+            "updated_at": "2026-12-02T13:55:20.633831Z",
             "change_seq": 12,
         },
         "Summary": {
@@ -378,7 +378,7 @@ EXAMPLES = Examples(
                         "decision": "RF 2024-06-11; HSN 2024-10-03",
                         "counterparty": "internal",
                         "co_org_units": [],
-                        "updated_at": "2026-12-02T05:54:18.629687Z",
+                        "updated_at": "2026-12-02T13:55:20.633831Z",
                         "change_seq": 12,
                     }
                 ],
@@ -464,7 +464,7 @@ EXAMPLES = Examples(
                         "gemensamt (ALF-medel) minskade "
                         "med cirka 5 procent under 2024 "
                         "jämfört med 2023.",
-                        "updated_at": "2026-12-02T05:54:18.673283Z",
+                        "updated_at": "2026-12-02T13:55:20.756394Z",
                         "change_seq": 57,
                     }
                 ],
@@ -482,7 +482,7 @@ EXAMPLES = Examples(
                     "cost": 519700000,
                     "derived": False,
                     "derivation": None,
-                    "updated_at": "2026-12-02T05:54:18.623136Z",
+                    "updated_at": "2026-12-02T13:55:20.606570Z",
                     "change_seq": 10,
                 }
             ],
@@ -520,7 +520,7 @@ EXAMPLES = Examples(
                     "85,3 miljoner kronor, och specificeras "
                     "med intäkter och kostnader per "
                     "budgetområde i tabellen ovan",
-                    "updated_at": "2026-12-02T05:54:18.650332Z",
+                    "updated_at": "2026-12-02T13:55:20.687288Z",
                     "change_seq": 19,
                     "round": None,
                 }
@@ -551,7 +551,7 @@ EXAMPLES = Examples(
                     "med 6,3 procent, vilket gav "
                     "ett underskott på 27,1 "
                     "miljoner.",
-                    "updated_at": "2026-12-02T05:54:18.660493Z",
+                    "updated_at": "2026-12-02T13:55:20.727821Z",
                     "change_seq": 22,
                 }
             ],
@@ -586,7 +586,7 @@ EXAMPLES = Examples(
                     "gemensamt (ALF-medel) minskade "
                     "med cirka 5 procent under 2024 "
                     "jämfört med 2023.",
-                    "updated_at": "2026-12-02T05:54:18.673283Z",
+                    "updated_at": "2026-12-02T13:55:20.756394Z",
                     "change_seq": 57,
                 }
             ],
@@ -637,7 +637,7 @@ EXAMPLES = Examples(
                         "total_through": "2024-12",
                     },
                     "received": True,
-                    "received_at": "2026-12-02T05:54:18.650332Z",
+                    "received_at": "2026-12-02T13:55:20.687288Z",
                     "detail": "1 of 12 months booked on lines (missing "
                     "2024-01, 2024-02, 2024-03, 2024-04, 2024-05, "
                     "2024-06, 2024-07, 2024-08, 2024-09, 2024-10, "
@@ -684,6 +684,256 @@ EXAMPLES = Examples(
                 }
             ],
         },
+        "FollowUpSection": {
+            "summary": {
+                "org_unit": "HSN",
+                "year": 2024,
+                "through": "2024-08",
+                "months": 8,
+                "grant": 16074700000,
+                "grant_subtotals": {
+                    "base": 14688300000,
+                    "indexation": 768200000,
+                    "efficiency": 0,
+                    "transfer": -76600000,
+                    "other": 48800000,
+                    "total_excluding_supplementary": 15428700000,
+                    "increase": 740400000,
+                    "supplementary": 646000000,
+                    "supplementary_used": 463300000,
+                    "supplementary_unused": 182700000,
+                    "total_with_used_supplementary": 15892000000,
+                },
+                "budget_result": None,
+                "budget_result_to_date": None,
+                "outcome_result": None,
+                "deviation": None,
+                "forecast_result": None,
+                "forecast_deviation": None,
+                "meets_budget_rule": None,
+                "meets_budget_rule_basis": None,
+                "total": {
+                    "budget": None,
+                    "outcome": None,
+                    "forecast": None,
+                    "outcome_months": None,
+                    "missing": ["budget"],
+                    "explanation": "No total is stated for HSN "
+                    "2024 (load one at "
+                    "/v1/totals), so the headline "
+                    "is empty; the lines are "
+                    "summed under line_sums, which "
+                    "is not the committee's "
+                    "total.",
+                },
+                "line_sums": {
+                    "lines": 4,
+                    "compared": 0,
+                    "budget_result": -6385500000,
+                    "budget_result_to_date": -4257000001,
+                    "outcome_result": None,
+                    "deviation": None,
+                    "forecast_result": None,
+                    "forecast_deviation": None,
+                    "mnkr": {"budget_result": "-6 385,5", "budget_result_to_date": "-4 257,0"},
+                },
+                "coverage": {
+                    "lines": 4,
+                    "compared": 0,
+                    "without_budget": ["ambulans_upphandlad"],
+                    "without_outcome": ["ambulans_upphandlad"],
+                },
+                "lines": [
+                    {
+                        "line": "ambulans_upphandlad",
+                        "label": "Upphandlad ambulanssjukvård (budget ej angiven)",
+                        "counterparty": "external",
+                        "budget": None,
+                        "budget_result": None,
+                        "budget_result_to_date": None,
+                        "outcome": None,
+                        "outcome_result": None,
+                        "deviation": None,
+                        "forecast": None,
+                        "forecast_result": None,
+                        "forecast_deviation": None,
+                        "meets_budget_rule": None,
+                        "meets_budget_rule_basis": None,
+                        "reported_deviation": None,
+                        "mnkr": {},
+                    }
+                ],
+                "earmarked": {
+                    "items": [
+                        {
+                            "id": "HSN-2024-01",
+                            "org_unit": "HSN",
+                            "year": 2024,
+                            "kind": "tillaggsbudget_anvandning",
+                            "purpose": "Kompensation till "
+                            "sjukhusstyrelser "
+                            "med "
+                            "operationsverksamhet "
+                            "för "
+                            "samordningskostnader "
+                            "(samordna "
+                            "patienter till "
+                            "annan vårdgivare, "
+                            "i praktiken "
+                            "vårdgarantiavtal)",
+                            "amount": 320000000,
+                            "used_amount": 320000000,
+                            "line": None,
+                            "assignment_id": None,
+                            "allocation_key": "Per "
+                            "sjukhusstyrelse "
+                            "med "
+                            "operationsverksamhet, "
+                            "efter "
+                            "sjukhusets "
+                            "andel av de "
+                            "totala "
+                            "samordningskostnaderna "
+                            "(i "
+                            "praktiken "
+                            "kostnader "
+                            "för "
+                            "vårdgarantiavtalen)",
+                            "decision": "RF 2024-06-11; HSN 2024-10-03",
+                            "counterparty": "internal",
+                            "co_org_units": [],
+                            "updated_at": "2026-12-02T13:55:20.633831Z",
+                            "change_seq": 12,
+                        }
+                    ],
+                    "amount_total": 380700000,
+                    "used_total": 380700000,
+                    "amount_not_stated": 1,
+                },
+                "reported": {
+                    "result": None,
+                    "deviations": [
+                        {
+                            "line": "kliniklakemedel_inkl_solidariskt_finansierade",
+                            "label": "Klinikläkemedel "
+                            "inklusive "
+                            "nationellt "
+                            "solidariskt "
+                            "finansierade "
+                            "klinikläkemedel",
+                            "deviation": 189000000,
+                            "deviation_mnkr": "189,0",
+                            "share_bp": None,
+                            "has_budget_line": False,
+                            "source_text": "Klinikläkemedel "
+                            "inklusive "
+                            "nationellt "
+                            "solidariskt "
+                            "finansierade "
+                            "klinikläkemedel "
+                            "hade ett "
+                            "överskott "
+                            "på 189 "
+                            "miljoner "
+                            "kronor, "
+                            "medan "
+                            "specialistvårdvalens "
+                            "rekvisitionskostnader "
+                            "ökade med "
+                            "6,3 "
+                            "procent, "
+                            "vilket gav "
+                            "ett "
+                            "underskott "
+                            "på 27,1 "
+                            "miljoner.",
+                        }
+                    ],
+                    "figures": [
+                        {
+                            "id": "HSN/2024/alf_medel/-/change",
+                            "org_unit": "HSN",
+                            "year": 2024,
+                            "figure": "alf_medel",
+                            "item": None,
+                            "measure": "change",
+                            "amount": None,
+                            "amount_mnkr": None,
+                            "share_bp": -500,
+                            "approximate": True,
+                            "value_year": None,
+                            "line": None,
+                            "label": "ALF-medel (statlig "
+                            "ersättning för "
+                            "klinisk forskning, "
+                            "Region Skåne och "
+                            "Lunds universitet "
+                            "gemensamt), "
+                            "förändring mot 2023",
+                            "about_org_units": ["REGION"],
+                            "derived": False,
+                            "derivation": None,
+                            "source_text": "Statlig "
+                            "ersättning "
+                            "för klinisk "
+                            "forskning som "
+                            "tilldelas "
+                            "Region Skåne "
+                            "och Lunds "
+                            "universitet "
+                            "gemensamt "
+                            "(ALF-medel) "
+                            "minskade med "
+                            "cirka 5 "
+                            "procent under "
+                            "2024 jämfört "
+                            "med 2023.",
+                            "updated_at": "2026-12-02T13:55:20.756394Z",
+                            "change_seq": 57,
+                        }
+                    ],
+                },
+                "mnkr": {"grant": "16 074,7"},
+            },
+            "forecast_rounds": {
+                "org_unit": "HSN",
+                "year": 2024,
+                "through": "2024-08",
+                "rounds": [
+                    {
+                        "round": "mars",
+                        "made_in": "2024-03",
+                        "made": False,
+                        "lines": 0,
+                        "total_result": None,
+                    }
+                ],
+                "latest_round": None,
+                "latest_made_in": None,
+                "previous_round": None,
+                "previous_made_in": None,
+                "total": {
+                    "budget_result": None,
+                    "forecast_result": None,
+                    "deviation": None,
+                    "previous_forecast_result": None,
+                    "movement": None,
+                    "mnkr": {},
+                },
+                "lines": [
+                    {
+                        "budget_result": None,
+                        "forecast_result": None,
+                        "deviation": None,
+                        "previous_forecast_result": None,
+                        "movement": None,
+                        "mnkr": {},
+                        "line": "ambulans_upphandlad",
+                        "label": "Upphandlad ambulanssjukvård (budget ej angiven)",
+                    }
+                ],
+            },
+        },
         "LoadReport": {
             "inserted": 0,
             "updated": 0,
@@ -703,7 +953,7 @@ EXAMPLES = Examples(
                     "derived": True,
                     "derivation": "Prognos i nivå med budget 2024 "
                     "(HSN/2024/kopt_vard_andra_regioner)",
-                    "updated_at": "2026-12-02T05:54:30.137143Z",
+                    "updated_at": "2026-12-02T13:56:23.659350Z",
                     "change_seq": 60,
                     "round": "augusti",
                 }
@@ -727,7 +977,7 @@ EXAMPLES = Examples(
                     "målen (självfinansieringsgrad, "
                     "skuldsättning) men inga belopp "
                     "för 2024.",
-                    "updated_at": "2026-12-02T05:54:30.251398Z",
+                    "updated_at": "2026-12-02T13:56:24.126542Z",
                     "change_seq": 61,
                 }
             ],
@@ -809,15 +1059,15 @@ EXAMPLES = Examples(
             "year": 2024,
             "first_month": 1,
             "last_month": 12,
-            "decided_at": "2026-12-02T05:54:30.461374Z",
-            "decided_by": "80215bac482d",
+            "decided_at": "2026-12-02T13:56:24.980153Z",
+            "decided_by": "abb6c8dadefc",
             "body": "Hälso- och sjukvårdsnämnden",
             "reference": "HSN § 28",
             "active": True,
             "reopened_at": None,
             "reopened_by": None,
             "reopen_reason": None,
-            "updated_at": "2026-12-02T05:54:30.461374Z",
+            "updated_at": "2026-12-02T13:56:24.980153Z",
             "change_seq": 64,
         },
         "Page_LockOut_": {
@@ -829,15 +1079,15 @@ EXAMPLES = Examples(
                     "year": 2024,
                     "first_month": 1,
                     "last_month": 12,
-                    "decided_at": "2026-12-02T05:54:30.461374Z",
-                    "decided_by": "80215bac482d",
+                    "decided_at": "2026-12-02T13:56:24.980153Z",
+                    "decided_by": "abb6c8dadefc",
                     "body": "Hälso- och sjukvårdsnämnden",
                     "reference": "HSN § 28",
                     "active": True,
                     "reopened_at": None,
                     "reopened_by": None,
                     "reopen_reason": None,
-                    "updated_at": "2026-12-02T05:54:30.461374Z",
+                    "updated_at": "2026-12-02T13:56:24.980153Z",
                     "change_seq": 64,
                 }
             ],
@@ -848,7 +1098,7 @@ EXAMPLES = Examples(
             "items": [
                 {
                     "id": 1,
-                    "at": "2026-12-02T05:54:18.676498Z",
+                    "at": "2026-12-02T13:55:20.759038Z",
                     "key_id": "seed",
                     "action": "seed",
                     "resource": "budget",

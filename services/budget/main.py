@@ -9,6 +9,7 @@ from services.budget.examples import EXAMPLES
 from services.budget.router import router
 from services.budget.router_due import router as due_router
 from services.budget.router_financial import router as financial_router
+from services.budget.router_follow_up import router as follow_up_router
 from services.budget.router_loads import router as load_router
 from services.budget.spec import SPEC
 from shared.app import create_service_app
@@ -23,7 +24,7 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
             "money, each committee's stated totals and reported figures, and the region's "
             "financial figures and goals, in integer kronor."
         ),
-        routers=[router, load_router, financial_router, due_router],
+        routers=[router, load_router, financial_router, due_router, follow_up_router],
         settings=settings,
         examples=EXAMPLES,
     )

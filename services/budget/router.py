@@ -34,6 +34,7 @@ from shared.csvstream import CSV_RESPONSE, AcceptHeader, wants_csv
 from shared.etag import IfMatch, etag
 from shared.keys import Admin, Reader, RegionAdmin, Writer
 from shared.paging import Page, Paging, Tombstone, page_body
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 
@@ -290,14 +291,13 @@ def list_earmarked(
 
 @router.get("/summary", response_model=ss.Summary, tags=["summary"])
 def summary(
-    session: SessionDep,
-    principal: Reader,
+    reads: KeptReadsDep,
     org_unit: OrgUnitQuery,
     year: YearQuery,
     through: Annotated[
         MonthField | None, Query(description="Last month included, YYYY-MM; default December.")
     ] = None,
-) -> ss.Summary:
+) -> Response:
     """A committee's economy for a year: its stated totals as the headline, beside them the
     grant, the lines and their sums, earmarked money and the figures its report states.
 
@@ -322,5 +322,5 @@ def summary(
     to the results. `reported` holds the deviations and other figures as the report
     prints them. `mnkr` fields are display strings only.
     """
-    principal.check_read(org_unit)
-    return committee_summary(session, org_unit, year, through)
+    reads.principal.check_read(org_unit)
+    return reads.json(lambda: committee_summary(reads.session, org_unit, year, through))

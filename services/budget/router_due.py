@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from services.budget import due, rounds
 from shared.app import SessionDep
 from shared.boundary import MonthField, OrgUnitQuery, PeriodsQuery, YearQuery
 from shared.keys import Reader
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 
@@ -39,14 +40,13 @@ def expected(
 
 @router.get("/forecast-rounds", response_model=rounds.ForecastRounds, tags=["summary"])
 def forecast_rounds(
-    session: SessionDep,
-    principal: Reader,
+    reads: KeptReadsDep,
     org_unit: OrgUnitQuery,
     year: YearQuery,
     through: Annotated[
         MonthField | None, Query(description="The period's last month, YYYY-MM; default December.")
     ] = None,
-) -> rounds.ForecastRounds:
+) -> Response:
     """The committee's forecast rounds of `year` made by `through`: `rounds` (mars, maj,
     augusti, oktober up to `through`: made or not), the latest round made and the one made
     before it, and per line and for the committee's total (its own stated totals: budget
@@ -55,5 +55,5 @@ def forecast_rounds(
     round (latest - previous). A forecast made in another month belongs to no round and is
     left out. Integer kronor; null where a side is missing, never filled in. A key bound to
     org units reads only its own units."""
-    principal.check_read(org_unit)
-    return rounds.forecast_rounds(session, org_unit, year, through)
+    reads.principal.check_read(org_unit)
+    return reads.json(lambda: rounds.forecast_rounds(reads.session, org_unit, year, through))

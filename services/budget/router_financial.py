@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from services.budget import financial
 from services.budget import financial_schemas as fs
@@ -21,6 +21,7 @@ from shared.bulk import LoadMode, LoadReport, read_rows
 from shared.csvstream import CSV_RESPONSE, AcceptHeader, wants_csv
 from shared.keys import Principal, Reader, Writer
 from shared.paging import Page, Paging, page_body
+from shared.readcache import ReadCacheDep, kept_json
 
 router = APIRouter(prefix="/v1")
 
@@ -101,7 +102,13 @@ def list_financial_figures(
 
 
 @router.get("/financial-goals", response_model=fs.FinancialGoals, tags=["financial goals"])
-def financial_goals(session: SessionDep, principal: RegionReader, year: YearQuery) -> Any:
+def financial_goals(
+    request: Request,
+    session: SessionDep,
+    cache: ReadCacheDep,
+    principal: RegionReader,
+    year: YearQuery,
+) -> Response:
     """Region Skåne's financial goals (Uppföljningsplan 2023) judged for `year`, each with
     `status` `met`, `not_met` or `not_evaluable`, the years and figures it read, the amount
     judged (`value`) and what it is held to (`limit`, exact), and its ratio exactly
@@ -121,4 +128,4 @@ def financial_goals(session: SessionDep, principal: RegionReader, year: YearQuer
 
     A figure not stated (null) is named in `missing_figures`; nothing is guessed.
     """
-    return financial.goals(session, year)
+    return kept_json(request, session, cache, principal, lambda: financial.goals(session, year))

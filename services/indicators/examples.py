@@ -48,7 +48,7 @@ EXAMPLES = Examples(
                 "avslutats."
             },
             "kind": "quality",
-            "updated_at": "2026-12-02T05:54:17.561960Z",
+            "updated_at": "2026-12-02T13:55:14.024410Z",
             "change_seq": 4,
         },
         "Page_Union_IndicatorOut__Tombstone__": {
@@ -108,7 +108,7 @@ EXAMPLES = Examples(
                     ],
                     "coverage_notes": {},
                     "kind": "quality",
-                    "updated_at": "2026-12-02T05:54:17.561960Z",
+                    "updated_at": "2026-12-02T13:55:14.024410Z",
                     "change_seq": 62,
                 }
             ],
@@ -131,7 +131,7 @@ EXAMPLES = Examples(
                         "change": None,
                         "per_year": False,
                     },
-                    "updated_at": "2026-12-02T05:54:17.561960Z",
+                    "updated_at": "2026-12-02T13:55:14.024410Z",
                     "change_seq": 66,
                     "etag": '"t66"',
                 }
@@ -149,7 +149,7 @@ EXAMPLES = Examples(
                     "numerator": None,
                     "denominator": None,
                     "status": "final",
-                    "updated_at": "2026-12-02T05:54:17.624934Z",
+                    "updated_at": "2026-12-02T13:55:14.266101Z",
                     "change_seq": 136,
                 }
             ],
@@ -250,6 +250,75 @@ EXAMPLES = Examples(
                 }
             ],
         },
+        "FollowUpSection": {
+            "evaluations": [
+                {
+                    "indicator": "ID0285",
+                    "name": "Helhetsintryck (NPE)",
+                    "goal": "Bättre liv och hälsa för fler",
+                    "area": "Högt förtroende för god och jämlik vård",
+                    "delmal": "Befolkningens uppfattning och "
+                    "patienternas upplevelse av hälso- och "
+                    "sjukvård ska förbättras.",
+                    "unit": "index_score",
+                    "direction": "higher_is_better",
+                    "org_unit": "HSN",
+                    "period": "2024-01/2024-08",
+                    "breakdown": "total",
+                    "value": None,
+                    "result_status": None,
+                    "aggregated": False,
+                    "target": {
+                        "expression": "NPE: förbättring ≥1,0 enhet",
+                        "year": 2024,
+                        "source": "region",
+                        "org_unit": None,
+                        "kind": "npe_improvement",
+                    },
+                    "status": "no_data",
+                    "compared_with": None,
+                    "value_org_unit": None,
+                    "coverage": None,
+                    "coverage_note": None,
+                    "months": None,
+                }
+            ],
+            "areas": [
+                {
+                    "goal": "Bättre liv och hälsa för fler",
+                    "area": "Högt förtroende för god och jämlik vård",
+                    "indicators": 7,
+                    "with_target": 7,
+                    "evaluated": 0,
+                    "met": 0,
+                    "share": None,
+                    "verdict": "not_evaluable",
+                }
+            ],
+            "production": [
+                {
+                    "indicator": "FOU-ARTIKLAR",
+                    "name": "Vetenskapliga artiklar (antal)",
+                    "unit": "count",
+                    "goal": "Hållbar utveckling i hela Skåne",
+                    "area": "Klinisk forskning",
+                    "delmal": "Den kliniska forskningen ska öka",
+                    "org_unit": "HSN",
+                    "value_org_unit": None,
+                    "breakdown": "total",
+                    "period": "2024-01/2024-08",
+                    "previous_period": "2023-01/2023-08",
+                    "basis": None,
+                    "value": None,
+                    "previous_value": None,
+                    "change": None,
+                    "change_pct": None,
+                    "months": {"compared": 0, "of": 8},
+                    "gaps": ["2024-01/2024-08"],
+                    "monthly": [],
+                }
+            ],
+        },
         "ExpectedResults": {
             "org_unit": "REGION",
             "periods": ["2024"],
@@ -268,7 +337,7 @@ EXAMPLES = Examples(
                         "months": None,
                     },
                     "received": True,
-                    "received_at": "2026-12-02T05:54:17.624934Z",
+                    "received_at": "2026-12-02T13:55:14.266101Z",
                     "detail": "REGION stored a result for 2024.",
                 }
             ],
@@ -388,7 +457,7 @@ EXAMPLES = Examples(
                 "change": None,
                 "per_year": False,
             },
-            "updated_at": "2026-12-02T05:54:27.569768Z",
+            "updated_at": "2026-12-02T13:56:08.095025Z",
             "change_seq": 587,
             "etag": '"t587"',
         },
@@ -406,15 +475,15 @@ EXAMPLES = Examples(
             "year": 2024,
             "first_month": 1,
             "last_month": 12,
-            "decided_at": "2026-12-02T05:54:27.691063Z",
-            "decided_by": "80215bac482d",
+            "decided_at": "2026-12-02T13:56:08.498755Z",
+            "decided_by": "abb6c8dadefc",
             "body": "Hälso- och sjukvårdsnämnden",
             "reference": "HSN § 28",
             "active": True,
             "reopened_at": None,
             "reopened_by": None,
             "reopen_reason": None,
-            "updated_at": "2026-12-02T05:54:27.691063Z",
+            "updated_at": "2026-12-02T13:56:08.498755Z",
             "change_seq": 593,
         },
         "Page_LockOut_": {
@@ -426,15 +495,15 @@ EXAMPLES = Examples(
                     "year": 2024,
                     "first_month": 1,
                     "last_month": 12,
-                    "decided_at": "2026-12-02T05:54:27.691063Z",
-                    "decided_by": "80215bac482d",
+                    "decided_at": "2026-12-02T13:56:08.498755Z",
+                    "decided_by": "abb6c8dadefc",
                     "body": "Hälso- och sjukvårdsnämnden",
                     "reference": "HSN § 28",
                     "active": True,
                     "reopened_at": None,
                     "reopened_by": None,
                     "reopen_reason": None,
-                    "updated_at": "2026-12-02T05:54:27.691063Z",
+                    "updated_at": "2026-12-02T13:56:08.498755Z",
                     "change_seq": 593,
                 }
             ],
@@ -445,7 +514,7 @@ EXAMPLES = Examples(
             "items": [
                 {
                     "id": 1,
-                    "at": "2026-12-02T05:54:17.630879Z",
+                    "at": "2026-12-02T13:55:14.282664Z",
                     "key_id": "seed",
                     "action": "load",
                     "resource": "results",

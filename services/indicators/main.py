@@ -8,6 +8,7 @@ from services.indicators.config import IndicatorsSettings
 from services.indicators.examples import EXAMPLES
 from services.indicators.router import router
 from services.indicators.router_due import router as due_router
+from services.indicators.router_follow_up import router as follow_up_router
 from services.indicators.router_production import router as production_router
 from services.indicators.spec import SPEC
 from shared.app import create_service_app
@@ -18,7 +19,7 @@ def build_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         SPEC,
         title="Indicators service",
         description="Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations.",
-        routers=[router, due_router, production_router],
+        routers=[router, due_router, production_router, follow_up_router],
         settings=settings,
         examples=EXAMPLES,
     )

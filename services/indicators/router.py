@@ -16,6 +16,7 @@ from services.indicators.repository import ResultFilter
 from services.indicators.schemas import (
     AreaEvaluationList,
     DeleteAnswer,
+    EvaluationItem,
     EvaluationList,
     EvaluationSummary,
     IndicatorCode,
@@ -41,6 +42,7 @@ from shared.etag import IfMatch, etag
 from shared.json_rows import spooled_body
 from shared.keys import Admin, Reader, RegionAdmin, Writer
 from shared.paging import Page, Paging, Slice, Tombstone, page_body
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 IndicatorCodePath = Annotated[
@@ -285,8 +287,7 @@ def delete_results(
     description=EVALUATION_RULES,
 )
 def list_evaluations(
-    session: SessionDep,
-    principal: Reader,
+    reads: KeptReadsDep,
     org_unit: OrgUnitQuery,
     period: PeriodQuery,
     indicator: str | None = None,
@@ -295,17 +296,20 @@ def list_evaluations(
 ) -> Any:
     """Each indicator's result judged against the target in force (a key bound to org
     units: its own units only). `Accept: text/csv` gives the same items as one flat table."""
-    principal.check_read(org_unit)
-    items = evaluation.evaluations(
-        session, org_unit, period, indicator=indicator, breakdown=breakdown
-    )
+    reads.principal.check_read(org_unit)
+
+    def items() -> list[EvaluationItem]:
+        return evaluation.evaluations(
+            reads.session, org_unit, period, indicator=indicator, breakdown=breakdown
+        )
+
     if wants_csv(accept):
         return Response(
-            evaluation_export.evaluations_csv(items),
+            evaluation_export.evaluations_csv(items()),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="evaluations.csv"'},
         )
-    return EvaluationList(items=items)
+    return reads.json(lambda: EvaluationList(items=items()))
 
 
 @router.get(
@@ -315,12 +319,16 @@ def list_evaluations(
     description=AREA_RULE,
 )
 def list_area_evaluations(
-    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
-) -> AreaEvaluationList:
+    reads: KeptReadsDep, org_unit: OrgUnitQuery, period: PeriodQuery
+) -> Response:
     """Per area: counted evaluations, met, share and verdict (a key bound to org units: its
     own units only)."""
-    principal.check_read(org_unit)
-    return AreaEvaluationList(items=evaluation.area_evaluations(session, org_unit, period))
+    reads.principal.check_read(org_unit)
+    return reads.json(
+        lambda: AreaEvaluationList(
+            items=evaluation.area_evaluations(reads.session, org_unit, period)
+        )
+    )
 
 
 @router.get(
@@ -330,11 +338,15 @@ def list_area_evaluations(
     description=f"{EVALUATION_RULES}\n\n{AREA_RULE}",
 )
 def evaluation_summary(
-    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, period: PeriodQuery
-) -> EvaluationSummary:
+    reads: KeptReadsDep, org_unit: OrgUnitQuery, period: PeriodQuery
+) -> Response:
     """The evaluations and the area verdicts at once, from one evaluation pass: exactly
     the items of `GET /v1/evaluations` and `GET /v1/area-evaluations` for the same org unit
     and period (a key bound to org units: its own units only)."""
-    principal.check_read(org_unit)
-    found = evaluation.summary(session, org_unit, period)
-    return EvaluationSummary(evaluations=found.evaluations, areas=found.areas)
+    reads.principal.check_read(org_unit)
+
+    def summary() -> EvaluationSummary:
+        found = evaluation.summary(reads.session, org_unit, period)
+        return EvaluationSummary(evaluations=found.evaluations, areas=found.areas)
+
+    return reads.json(summary)

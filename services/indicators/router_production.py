@@ -10,14 +10,15 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from services.indicators import goal_trees, production
 from services.indicators.production_schemas import (
     GoalTreeList,
+    ProductionItem,
     ProductionList,
     TreeLinkList,
 )
 from services.indicators.schemas import IndicatorCode
-from shared.app import SessionDep
 from shared.boundary import OrgUnitQuery, PeriodQuery
 from shared.csvstream import wants_csv
 from shared.keys import Reader
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 
@@ -29,8 +30,7 @@ router = APIRouter(prefix="/v1")
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def list_production(
-    session: SessionDep,
-    principal: Reader,
+    reads: KeptReadsDep,
     org_unit: OrgUnitQuery,
     period: PeriodQuery,
     indicator: Annotated[
@@ -48,15 +48,18 @@ def list_production(
     region's volumes where they have none of their own (`value_org_unit`). A key bound to
     org units reads only its own. `Accept: text/csv` gives one flat table (a `period` line
     per item and a `month` line per month)."""
-    principal.check_read(org_unit)
-    items = production.production(session, org_unit, period, indicator)
-    if wants_csv(accept):
-        return Response(
-            production.production_csv(items),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="production.csv"'},
-        )
-    return ProductionList(items=items)
+    reads.principal.check_read(org_unit)
+
+    def items() -> list[ProductionItem]:
+        return production.production(reads.session, org_unit, period, indicator)
+
+    if not wants_csv(accept):
+        return reads.json(lambda: ProductionList(items=items()))
+    return Response(
+        production.production_csv(items()),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="production.csv"'},
+    )
 
 
 @router.get("/goal-trees", response_model=GoalTreeList, tags=["goal trees"])
@@ -69,11 +72,10 @@ def list_goal_trees(_reader: Reader) -> GoalTreeList:
 
 @router.get("/goal-trees/{tree}/links", response_model=TreeLinkList, tags=["goal trees"])
 def list_goal_tree_links(
-    session: SessionDep,
-    _reader: Reader,
+    reads: KeptReadsDep,
     tree: Annotated[str, Path(max_length=20, description="A tree id: 2021 or 2026.")],
-) -> TreeLinkList:
+) -> Response:
     """Where each indicator sits in the tree and why: in `2021` by its own goal, area and
     delmål; in `2026` by the links loaded with the seed (one indicator may sit under several
     nodes). An unknown tree is a 422 naming `tree`."""
-    return TreeLinkList(items=goal_trees.tree_links(session, tree))
+    return reads.json(lambda: TreeLinkList(items=goal_trees.tree_links(reads.session, tree)))

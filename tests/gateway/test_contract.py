@@ -29,13 +29,17 @@ from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
 from gateway.cycle.clients import ExpectedAnswer
-from gateway.followup.assignments import AssignmentPage, AssignmentsClient
+from gateway.followup import assignments as assignment_reading
+from gateway.followup import budget as budget_reading
+from gateway.followup import indicators as indicator_reading
+from gateway.followup.assignments import AssignmentPage, AssignmentsClient, InternalControl
 from gateway.followup.budget import BudgetClient, ForecastRounds, Summary
 from gateway.followup.indicators import (
     AreaEvaluationList,
     EvaluationList,
     EvaluationSummary,
     IndicatorsClient,
+    ProductionList,
 )
 from gateway.openapi import ServiceDocument
 from gateway.operations import ServiceReady
@@ -57,12 +61,14 @@ ROUTES: dict[str, list[tuple[str, type[BaseModel]]]] = {
         ("/v1/evaluations", EvaluationList),
         ("/v1/area-evaluations", AreaEvaluationList),
         ("/v1/evaluation-summary", EvaluationSummary),
+        ("/v1/follow-up-section", indicator_reading.FollowUpSection),
         ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
     ],
     "assignments": [
         ("/v1/assignments", AssignmentPage),
+        ("/v1/follow-up-section", assignment_reading.FollowUpSection),
         ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
@@ -70,6 +76,7 @@ ROUTES: dict[str, list[tuple[str, type[BaseModel]]]] = {
     "budget": [
         ("/v1/summary", Summary),
         ("/v1/forecast-rounds", ForecastRounds),
+        ("/v1/follow-up-section", budget_reading.FollowUpSection),
         ("/v1/expected", ExpectedAnswer),
         ("/ready", ServiceReady),
         ("/openapi.json", ServiceDocument),
@@ -134,18 +141,25 @@ def test_the_indicators_service_answers_what_the_view_reads(indicators: ServiceH
     upstream = upstream_of("indicators", network)
     client = IndicatorsClient(upstream, headers(indicators))
 
-    async def all_three() -> tuple[Any, Any, Any]:
+    async def all_four() -> tuple[Any, Any, Any, Any]:
         return await asyncio.gather(
             client.evaluations("REGION", YEAR),
             client.area_evaluations("REGION", YEAR),
-            client.summary("REGION", YEAR),
+            client.view_section("REGION", YEAR),
+            upstream.read(
+                "/v1/production",
+                ProductionList,
+                params={"org_unit": "REGION", "period": "2024"},
+                headers=headers(indicators),
+            ),
         )
 
-    evaluations, areas, summary = run(all_three(), upstream)
-    assert evaluations and areas, "the seed has REGION's evaluations for 2024"
-    # The view reads the one-pass summary: it must be exactly the two lists.
-    assert summary.evaluations == evaluations
-    assert summary.areas == areas
+    evaluations, areas, section, production = run(all_four(), upstream)
+    assert evaluations and areas and production.items, "the seed has REGION's 2024"
+    # The view reads its one section: it must be exactly the three lists.
+    assert section.evaluations == evaluations
+    assert section.areas == areas
+    assert section.production == production.items
     assert all(e.org_unit == "REGION" and e.period == "2024" for e in evaluations)
     assert any(e.target is not None for e in evaluations)
     assert any(a.verdict in ("met", "not_met") for a in areas)
@@ -203,21 +217,54 @@ def test_the_assignments_service_answers_what_the_view_reads(
     assert_asked_as_declared(service_document(assignments), network.requests)
 
 
+def test_the_assignments_view_section_is_the_list_and_the_internal_control(
+    assignments: ServiceHarness,
+) -> None:
+    assignments.seed()
+    network = Recording(assignments)
+    upstream = upstream_of("assignments", network)
+    client = AssignmentsClient(upstream, headers(assignments))
+    jan_aug = Period.parse("2024-01/2024-08")
+
+    async def asked() -> tuple[Any, Any, Any, Any]:
+        return await asyncio.gather(
+            client.view_section("HSN", jan_aug),
+            client.assignments_of("HSN", jan_aug),
+            upstream.read(
+                "/v1/internal-control",
+                InternalControl,
+                params={"org_unit": "HSN", "year": 2024, "as_of": "2024-08-31"},
+                headers=headers(assignments),
+            ),
+            client.view_section("REGION", jan_aug),
+        )
+
+    section, listed, control, region = run(asked(), upstream)
+    assert section.assignments == listed and listed
+    assert section.internal_control == control and control.org_unit == "HSN"
+    # The region decides no risk analysis of its own: nothing to show, not an error.
+    assert region.internal_control is None
+    assert_asked_as_declared(service_document(assignments), network.requests)
+
+
 def test_the_budget_service_answers_what_the_view_reads(budget: ServiceHarness) -> None:
     budget.seed()
     network = Recording(budget)
     upstream = upstream_of("budget", network)
     client = BudgetClient(upstream, headers(budget))
 
-    async def four() -> tuple[Summary | None, Summary | None, Summary | None, Any]:
+    async def five() -> tuple[Summary | None, Summary | None, Summary | None, Any, Any]:
         return await asyncio.gather(
             client.summary("HSN", YEAR),
             client.summary("HSN", Period.parse("2024-01/2024-08")),
             client.summary("KN", YEAR),
             client.forecast_rounds("HSN", Period.parse("2024-01/2024-08")),
+            client.view_summary("HSN", Period.parse("2024-01/2024-08")),
         )
 
-    year, to_august, without_figures, rounds = run(four(), upstream)
+    year, to_august, without_figures, rounds, section_summary = run(five(), upstream)
+    # The view's section carries the same summary as the summary's own route.
+    assert section_summary == to_august
     # The rounds made by August (mars, maj, augusti); no forecasts ship with the suite.
     assert rounds is not None and rounds.through == "2024-08"
     assert [(r.round, r.made) for r in rounds.rounds] == [
@@ -368,9 +415,11 @@ def test_the_proxy_routes_every_v1_route_of_a_service_to_it(
     harness: ServiceHarness = request.getfixturevalue(service)
     paths = [p for p in service_document(harness)["paths"] if p.startswith("/v1/")]
     # Every service has these: the audit trails are reached by name instead,
-    # /v1/audit/{service}; the period locks and what is expected of a unit are each
-    # service's own, not passed through (see gateway/README.md).
-    everyones = {"/v1/audit", "/v1/expected"} | {p for p in paths if p.startswith("/v1/locks")}
+    # /v1/audit/{service}; the period locks, what is expected of a unit and the view's
+    # section are each service's own, not passed through (see gateway/README.md).
+    everyones = {"/v1/audit", "/v1/expected", "/v1/follow-up-section"} | {
+        p for p in paths if p.startswith("/v1/locks")
+    }
     elsewhere = {
         p: upstream_for(p) for p in paths if p not in everyones and upstream_for(p) != service
     }

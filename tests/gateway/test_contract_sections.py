@@ -55,7 +55,7 @@ def test_the_indicators_service_answers_the_production_and_tree_calls(
     assert links and all(link.reason and link.node.startswith("FHS.") for link in links)
     assert_asked_as_declared(
         service_document(indicators),
-        [r for r in network.requests if r.url.path == "/v1/production"],
+        [r for r in network.requests if r.url.path == "/v1/follow-up-section"],
     )
     assert schema_mismatches(indicators, "/v1/production", ProductionList) == []
     assert schema_mismatches(indicators, "/v1/goal-trees/{tree}/links", TreeLinkList) == []

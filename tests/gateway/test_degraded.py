@@ -170,9 +170,9 @@ def test_a_connect_error_is_retried_once_and_a_timeout_never(
     retries = metric(gw, "gateway_upstream_retries_total", upstream="assignments")
     with faulty.killed("assignments"):
         view(gw, faulty)
-    # The view asks the assignments service twice (its assignments and its internal
-    # control): each call is retried once.
-    assert metric(gw, "gateway_upstream_retries_total", upstream="assignments") == retries + 2
+    # The view asks the assignments service once (its view section, which the assignments
+    # and the internal control are both read from): the call is retried once.
+    assert metric(gw, "gateway_upstream_retries_total", upstream="assignments") == retries + 1
 
     retries = metric(gw, "gateway_upstream_retries_total", upstream="indicators")
     with faulty.hung("indicators"):
@@ -259,7 +259,7 @@ def test_a_failing_upstream_counts_in_the_metrics(gw: httpx.Client, faulty: Stac
         metric(gw, "gateway_upstream_requests_total", upstream="indicators", outcome="ok")
         - ok_start
     )
-    assert calls >= 2
+    assert calls >= 1
     before = metric(
         gw, "gateway_upstream_failures_total", upstream="budget", reason="connect_error"
     )
@@ -281,5 +281,5 @@ def test_a_failing_upstream_counts_in_the_metrics(gw: httpx.Client, faulty: Stac
             upstream="indicators",
             outcome="ok",
         )
-        >= 2
+        >= calls
     )

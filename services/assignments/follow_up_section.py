@@ -1,0 +1,57 @@
+"""What a committee's follow-up view shows of this service, in one answer.
+
+The gateway's view of a committee for a period shows its assignments with their status as
+of the period's last day and its internal control as of the same day. One call instead
+of two pays the request's overhead once, and the answer is kept while the service's data
+stands still (``shared.readcache``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from services.assignments import internal_control, listing
+from services.assignments.internal_control_schemas import InternalControlOut
+from services.assignments.schemas import AssignmentOut
+from shared.keys import Principal
+from shared.paging import MAX_LIMIT, ListParams
+from shared.periods import Period
+from shared.reference import org_units
+from shared.store import ChangeFeed
+
+
+class FollowUpSection(BaseModel):
+    """The assignments' part of one committee's follow-up view for a period."""
+
+    assignments: list[AssignmentOut] = Field(
+        description="The items of `GET /v1/assignments?org_unit=&year=&as_of=` for the "
+        "period's year as of its last day (carried-over assignments included), in id order."
+    )
+    internal_control: InternalControlOut | None = Field(
+        description="`GET /v1/internal-control?org_unit=&year=&as_of=` as of the period's "
+        "last day; null for REGION, which decides no risk analysis of its own."
+    )
+
+
+def follow_up_section(
+    session: Session, feed: ChangeFeed, principal: Principal, org_unit: str, period: Period
+) -> FollowUpSection:
+    day = period.last_day
+    filters = listing.assignment_filters(principal, org_unit=org_unit, year=period.year, as_of=day)
+    found: list[AssignmentOut] = []
+    cursor: str | None = None
+    while True:
+        page = listing.list_assignments(
+            session, filters, ListParams(MAX_LIMIT, cursor, None, None), feed
+        )
+        found.extend(item for item in page.items if isinstance(item, AssignmentOut))
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    control = None
+    if org_units()[org_unit].kind != "region":
+        summary = internal_control.summary(session, principal, org_unit, period.year, day)
+        # Asked for one unit, the summary is that unit's (never the overview).
+        control = summary if isinstance(summary, InternalControlOut) else None
+    return FollowUpSection(assignments=found, internal_control=control)

@@ -1,0 +1,28 @@
+"""HTTP endpoint of the follow-up view's section: ``GET /v1/follow-up-section``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from services.assignments.follow_up_section import FollowUpSection, follow_up_section
+from shared.app import FeedDep
+from shared.boundary import OrgUnitQuery, PeriodQuery
+from shared.readcache import KeptReadsDep
+
+router = APIRouter(prefix="/v1")
+
+
+@router.get("/follow-up-section", response_model=FollowUpSection, tags=["follow-up"])
+def get_follow_up_section(
+    reads: KeptReadsDep, feed: FeedDep, org_unit: OrgUnitQuery, period: PeriodQuery
+) -> Response:
+    """What the follow-up view of `org_unit` for `period` shows of the assignments, in one
+    answer: its assignments for the period's year with their status as of the period's
+    last day (`GET /v1/assignments?org_unit=&year=&as_of=`, whole) and its internal control
+    as of that day (`GET /v1/internal-control`; null for REGION). A key bound to org units
+    reads only its own. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
+    has changed."""
+    reads.principal.check_read(org_unit)
+    return reads.json(
+        lambda: follow_up_section(reads.session, feed, reads.principal, org_unit, period)
+    )
