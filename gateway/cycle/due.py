@@ -59,11 +59,11 @@ async def due_as_of(
     )
 
 
-async def late_in_period(
+async def due_in_period(
     store: CycleStore, upstreams: Upstreams, org_unit: str, period: Period, headers: Headers
-) -> int | None:
-    """The unit's late items, as of today, of the occasions within ``period`` (the
-    overview's count); ``None`` when a service could not be asked."""
+) -> DueAnswer:
+    """The unit's items, as of today, of the occasions within ``period`` whose own period
+    has ended: what the overview counts and the page lists."""
     today = date.today()
     occasions = await store.run(lambda s: calendar.occasions_of(s, [period.year]))
     chosen = [
@@ -71,7 +71,15 @@ async def late_in_period(
         for o in occasions
         if period.contains(Period.parse(o.period)) and Period.parse(o.period).last_day < today
     ]
-    answer = await assess(store, upstreams, org_unit, today, chosen, headers)
+    return await assess(store, upstreams, org_unit, today, chosen, headers)
+
+
+async def late_in_period(
+    store: CycleStore, upstreams: Upstreams, org_unit: str, period: Period, headers: Headers
+) -> int | None:
+    """The unit's late items of ``due_in_period`` (the overview's count); ``None`` when a
+    service could not be asked."""
+    answer = await due_in_period(store, upstreams, org_unit, period, headers)
     return None if answer.partial else answer.counts.late
 
 

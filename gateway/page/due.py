@@ -3,8 +3,9 @@ cycle (``gateway.cycle``, the same assembly as ``GET /v1/due``), in-process.
 
 Which items: those of the reporting occasions within the page's period whose period has
 ended, judged as of today, exactly as the overview counts a committee's late items
-(``gateway.cycle.due.late_in_period``): the page lists what the overview counts. A gateway without the cycle's store says so (``not_in_suite``) instead of
-showing an empty list, which would read as "nothing late".
+(``gateway.cycle.due.due_in_period``): the page lists what the overview counts. A gateway
+without the cycle's store says so (``not_in_suite``) instead of showing an empty list,
+which would read as "nothing late".
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import OperationalError
 
-from gateway.cycle import calendar
-from gateway.cycle.due import assess
+from gateway.cycle.due import due_in_period
 from gateway.cycle.schemas import DueCounts, DueItem
 from gateway.cycle.store import CycleStore
 from gateway.page.marks import Mark
@@ -77,15 +77,8 @@ async def fetch_due(
         return DueSection("not_in_suite")
     if org_unit not in committees():
         return DueSection("not_a_committee")
-    today = date.today()
     try:
-        occasions = await store.run(lambda s: calendar.occasions_of(s, [period.year]))
-        chosen = [
-            o
-            for o in occasions
-            if period.contains(Period.parse(o.period)) and Period.parse(o.period).last_day < today
-        ]
-        answer = await assess(store, upstreams, org_unit, today, chosen, headers)
+        answer = await due_in_period(store, upstreams, org_unit, period, headers)
     except UpstreamFailure as failure:
         return DueSection("unavailable", problem=problem_for(failure).to_problem())
     except OperationalError:
