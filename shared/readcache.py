@@ -16,8 +16,9 @@ computes afresh. Nothing is served that a reader at the same moment could not ha
 
 Answers are kept as the bytes sent, with a strong ETag (a hash of the bytes): a client
 that sends the ETag back in ``If-None-Match`` (the gateway does) gets ``304 Not Modified``
-without a body, and keeps what it has already parsed. Memory is bounded by bytes (least
-recently used answers go first); each process of a service keeps its own.
+without a body, and keeps what it has already parsed. Memory is bounded by bytes (the
+service's ``read_cache_bytes``, 16 MiB by default; least recently used answers go first);
+each process of a service keeps its own.
 
 What an answer depends on besides the data is in its key: the URL (path, query and the
 base the links in a body are made from), what the caller's key may read, and the
@@ -46,8 +47,9 @@ from shared.store import ChangeFeed
 
 #: The region's time zone: what "today" means for an answer as of today.
 REGION_TIME_ZONE = ZoneInfo("Europe/Stockholm")
-#: Bytes of answers one process keeps (a committee's view section is tens of kilobytes).
-DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+#: Bytes of answers one process keeps unless its settings say (``read_cache_bytes``): a
+#: committee's view section is tens of kilobytes, so a few hundred views' worth.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ async def read_cache(request: Request, feed: FeedDep) -> ReadCache:
     state = request.app.state
     cache: ReadCache | None = getattr(state, "read_cache", None)
     if cache is None:
-        cache = state.read_cache = ReadCache.of(feed)
+        size = getattr(state.settings, "read_cache_bytes", DEFAULT_MAX_BYTES)
+        cache = state.read_cache = ReadCache.of(feed, size)
     return cache
 
 

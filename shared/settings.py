@@ -63,6 +63,9 @@ class ServiceSettings(AppSettings):
     database_url: str = ""
     #: Seconds a verified API key is trusted before it is looked up again.
     key_cache_seconds: float = 5.0
+    #: Bytes of read answers one process keeps while the data stands still
+    #: (``shared.readcache``); 0 keeps none (every answer computed, ETags still sent).
+    read_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
 
     @model_validator(mode="after")
     def _default_database(self) -> ServiceSettings:
