@@ -29,10 +29,8 @@ Reopening (``reopen``, an admin with a reason) releases the locks in every servi
 marks the decision ``reopened``; a release that fails leaves the decision as it was, and
 the same DELETE again completes it.
 
-One module, over the ~400 lines a module usually keeps, because a decision is one act whose
-steps (claim, lock, archive, record, undo) and whose undoing (reopen) share the same
-invariants; the store's half (``_claim``, ``_record``, ``_abandon``, ``_reopened``) is where
-it splits next.
+Where it splits next, should it grow: the store's half (``_claim``, ``_record``,
+``_abandon``, ``_reopened``).
 """
 
 from __future__ import annotations
