@@ -180,8 +180,7 @@ def combine(figures: Sequence[Figure], how: TimeAggregation, unit: str) -> Figur
             return None
         assert only.numerator is not None and only.denominator is not None
         num, den = Decimal(0) + only.numerator, Decimal(0) + only.denominator
-        status = "preliminary" if only.status == "preliminary" else "final"  # as ``_status``
-        return Figure(scaled_ratio(num, den, unit), status, num, den, only.aggregated)
+        return Figure(scaled_ratio(num, den, unit), _status(figures), num, den, only.aggregated)
     parts = [f for f in figures if counts_for(how, f)]
     if not parts:
         return None
