@@ -66,6 +66,14 @@ class _GatewaySettings(ServiceSettings):
     #: Identical view requests (same view, same key) arriving while one is being fetched
     #: share its fetch instead of repeating it (see ``gateway.upstream.coalesce``).
     coalesce: bool = True
+    #: The services' answers kept, compressed, to ask again with ``If-None-Match``
+    #: (bytes per service), and how many of them are kept parsed too
+    #: (``gateway.upstream.answers``).
+    kept_answer_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    kept_parsed_answers: int = Field(default=256, ge=0)
+    #: Views kept as the JSON sent, compressed, while what they were made of stands still
+    #: (``gateway.followup.kept_views``); 0 keeps none.
+    kept_view_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     #: Committees fetched at once by the all-committee overview.
     overview_concurrency: int = Field(default=6, ge=1)
     #: Seconds a ``/ready`` probe of an upstream may take.

@@ -24,6 +24,7 @@ from gateway.cycle.store import CycleStore
 from gateway.dependencies import ArrivalStamp
 from gateway.examples import EXAMPLES
 from gateway.followup import routes as followup
+from gateway.followup.kept_views import KeptViews
 from gateway.followup.rendering import Rendered
 from gateway.openapi import install_merged_openapi
 from gateway.page import routes as page
@@ -87,6 +88,7 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         gateway=True,
     )
     app.state.flights = SingleFlight[Rendered](settings.coalesce)
+    app.state.kept_views = KeptViews(settings.kept_view_bytes)
     app.state.own_routes = proxy.own_routes(
         operations.router, followup.router, cycle.router, proxy.router
     )

@@ -132,7 +132,7 @@ def create_app(
                 "X-Request-ID",
                 "Accept",
             ],
-            expose_headers=["ETag", "X-Request-ID", "Location"],
+            expose_headers=["ETag", "X-Request-ID", "Location", "Link"],
         )
     # While the process drains before it stops (shared.draining), /ready answers 503.
     app.add_middleware(ReadinessGate)

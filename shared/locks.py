@@ -22,10 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from alembic.operations import Operations
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlalchemy.orm import Session
@@ -38,6 +37,10 @@ from shared.keys import Principal, Reader, RegionAdmin
 from shared.paging import ListParams, Page, Paging, Slice, fetch_table_page, page_body
 from shared.periods import Period, PeriodField
 from shared.store import AuditTrail, ChangeFeed, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    # Only the migrations call the DDL helpers: alembic is not imported by a running service.
+    from alembic.operations import Operations
 
 T = TypeVar("T")
 

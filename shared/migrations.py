@@ -8,13 +8,13 @@ only looks at that schema. On SQLite the schema is translated away (see ``shared
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING, Any
 
 from shared.db import make_engine
 from shared.spec import ServiceSpec
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def run_env(spec: ServiceSpec) -> None:
@@ -50,6 +50,10 @@ def run_env(spec: ServiceSpec) -> None:
 
 
 def alembic_config(spec: ServiceSpec, url: str | None = None) -> Config:
+    # Alembic is imported when a migration runs, not with this module: every service
+    # imports ``migrations_dir`` (its spec), and alembic with mako is ~10 MiB resident.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", spec.migrations_dir)
     config.attributes["url"] = url or spec.settings_factory().database_url
@@ -57,10 +61,14 @@ def alembic_config(spec: ServiceSpec, url: str | None = None) -> Config:
 
 
 def upgrade(spec: ServiceSpec, url: str | None = None, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(spec, url), revision)
 
 
 def downgrade(spec: ServiceSpec, url: str | None = None, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(spec, url), revision)
 
 

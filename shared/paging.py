@@ -7,6 +7,12 @@ the rows and the tombstones in one snapshot (one ``REPEATABLE READ`` transaction
 Postgres; SQLite's transactions are serialised already): a change committed between
 two reads would otherwise be stepped over by the page's cursor. ``next`` is built on
 the app's public URL (``shared.protection`` sets it), never on a client's ``Host``.
+
+A page that has a next one also names it in a ``Link: <next>; rel="next"`` header (RFC
+8288), the same URL as the body's ``next``: a client that keeps pages as they come (a BI
+loader staging the raw JSON) follows them without parsing a body. ``page_body`` sets it
+on the route's response, which ``list_params`` (the ``Paging`` dependency) hands it; a
+route that answers with a ``Response`` of its own passes ``next_link(next)`` as headers.
 """
 
 from __future__ import annotations
@@ -19,9 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
+from urllib.parse import quote
 
 import sqlalchemy as sa
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -36,6 +43,10 @@ MAX_LIMIT = 10_000
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_CURSOR = 1000
 MAX_SEQ = 2**63 - 1
+#: Where ``list_params`` leaves the route's response for ``page_body`` to name the next page.
+_RESPONSE_KEY = "shared.paging.response"
+#: The characters of a URI other than letters, digits and ``-._~`` (RFC 3986), and ``%``.
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%"
 
 
 class Page(BaseModel, Generic[T]):
@@ -66,6 +77,8 @@ class ListParams:
 
 
 def list_params(
+    request: Request,
+    response: Response,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
     cursor: Annotated[
         str | None,
@@ -83,6 +96,9 @@ def list_params(
         Timestamp | None, Query(description="Only rows changed after this time (RFC 3339).")
     ] = None,
 ) -> ListParams:
+    # The response FastAPI merges into a route's answer when the route returns data (a
+    # ``page_body``), not when it returns a ``Response`` of its own (``next_link``).
+    request.scope[_RESPONSE_KEY] = response
     # Stored times are UTC; ``Timestamp`` gives UTC whatever offset the caller wrote.
     return ListParams(limit, cursor, after_seq, updated_since)
 
@@ -108,6 +124,16 @@ def decode_cursor(cursor: str) -> Any:
 
 def _next_url(request: Request, cursor: str) -> str:
     return str(request.url.include_query_params(cursor=cursor))
+
+
+def next_link(next_url: str | None) -> dict[str, str]:
+    """The headers of a page whose body's ``next`` is ``next_url``: ``Link`` naming the
+    next page (RFC 8288), none on the last page."""
+    if not next_url:
+        return {}
+    # A header is ASCII and a link target a URI: a path of the request may hold other
+    # characters (a URL's own reserved characters and escapes stay as they are).
+    return {"Link": f'<{quote(next_url, safe=_URI_CHARACTERS)}>; rel="next"'}
 
 
 @dataclass(frozen=True)
@@ -251,12 +277,13 @@ def fetch_table_page(
 
 
 def page_body(request: Request, page: Slice[Any]) -> dict[str, Any]:
-    """The HTTP form of a page: items, ``next_cursor`` and the absolute ``next`` URL."""
-    return {
-        "items": page.items,
-        "next_cursor": page.next_cursor,
-        "next": _next_url(request, page.next_cursor) if page.next_cursor else None,
-    }
+    """The HTTP form of a page: items, ``next_cursor`` and the absolute ``next`` URL; the
+    route's response (``list_params``) gets the ``Link`` header naming ``next``."""
+    next_url = _next_url(request, page.next_cursor) if page.next_cursor else None
+    response = request.scope.get(_RESPONSE_KEY)
+    if isinstance(response, Response):
+        response.headers.update(next_link(next_url))
+    return {"items": page.items, "next_cursor": page.next_cursor, "next": next_url}
 
 
 def paginate_table(

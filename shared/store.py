@@ -11,13 +11,17 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic.operations import Operations
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    # Only the migrations call the DDL helpers below: alembic (~10 MiB resident) is not
+    # imported by a running service.
+    from alembic.operations import Operations
 
 
 def utcnow() -> datetime:

@@ -22,15 +22,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
-import jwt
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.errors import ServiceUnavailable, Unauthorized
 from shared.store import AUDIT_WHO_LENGTH
+
+if TYPE_CHECKING:
+    import httpx
 
 #: How the audit names a token's subject: ``jwt:<sub>``.
 SUBJECT_PREFIX = "jwt:"
@@ -136,6 +137,10 @@ class KeySet:
         return found
 
     def _fetch(self, now: float) -> None:
+        # Imported here, not with the module: every app imports this module, most never
+        # see a token (API keys only), and httpx with its CLI's imports is ~6 MiB resident.
+        import httpx
+
         self._refetch_at = now + self.settings.jwks_refetch_seconds
         try:
             with httpx.Client(timeout=self.settings.jwks_timeout_seconds) as client:
@@ -208,6 +213,10 @@ class TokenVerifier:
 
     def verify(self, token: str) -> tuple[str, list[str], list[str]]:
         """(``jwt:<sub>``, granted scopes, bound org units) of a valid token; else 401."""
+        # Imported on the first token, not with the module: PyJWT brings ``cryptography``
+        # (OpenSSL, ~10 MiB resident), which an app taking only API keys never needs.
+        import jwt
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as bad:

@@ -16,7 +16,7 @@ Deciding (``decide``), in this order:
    (``LEASE``); other content → 409. Another live decision of the unit and period → 409.
 2. **Lock** the period in each service (``PUT /v1/locks/{decision_id}``, idempotent by id),
    so nothing changes between the archived view and the locked data.
-3. **Archive** the view as it now stands (``fetch_view``, ``view_xlsx``): JSON and XLSX
+3. **Archive** the view as it now stands (``read_view``, ``view_xlsx``): JSON and XLSX
    bytes with their SHA-256. A view with a section missing is not archived.
 4. **Record**: the row becomes ``decided``, audited.
 
@@ -59,7 +59,7 @@ from gateway.cycle.schemas import (
 from gateway.cycle.store import CycleStore
 from gateway.followup.export import view_xlsx
 from gateway.followup.sources import indicator_unit
-from gateway.followup.view import FollowUpView, fetch_view
+from gateway.followup.view import FollowUpView, read_view
 from gateway.upstream.errors import (
     FailureReason,
     UpstreamFailure,
@@ -313,7 +313,7 @@ async def decide(
             await lock(
                 upstreams[name], decision_id, {**lock_body, "org_units": locked[name]}, headers
             )
-        view = await fetch_view(upstreams, settings, org_unit, body.period, headers)
+        view = (await read_view(upstreams, settings, org_unit, body.period, headers)).assembled()
         if view.partial:
             down = ", ".join(n for n, s in view.sources.items() if s != "ok")
             raise ServiceUnavailable(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
 
+from gateway.cycle import repository
 from gateway.cycle.decisions import changes_since
 from gateway.cycle.due import late_in_period
 from gateway.cycle.store import CycleStore
@@ -27,13 +29,32 @@ def _store(request: Request) -> CycleStore | None:
     return store
 
 
-async def with_decision_changes(
-    request: Request, fetching: Awaitable[FollowUpView]
-) -> FollowUpView:
-    """The view, with what differs from the report as decided (when one was)."""
-    view = await fetching
+#: The latest decided or reopened decision of a unit's period, as the view's comparison
+#: depends on it: its id and change number (every change of a decision takes a new one);
+#: ``None``: no decision; ``STORE_AWAY``: the cycle's store did not answer.
+DecisionSeen = tuple[str, int] | None | Literal["away"]
+STORE_AWAY: Literal["away"] = "away"
+
+
+async def decision_seen(request: Request, org_unit: str, period: Period) -> DecisionSeen:
+    """Which decision the view of ``org_unit`` for ``period`` is compared with, if any."""
     store = _store(request)
     if store is None:
+        return None
+    try:
+        row = await store.run(lambda s: repository.latest_decision_seq(s, org_unit, str(period)))
+    except OperationalError:
+        return STORE_AWAY
+    return None if row is None else (row.decision_id, row.change_seq)
+
+
+async def with_decision_changes(
+    request: Request, view: FollowUpView, seen: DecisionSeen
+) -> FollowUpView:
+    """The view, with what differs from the report as decided (when one was). ``seen``
+    (``decision_seen``) ``None`` says there is no decision: nothing to compare."""
+    store = _store(request)
+    if store is None or seen is None:
         return view
     try:
         view.changed_after_decision = await store.run(lambda s: changes_since(s, view))

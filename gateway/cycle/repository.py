@@ -120,9 +120,19 @@ def open_decision_for(session: Session, org_unit: str, period: str, other_than: 
 
 def latest_decision_with_report(session: Session, org_unit: str, period: str) -> Any:
     """The unit's latest decided or reopened decision of the period, with its JSON report."""
-    stmt = (
-        sa.select(decision)
-        .where(
+    return session.execute(_latest_decision(sa.select(decision), org_unit, period)).first()
+
+
+def latest_decision_seq(session: Session, org_unit: str, period: str) -> Any:
+    """The id and change number of the unit's latest decided or reopened decision of the
+    period (what ``latest_decision_with_report`` would read), without its report."""
+    columns = sa.select(decision.c.decision_id, decision.c.change_seq)
+    return session.execute(_latest_decision(columns, org_unit, period)).first()
+
+
+def _latest_decision(stmt: sa.Select[Any], org_unit: str, period: str) -> sa.Select[Any]:
+    return (
+        stmt.where(
             decision.c.org_unit == org_unit,
             decision.c.period == period,
             decision.c.state.in_(("decided", "reopened")),
@@ -130,7 +140,6 @@ def latest_decision_with_report(session: Session, org_unit: str, period: str) ->
         .order_by(decision.c.change_seq.desc())
         .limit(1)
     )
-    return session.execute(stmt).first()
 
 
 def insert_decision(session: Session, values: Mapping[str, Any]) -> None:

@@ -8,10 +8,10 @@ The view is serialised and hashed once however many callers share its fetch
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -54,12 +54,27 @@ async def rendered(
     xlsx: Callable[[View], bytes],
 ) -> Rendered:
     """Fetch (or join the identical fetch already running, same key) and serialise once."""
-    flights: SingleFlight[Rendered] = request.app.state.flights
 
     async def produce() -> Rendered:
         return Rendered.of(await fetch(), csv, xlsx)
 
+    return await shared_flight(request, key, produce)
+
+
+async def shared_flight(
+    request: Request,
+    key: tuple[Hashable, ...],
+    produce: Callable[[], Coroutine[Any, Any, Rendered]],
+) -> Rendered:
+    """``produce``, or the identical one already running for the same key and caller."""
+    flights: SingleFlight[Rendered] = request.app.state.flights
     return await flights.run((*key, request.headers.get("authorization", "")), produce)
+
+
+def wants_json(request: Request) -> bool:
+    """Whether the view goes out as JSON (not CSV, not a workbook)."""
+    accept = request.headers.get("accept", "")
+    return XLSX_MEDIA_TYPE not in accept and not wants_csv(accept)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

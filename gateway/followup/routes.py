@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from gateway.cycle.hooks import late_counter, with_decision_changes
+from gateway.cycle.hooks import late_counter
 from gateway.dependencies import ArrivedDep, SettingsDep, UpstreamsDep
 from gateway.followup.export import (
     XLSX_MEDIA_TYPE,
@@ -17,9 +17,10 @@ from gateway.followup.export import (
     view_csv,
     view_xlsx,
 )
+from gateway.followup.kept_views import kept_view
 from gateway.followup.overview import Overview, fetch_overview
-from gateway.followup.rendering import refused, rendered, respond
-from gateway.followup.view import FollowUpView, fetch_view
+from gateway.followup.rendering import refused, rendered, respond, shared_flight, wants_json
+from gateway.followup.view import FollowUpView, read_view
 from gateway.upstream.errors import UpstreamRefused
 from gateway.upstream.transport import Headers
 from shared.boundary import OrgUnitPath, PeriodQuery
@@ -152,16 +153,22 @@ async def follow_up_view(
     unknown tree is a 422 naming `tree`.
     """
     check_goal_tree(tree, ["query", "tree"])
+    as_json = wants_json(request)
     try:
-        view = await rendered(
+        view = await shared_flight(
             request,
-            ("view", org_unit, str(period), tree),
-            lambda: with_decision_changes(
+            ("view", org_unit, str(period), tree, as_json),
+            lambda: kept_view(
                 request,
-                fetch_view(upstreams, settings, org_unit, period, headers, arrived, tree=tree),
+                request.app.state.kept_views,
+                (org_unit, period, tree),
+                lambda: read_view(
+                    upstreams, settings, org_unit, period, headers, arrived, tree=tree
+                ),
+                view_csv,
+                view_xlsx,
+                as_json=as_json,
             ),
-            view_csv,
-            view_xlsx,
         )
     except UpstreamRefused as exc:
         return refused(exc)

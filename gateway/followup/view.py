@@ -22,6 +22,7 @@ Decisions (documented in the OpenAPI too):
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
@@ -34,7 +35,7 @@ from gateway.followup.indicators import AreaEvaluation
 from gateway.followup.internal_control import InternalControlSection
 from gateway.followup.production import ProductionSection
 from gateway.followup.section_state import GoalTreeShown
-from gateway.followup.sections import fetch_sections, section_fields
+from gateway.followup.sections import Sections, fetch_sections, section_fields
 from gateway.followup.sources import (
     Problem,
     Sources,
@@ -137,7 +138,25 @@ def assemble_view(
     )
 
 
-async def fetch_view(
+@dataclass(frozen=True)
+class ViewReads:
+    """What one committee's view was read from: the three sources, the sections beside
+    them and the forecast rounds; ``assembled`` makes the view of it."""
+
+    org_unit: str
+    period: Period
+    indicator_org_unit: str
+    sources: Sources
+    sections: Sections
+    forecast_rounds: ForecastRounds | None
+
+    def assembled(self) -> FollowUpView:
+        view = assemble_view(self.org_unit, self.period, self.indicator_org_unit, self.sources)
+        view.forecast_rounds = self.forecast_rounds
+        return view.model_copy(update=section_fields(view.goals, view.partial, self.sections))
+
+
+async def read_view(
     upstreams: Upstreams,
     settings: GatewaySettings,
     org_unit: str,
@@ -145,19 +164,21 @@ async def fetch_view(
     headers: Headers,
     arrived: float | None = None,
     tree: str = DEFAULT_GOAL_TREE,
-) -> FollowUpView:
-    """The view, its upstream calls ending by their deadlines counted from ``arrived``;
-    its goals grouped by ``tree`` (``gateway.followup.sections``)."""
+) -> ViewReads:
+    """Every upstream call of the view, ending by their deadlines counted from
+    ``arrived``; its goals to be grouped by ``tree`` (``gateway.followup.sections``)."""
     clients = ViewClients.of(upstreams, settings, headers, arrived)
     sources, sections = await asyncio.gather(
         fetch_sources(upstreams, settings, org_unit, period, headers, clients=clients),
         fetch_sections(clients, org_unit, period, tree=tree),
     )
     raise_if_all_down(sources)
-    view = assemble_view(org_unit, period, indicator_unit(org_unit, settings), sources)
+    rounds = None
     if sources.budget.state == "ok":
-        view.forecast_rounds = await _forecast_rounds(clients.budget, org_unit, period)
-    return view.model_copy(update=section_fields(view.goals, view.partial, sections))
+        rounds = await _forecast_rounds(clients.budget, org_unit, period)
+    return ViewReads(
+        org_unit, period, indicator_unit(org_unit, settings), sources, sections, rounds
+    )
 
 
 async def _forecast_rounds(

@@ -1,6 +1,6 @@
 """The three pages: fetch (in-process, with the signed-in key), shape, render.
 
-The view and the overview are the JSON routes' own assembly (``fetch_view``,
+The view and the overview are the JSON routes' own assembly (``read_view``,
 ``fetch_overview``): the page shows the same figures the API gives, never a second
 reading of the services. What can go wrong is shown, not raised:
 - a section whose service could not answer is marked unavailable on the page, which
@@ -23,7 +23,7 @@ from gateway.cycle.hooks import LateCounter
 from gateway.cycle.store import CycleStore
 from gateway.followup.overview import fetch_overview
 from gateway.followup.reading import WHOLE_LIST, ReadModel
-from gateway.followup.view import fetch_view
+from gateway.followup.view import read_view
 from gateway.page import shaping
 from gateway.page.due import fetch_due
 from gateway.page.history import fetch_history
@@ -123,14 +123,15 @@ async def view_page(
 ) -> Response:
     """The view and what is due (the cycle's, when the gateway has it), asked at once."""
     try:
-        view, due = await asyncio.gather(
-            fetch_view(upstreams, settings, org_unit, period, headers, arrived),
+        reads, due = await asyncio.gather(
+            read_view(upstreams, settings, org_unit, period, headers, arrived),
             fetch_due(cycle, upstreams, org_unit, period, headers),
         )
     except UpstreamRefused as exc:
         return refusal(exc, f"{org_units()[org_unit].name}s uppföljning")
     except ServiceUnavailable as exc:
         return all_down(exc, period)
+    view = reads.assembled()
     missing = [shaping.SECTION_TITLES[n] for n in shaping.unavailable(view.sources)]
     return page(
         "view.html",

@@ -1,14 +1,29 @@
-"""What the gateway has parsed of the services' answers, kept with their ETags.
+"""What the gateway has parsed of the services' answers, kept with their ETags, and which
+answers one view was made of.
 
 ``Upstream.read`` asks again with ``If-None-Match`` for an answer it holds; a 304 gives
-back the model kept here, with no body sent or parsed (the services keep their answers
-while their data stands still: ``shared.readcache``).
+back the model kept here, with no body sent (the services keep their answers while their
+data stands still: ``shared.readcache``).
+
+Each answer is kept twice over: as its body, compressed (small: a committee's indicator
+section of 45 kB is about 6 kB), for as many answers as ``answer_bytes`` holds, and as its
+parsed model for the ``parsed`` most recently used of them. A model takes about seven
+times its JSON in memory, so keeping every model of a few hundred committee views would
+take hundreds of MB; a 304 for an answer whose model was let go parses the kept body
+again (about 1 ms for the largest), which is still no body sent and nothing computed.
+
+``ReadsSeen`` records the answers one view was made of (service, what was asked, ETag):
+the same record means the same view (``gateway.followup.kept_views``).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,17 +31,29 @@ from pydantic import BaseModel
 from gateway.upstream.transport import QueryParams
 
 
+@dataclass
+class KeptAnswer:
+    etag: str
+    body: bytes  # compressed
+    into: type[BaseModel]
+    model: BaseModel | None
+
+
 class ParsedAnswers:
-    """Answers parsed into read models, by what was asked, with the ETag they came with.
+    """Answers by what was asked, with the ETag they came with: their bodies compressed,
+    bounded by ``answer_bytes``, and the ``parsed`` most recently used as models.
 
     Kept models are shared by every view that gets them back: the follow-up code reads
-    them and builds its own, never changes them. Bounded by count (least recently used
-    first); a few hundred committee views' sections fit.
+    them and builds its own, never changes them.
     """
 
-    def __init__(self, size: int = 1024) -> None:
-        self._size = size
-        self._kept: OrderedDict[Hashable, tuple[str, Any]] = OrderedDict()
+    def __init__(self, parsed: int = 256, answer_bytes: int = 32 * 1024 * 1024) -> None:
+        self._parsed = parsed
+        self._answer_bytes = answer_bytes
+        self._bytes = 0
+        self._kept: OrderedDict[Hashable, KeptAnswer] = OrderedDict()
+        # The keys whose model is kept, least recently used first.
+        self._models: OrderedDict[Hashable, None] = OrderedDict()
 
     @staticmethod
     def key(path: str, params: QueryParams, into: type[BaseModel]) -> Hashable:
@@ -34,14 +61,86 @@ class ParsedAnswers:
             return (path, tuple(sorted((k, str(v)) for k, v in params.items())), into)
         return (path, params, into)
 
-    def get(self, key: Hashable) -> tuple[str, Any] | None:
-        kept = self._kept.get(key)
-        if kept is not None:
-            self._kept.move_to_end(key)
-        return kept
+    def get(self, key: Hashable) -> KeptAnswer | None:
+        return self._kept.get(key)
 
-    def put(self, key: Hashable, etag: str, model: BaseModel) -> None:
-        self._kept[key] = (etag, model)
-        self._kept.move_to_end(key)
-        while len(self._kept) > self._size:
-            self._kept.popitem(last=False)
+    def model(self, key: Hashable, kept: KeptAnswer) -> Any:
+        """The model of ``kept`` (got before the call that confirmed it), parsed again from
+        its body when it was let go; still its own if a newer answer replaced it meanwhile."""
+        if kept.model is None:
+            kept.model = kept.into.model_validate_json(zlib.decompress(kept.body))
+        if self._kept.get(key) is kept:
+            self._kept.move_to_end(key)
+            self._hold_model(key)
+        return kept.model
+
+    def put(self, key: Hashable, etag: str, content: bytes, model: BaseModel) -> None:
+        self.discard(key)
+        body = zlib.compress(content, 1)
+        self._kept[key] = KeptAnswer(etag, body, type(model), model)
+        self._bytes += len(body)
+        self._hold_model(key)
+        while self._bytes > self._answer_bytes and self._kept:
+            oldest = next(iter(self._kept))
+            self.discard(oldest)
+
+    def discard(self, key: Hashable) -> None:
+        kept = self._kept.pop(key, None)
+        if kept is not None:
+            self._bytes -= len(kept.body)
+            self._models.pop(key, None)
+
+    def _hold_model(self, key: Hashable) -> None:
+        self._models[key] = None
+        self._models.move_to_end(key)
+        while len(self._models) > self._parsed:
+            dropped, _ = self._models.popitem(last=False)
+            self._kept[dropped].model = None
+
+    @property
+    def parsed_count(self) -> int:
+        return len(self._models)
+
+
+@dataclass
+class ReadsSeen:
+    """The answers read while one view was made: (service, what was asked, ETag) each, and
+    whether every read answered with an ETag (``complete``). A read that failed or came
+    without an ETag leaves the record incomplete: such a view is not the same as another."""
+
+    reads: list[tuple[str, Hashable, str]] = field(default_factory=list)
+    complete: bool = True
+
+    def key(self) -> tuple[tuple[str, Hashable, str], ...]:
+        return tuple(sorted(set(self.reads), key=repr))
+
+
+_SEEN: ContextVar[ReadsSeen | None] = ContextVar("reads_seen", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[ReadsSeen]:
+    """Record every ``Upstream.read`` made in this context (tasks started in it too: they
+    copy the context, and with it the same record)."""
+    seen = ReadsSeen()
+    token = _SEEN.set(seen)
+    try:
+        yield seen
+    finally:
+        _SEEN.reset(token)
+
+
+def note_read(upstream: str, key: Hashable, etag: str | None) -> None:
+    seen = _SEEN.get()
+    if seen is None:
+        return
+    if etag is None:
+        seen.complete = False
+    else:
+        seen.reads.append((upstream, key, etag))
+
+
+def note_failed_read() -> None:
+    seen = _SEEN.get()
+    if seen is not None:
+        seen.complete = False

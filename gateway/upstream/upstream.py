@@ -31,7 +31,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
-from gateway.upstream.answers import ParsedAnswers
+from gateway.upstream.answers import ParsedAnswers, note_failed_read, note_read
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
 from gateway.upstream.metrics import (
@@ -103,6 +103,7 @@ class Upstream:
         deadline: float,
         breaker: CircuitBreaker,
         base_url: str | None = None,
+        answers: ParsedAnswers | None = None,
     ) -> None:
         self.name = name
         self.transport = transport
@@ -110,7 +111,7 @@ class Upstream:
         self.breaker = breaker
         #: Where the gateway calls it: the links it writes start with this.
         self.base_url = (base_url or str(transport.client.base_url)).rstrip("/")
-        self.answers = ParsedAnswers()
+        self.answers = answers or ParsedAnswers()
 
     @classmethod
     def from_settings(
@@ -129,6 +130,7 @@ class Upstream:
             deadline=settings.upstream_timeout(name),
             breaker=breaker,
             base_url=url,
+            answers=ParsedAnswers(settings.kept_parsed_answers, settings.kept_answer_bytes),
         )
 
     # --- reading a model --------------------------------------------------------------
@@ -183,16 +185,24 @@ class Upstream:
         key = ParsedAnswers.key(path, params, into)
         kept = self.answers.get(key)
         if kept is not None:
-            headers = [*headers, ("if-none-match", kept[0])]
-        response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
-        if response.status == 304 and kept is not None:
-            return cast(Model, kept[1])
-        if missing_is_none and response.status == 404:
-            return None
-        model = self._parsed(response, into)
+            headers = [*headers, ("if-none-match", kept.etag)]
+        try:
+            response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
+            if response.status == 304 and kept is not None:
+                model = cast(Model, self.answers.model(key, kept))
+                note_read(self.name, key, kept.etag)
+                return model
+            if missing_is_none and response.status == 404:
+                note_read(self.name, key, None)
+                return None
+            model = self._parsed(response, into)
+        except BaseException:
+            note_failed_read()
+            raise
         etag = response.header("etag")
         if etag:
-            self.answers.put(key, etag, model)
+            self.answers.put(key, etag, response.content, model)
+        note_read(self.name, key, etag)
         return model
 
     def _parsed(self, response: UpstreamResponse, into: type[Model]) -> Model:

@@ -8,17 +8,18 @@ stands still (``shared.readcache``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from services.assignments import internal_control, listing
+from services.assignments import internal_control
 from services.assignments.internal_control_schemas import InternalControlOut
 from services.assignments.schemas import AssignmentOut
+from services.assignments.section_repository import committee_assignments
 from shared.keys import Principal
-from shared.paging import MAX_LIMIT, ListParams
 from shared.periods import Period
 from shared.reference import org_units
-from shared.store import ChangeFeed
 
 
 class FollowUpSection(BaseModel):
@@ -35,23 +36,16 @@ class FollowUpSection(BaseModel):
 
 
 def follow_up_section(
-    session: Session, feed: ChangeFeed, principal: Principal, org_unit: str, period: Period
-) -> FollowUpSection:
+    session: Session, principal: Principal, org_unit: str, period: Period
+) -> dict[str, Any]:
+    """A ``FollowUpSection`` as its JSON object (built directly: see ``section_repository``)."""
     day = period.last_day
-    filters = listing.assignment_filters(principal, org_unit=org_unit, year=period.year, as_of=day)
-    found: list[AssignmentOut] = []
-    cursor: str | None = None
-    while True:
-        page = listing.list_assignments(
-            session, filters, ListParams(MAX_LIMIT, cursor, None, None), feed
-        )
-        found.extend(item for item in page.items if isinstance(item, AssignmentOut))
-        if page.next_cursor is None:
-            break
-        cursor = page.next_cursor
     control = None
     if org_units()[org_unit].kind != "region":
         summary = internal_control.summary(session, principal, org_unit, period.year, day)
         # Asked for one unit, the summary is that unit's (never the overview).
         control = summary if isinstance(summary, InternalControlOut) else None
-    return FollowUpSection(assignments=found, internal_control=control)
+    return {
+        "assignments": committee_assignments(session, org_unit, period.year, day),
+        "internal_control": control,
+    }

@@ -295,11 +295,12 @@ def rows_csv(resource: Resource, filters: ControlFilters) -> CsvExport:
 def _summaries(
     session: Session, units: list[str], year: int, as_of: date
 ) -> list[InternalControlOut]:
-    """Each unit's summary, from four statements whatever the number of units."""
-    analyses = {a.org_unit: a for a in repo.of_year(session, "risk_analysis", units, year)}
-    risks = summary_rules.group_by_unit(repo.of_year(session, "risk", units, year))
-    actions = summary_rules.group_by_unit(repo.of_year(session, "risk_action", units, year))
-    followups = summary_rules.group_by_unit(repo.of_year(session, "risk_followup", units, year))
+    """Each unit's summary, from one statement whatever the number of units."""
+    rows = repo.year_of_units(session, units, year)
+    analyses = {a.org_unit: a for a in rows["risk_analysis"]}
+    risks = summary_rules.group_by_unit(rows["risk"])
+    actions = summary_rules.group_by_unit(rows["risk_action"])
+    followups = summary_rules.group_by_unit(rows["risk_followup"])
     return [
         summary_rules.summarize(
             unit,

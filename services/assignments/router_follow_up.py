@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from services.assignments.follow_up_section import FollowUpSection, follow_up_section
-from shared.app import FeedDep
 from shared.boundary import OrgUnitQuery, PeriodQuery
 from shared.readcache import KeptReadsDep
 
@@ -14,7 +13,7 @@ router = APIRouter(prefix="/v1")
 
 @router.get("/follow-up-section", response_model=FollowUpSection, tags=["follow-up"])
 def get_follow_up_section(
-    reads: KeptReadsDep, feed: FeedDep, org_unit: OrgUnitQuery, period: PeriodQuery
+    reads: KeptReadsDep, org_unit: OrgUnitQuery, period: PeriodQuery
 ) -> Response:
     """What the follow-up view of `org_unit` for `period` shows of the assignments, in one
     answer: its assignments for the period's year with their status as of the period's
@@ -23,6 +22,4 @@ def get_follow_up_section(
     reads only its own. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
     has changed."""
     reads.principal.check_read(org_unit)
-    return reads.json(
-        lambda: follow_up_section(reads.session, feed, reads.principal, org_unit, period)
-    )
+    return reads.json(lambda: follow_up_section(reads.session, reads.principal, org_unit, period))

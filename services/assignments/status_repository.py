@@ -14,6 +14,7 @@ module passes ~400 lines; no rule lives here that ``rules`` does not state.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -60,15 +61,21 @@ def in_window(window: StatusWindow) -> list[sa.ColumnElement[bool]]:
     return where
 
 
-def newest_first() -> tuple[sa.UnaryExpression[object], ...]:
-    """The ranking of reports, newest first (see the module's docstring)."""
-    r = STATUS_REPORT
+def newest_first(r: sa.FromClause = STATUS_REPORT) -> tuple[sa.UnaryExpression[object], ...]:
+    """The ranking of reports (``r``: the table or an alias of it), newest first (see the
+    module's docstring)."""
     return (
         r.c.as_of.desc(),
         r.c.period_year.desc(),
         r.c.period_last_month.desc(),
         r.c.change_seq.desc(),
     )
+
+
+def report_columns(r: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+    """What a status report's latest is read with: the columns a listing shows of it."""
+    names = ("assignment_id", "id", "org_unit", "period", "as_of", "on_behalf_of", "status")
+    return [*(r.c[n] for n in names), r.c.explanation, r.c.created_at]
 
 
 def latest(
@@ -80,18 +87,7 @@ def latest(
     """
     r = STATUS_REPORT
     rank = sa.func.row_number().over(partition_by=r.c.assignment_id, order_by=newest_first())
-    ranked = sa.select(
-        r.c.assignment_id,
-        r.c.id,
-        r.c.org_unit,
-        r.c.period,
-        r.c.as_of,
-        r.c.on_behalf_of,
-        r.c.status,
-        r.c.explanation,
-        r.c.created_at,
-        rank.label("rn"),
-    ).where(*in_window(window))
+    ranked = sa.select(*report_columns(r), rank.label("rn")).where(*in_window(window))
     if scope is not None:
         ranked = ranked.where(scope)
     sub = ranked.subquery(f"{name}_ranked")

@@ -13,6 +13,14 @@ from sqlalchemy.orm import Session
 
 from services.budget import rounds
 from services.budget import summary_schemas as ss
+from services.budget.repository.store import (
+    EARMARKED,
+    LINE,
+    REPORTED_DEVIATION,
+    REPORTED_FIGURE,
+    TOTAL,
+    rows_of_year,
+)
 from services.budget.summary import committee_summary
 from shared.periods import Period
 
@@ -30,11 +38,19 @@ class FollowUpSection(BaseModel):
     )
 
 
+#: What the section reads of the committee's year, in one statement.
+YEAR_TABLES = (LINE, TOTAL, EARMARKED, REPORTED_DEVIATION, REPORTED_FIGURE)
+
+
 def follow_up_section(session: Session, org_unit: str, period: Period) -> FollowUpSection:
-    last_month = f"{period.year}-{period.last_month:02d}"
+    year, last_month = period.year, f"{period.year}-{period.last_month:02d}"
+    # What is stored of the year, in one statement; both parts show its lines and totals.
+    stored = rows_of_year(session, YEAR_TABLES, org_unit, year)
+    lines, totals = stored[LINE.name], stored[TOTAL.name]
+    through = None if period.last_month == 12 else last_month
     return FollowUpSection(
-        summary=committee_summary(
-            session, org_unit, period.year, None if period.last_month == 12 else last_month
+        summary=committee_summary(session, org_unit, year, through, stored=stored),
+        forecast_rounds=rounds.forecast_rounds(
+            session, org_unit, year, last_month, lines=lines, totals=totals
         ),
-        forecast_rounds=rounds.forecast_rounds(session, org_unit, period.year, last_month),
     )

@@ -9,6 +9,7 @@ committee did not state, and nothing missing is filled in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -78,10 +79,17 @@ def _month(r: Round | None) -> str | None:
 
 
 def forecast_rounds(
-    session: Session, org_unit: str, year: int, through: str | None
+    session: Session,
+    org_unit: str,
+    year: int,
+    through: str | None,
+    *,
+    lines: Sequence[Any] | None = None,
+    totals: Sequence[Any] | None = None,
 ) -> ForecastRounds:
     """``org_unit``'s forecast rounds of ``year`` made by ``through`` (``YYYY-MM`` in the
-    year; December when not given)."""
+    year; December when not given). ``lines`` and ``totals``: the year's budget lines and
+    stated totals when the caller has read them already (else read here)."""
     last = through_month(year, through)
     rounds = rounds_through(last)
     line_forecasts: dict[tuple[str, str], int] = {}
@@ -90,18 +98,22 @@ def forecast_rounds(
     round_months = {r.made_in for r in rounds}
     budget_total: int | None = None
     total_forecasts: dict[str, int] = {}
-    for t in reported_repo.totals_of(session, org_unit, year):
+    if totals is None:
+        totals = reported_repo.totals_of(session, org_unit, year)
+    if lines is None:
+        lines = line_repo.budget_lines_of(session, org_unit, year)
+    for t in totals:
         if t.kind == "budget":
             budget_total = t.result
         elif t.kind == "forecast" and t.month in round_months:
             total_forecasts[t.month] = t.result
-    budgets = {b.line: b for b in line_repo.budget_lines_of(session, org_unit, year)}
+    budgets = {b.line: b for b in lines}
 
     made = {m for m, _ in line_forecasts} | set(total_forecasts)
     latest, previous = latest_two(rounds, made)
     now, before = _month(latest), _month(previous)
     names = sorted(set(budgets) | {ln for m, ln in line_forecasts if m in (now, before)})
-    lines = []
+    round_lines = []
     for name in names:
         b = budgets.get(name)
         budget = b.revenue - b.cost if b and b.revenue is not None and b.cost is not None else None
@@ -110,7 +122,7 @@ def forecast_rounds(
             line_forecasts.get((now, name)) if now else None,
             line_forecasts.get((before, name)) if before else None,
         )
-        lines.append(
+        round_lines.append(
             RoundLine.model_validate(
                 {"line": name, "label": b.label if b else None, **_figures(figures)}
             )
@@ -139,5 +151,5 @@ def forecast_rounds(
         previous_round=previous.name if previous else None,
         previous_made_in=before,
         total=Figures.model_validate(_figures(total)),
-        lines=lines,
+        lines=round_lines,
     )

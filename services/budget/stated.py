@@ -9,7 +9,7 @@ paging, the change feed and CSV. The summary's headline comes from the totals.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -190,8 +190,8 @@ def stated_csv(
     return reported_repo.stated_csv(kind.resource, org_unit, year, org_units, total_kind)
 
 
-def stated_totals(session: Session, org_unit: str, year: int) -> list[rules.Stated]:
-    """Every total stated for a committee's year, as the rules take them."""
+def as_stated(rows: Sequence[Any]) -> list[rules.Stated]:
+    """Stored totals (``reported_repo.totals_of``) as the rules take them."""
     return [
         rules.Stated(
             kind=t.kind,
@@ -203,5 +203,5 @@ def stated_totals(session: Session, org_unit: str, year: int) -> list[rules.Stat
             note=t.note,
             source_text=t.source_text,
         )
-        for t in reported_repo.totals_of(session, org_unit, year)
+        for t in rows
     ]

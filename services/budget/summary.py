@@ -10,20 +10,28 @@ them; the lines' sums are shown as such, never as the committee's total.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.budget import summary_schemas as ss
-from services.budget.earmarked import earmarked_of
+from services.budget.earmarked import earmarked_out
 from services.budget.grants import find_grant
 from services.budget.money import mnkr, mnkr_strings
 from services.budget.repository import budget_lines as line_repo
+from services.budget.repository import earmarked as earmark_repo
 from services.budget.repository import flows as flow_repo
 from services.budget.repository import reported as reported_repo
-from services.budget.stated import figure_out, stated_totals
+from services.budget.repository.store import (
+    EARMARKED,
+    LINE,
+    REPORTED_DEVIATION,
+    REPORTED_FIGURE,
+    TOTAL,
+)
+from services.budget.stated import as_stated, figure_out
 from services.budget.stated_rules import Picked, Stated, pick_totals
 from services.budget.summary_figures import (
     Figures,
@@ -37,14 +45,29 @@ from services.budget.summary_figures import (
 
 
 def committee_summary(
-    session: Session, org_unit: str, year: int, through: str | None
+    session: Session,
+    org_unit: str,
+    year: int,
+    through: str | None,
+    *,
+    stored: Mapping[str, Sequence[Any]] | None = None,
 ) -> ss.Summary:
     """The summary of ``org_unit``'s ``year`` from January through the month ``through``
-    (``YYYY-MM``; December when not given)."""
+    (``YYYY-MM``; December when not given). ``stored``: the year's rows by table name
+    when the caller has read them already (``store.rows_of_year``; else read here)."""
     last = through_month(year, through)
     months = last.last_month
     grant = find_grant(session, org_unit, year)
-    budgets = {r.line: r for r in line_repo.budget_lines_of(session, org_unit, year)}
+    if stored is None:
+        stored = {
+            LINE.name: line_repo.budget_lines_of(session, org_unit, year),
+            TOTAL.name: reported_repo.totals_of(session, org_unit, year),
+            EARMARKED.name: earmark_repo.earmarked_of(session, org_unit, year),
+            REPORTED_DEVIATION.name: reported_repo.reported_deviations(session, org_unit, year),
+            REPORTED_FIGURE.name: reported_repo.reported_figures(session, org_unit, year),
+        }
+    totals = stored[TOTAL.name]
+    budgets = {r.line: r for r in stored[LINE.name]}
     outcomes = {
         # A sum comes back as a Decimal on Postgres; kronor are whole, so int() is exact.
         r.line: _amounts(int(r.revenue), int(r.cost))
@@ -56,11 +79,11 @@ def committee_summary(
         )
         for r in flow_repo.latest_forecasts(session, org_unit, last)
     }
-    earmarked = earmarked_of(session, org_unit, year)
-    picked = pick_totals(stated_totals(session, org_unit, year), last)
+    earmarked = [earmarked_out(r) for r in stored[EARMARKED.name]]
+    picked = pick_totals(as_stated(totals), last)
     head = headline(org_unit, year, last, picked)
-    deviations = reported_repo.reported_deviations(session, org_unit, year)
-    figures = reported_repo.reported_figures(session, org_unit, year)
+    deviations = stored[REPORTED_DEVIATION.name]
+    figures = stored[REPORTED_FIGURE.name]
 
     stated = {d.line: d.deviation for d in deviations}
     built = [
@@ -69,9 +92,9 @@ def committee_summary(
         )
         for name in sorted(set(budgets) | set(outcomes) | set(forecasts))
     ]
-    lines = [line for line, _ in built]
+    summary_lines = [line for line, _ in built]
     sums = total_figures(months, [figures for _, figures in built])
-    compared = sum(ln.deviation is not None for ln in lines)
+    compared = sum(ln.deviation is not None for ln in summary_lines)
     kronor = {"grant": grant.total if grant else None, **head.figures.kronor()}
     return ss.Summary(
         org_unit=org_unit,
@@ -81,15 +104,18 @@ def committee_summary(
         grant_subtotals=grant.subtotals if grant else None,
         total=_total(picked, head),
         line_sums=ss.LineSums(
-            lines=len(lines), compared=compared, **sums.kronor(), mnkr=mnkr_strings(sums.kronor())
+            lines=len(summary_lines),
+            compared=compared,
+            **sums.kronor(),
+            mnkr=mnkr_strings(sums.kronor()),
         ),
         coverage=ss.Coverage(
-            lines=len(lines),
+            lines=len(summary_lines),
             compared=compared,
-            without_budget=[ln.line for ln in lines if ln.budget is None],
-            without_outcome=[ln.line for ln in lines if ln.outcome is None],
+            without_budget=[ln.line for ln in summary_lines if ln.budget is None],
+            without_outcome=[ln.line for ln in summary_lines if ln.outcome is None],
         ),
-        lines=lines,
+        lines=summary_lines,
         earmarked=earmarked_summary(earmarked),
         reported=ss.Reported(
             result=_reported_result(picked, head, sums, str(last)),

@@ -11,18 +11,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from services.indicators.models import REGION
 from services.indicators.result_rows import DEFAULT_BREAKDOWN
 from services.indicators.schemas import (
     AreaEvaluation,
     ComparedWith,
-    EvaluationItem,
     EvaluationStatus,
 )
 from services.indicators.series_rules import (
@@ -156,6 +155,11 @@ class Judgement:
     compared_with: ComparedWith | None = None
 
 
+# Most evaluations end in one of these: one instance each (a judgement is frozen).
+_NO_TARGET = Judgement("no_target")
+_NO_DATA = Judgement("no_data")
+
+
 def judge(
     target: ParsedTarget | None,
     series: Mapping[str, Observed],
@@ -180,9 +184,9 @@ def judge_value(
     """One evaluation: ``current`` against the target; a target asking for a change
     compares with the first of ``earlier`` (period, value; newest first) that has a value."""
     if target is None or target.kind == "none":
-        return Judgement("no_target")
+        return _NO_TARGET
     if current is None or not current.judgeable:
-        return Judgement("no_data")
+        return _NO_DATA
     assert current.value is not None
     compared = _first_judgeable(earlier) if target.kind in COMPARING_KINDS else None
     status = evaluate(
@@ -202,17 +206,38 @@ def _first_judgeable(earlier: Iterable[tuple[str, Observed]]) -> ComparedWith | 
     return None
 
 
-def breakdowns_shown(with_results: Iterable[str], asked: str | None) -> list[str]:
+def breakdowns_shown(with_results: Collection[str], asked: str | None) -> list[str]:
     """The breakdowns an indicator is evaluated for: the one asked for, else every one
     with results (``total`` first), else ``total`` alone."""
     if asked is not None:
         return [asked]
+    if not with_results:  # most indicators of a unit: no results in the spans read
+        return [DEFAULT_BREAKDOWN]
     return sorted(
         set(with_results) or {DEFAULT_BREAKDOWN}, key=lambda b: (b != DEFAULT_BREAKDOWN, b)
     )
 
 
-def counted(items: Sequence[EvaluationItem]) -> list[EvaluationItem]:
+class Judged(Protocol):
+    """What an area verdict reads of an evaluation (an ``EvaluationItem``, or the pass's
+    ``evaluation.Evaluated`` before it is one)."""
+
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def goal(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def breakdown(self) -> str: ...
+    @property
+    def status(self) -> EvaluationStatus: ...
+
+
+J = TypeVar("J", bound=Judged)
+
+
+def counted(items: Sequence[J]) -> list[J]:
     """The evaluations an area verdict counts.
 
     Within an area, an indicator with a ``total`` evaluation counts once, through it; an
@@ -237,14 +262,17 @@ class _AreaTally:
     met: int = 0
 
 
-def area_verdicts(items: Sequence[EvaluationItem]) -> list[AreaEvaluation]:
+def area_verdicts(items: Sequence[Judged]) -> list[AreaEvaluation]:
     """Per area, in the order of ``items``: evaluations counted, met, share and verdict.
 
     The verdict is ``met`` when at least half of the counted evaluations judged (``met``
     or ``not_met``) are met (seed 000, footnote 6), ``not_evaluable`` when none was."""
     areas: dict[str, _AreaTally] = {}
     for it in items:
-        areas.setdefault(it.area, _AreaTally(it.goal, set())).codes.add(it.indicator)
+        tally = areas.get(it.area)
+        if tally is None:  # a tally made only for an area's first item
+            tally = areas[it.area] = _AreaTally(it.goal, set())
+        tally.codes.add(it.indicator)
     for it in counted(items):
         tally = areas[it.area]
         if it.status != "no_target":

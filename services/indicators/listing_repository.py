@@ -5,11 +5,18 @@ On Postgres a result's JSON is made by the database (numbers as their exact deci
 without trailing zeros, times in UTC as ``…Z``, as ``ResultOut`` writes them): a page or an
 export is then text handed on, no model built per row. Elsewhere ``result_json`` writes
 the same object from the row.
+
+A loader walking the pages by id (``limit`` ≥ ``AHEAD_MIN_LIMIT``, a cursor given) has
+its next page read ahead while the current one is sent (``_PagesAhead``): the database
+works on page k+1 while this process and the client move page k.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
@@ -140,7 +147,7 @@ def results_json_page(
         return results_page(session, matching, params=params, feed=feed, to_item=result_json)
     r = result_table
     if not params.wants_changes:
-        return _joined_page(session, matching, params)
+        return _joined_page(session, matching, params, feed)
     return fetch_table_page(
         session,
         matching.apply(_json_select(r.c.id, r.c.change_seq, r.c.updated_at)),
@@ -152,20 +159,104 @@ def results_json_page(
     )
 
 
+#: The smallest page worth reading ahead: a loader's, not a screen's (a page of 100 is
+#: sent at once, and its next is seldom asked for).
+AHEAD_MIN_LIMIT = 1000
+
+
+class _PagesAhead:
+    """Pages by id read ahead on a thread of their own, by listing (engine, filter, limit)
+    and cursor; a few at a time, the oldest dropped (its client stopped walking).
+
+    Each page is read with the service's change counter in the same statement (one
+    snapshot), and handed out only while the counter still reads that number: every
+    committed write moves it (``shared.store.ChangeFeed``), so no write came in between
+    and the page is the one a fresh read gives (what the read cache relies on too);
+    else it is read afresh.
+    """
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._pending: OrderedDict[Hashable, Future[tuple[Slice[str | dict[str, Any]], int]]]
+        self._pending = OrderedDict()
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="results-page-ahead")
+
+    def take(self, key: Hashable) -> Future[tuple[Slice[str | dict[str, Any]], int]] | None:
+        with self._lock:
+            return self._pending.pop(key, None)
+
+    def start(self, key: Hashable, engine: sa.Engine, stmt: sa.Select[Any]) -> None:
+        with self._lock:
+            if key in self._pending:
+                return
+            self._pending[key] = self._pool.submit(_read_ahead, engine, stmt)
+            while len(self._pending) > self._keep:
+                _, dropped = self._pending.popitem(last=False)
+                dropped.cancel()
+
+
+_AHEAD = _PagesAhead()
+
+
+def _read_ahead(engine: sa.Engine, stmt: sa.Select[Any]) -> tuple[Slice[str | dict[str, Any]], int]:
+    """A page and the change counter, read in one statement outside a transaction."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return _joined_slice(conn.execute(stmt).one())
+
+
 def _joined_page(
-    session: Session, matching: ResultFilter, params: ListParams
+    session: Session, matching: ResultFilter, params: ListParams, feed: ChangeFeed
 ) -> Slice[str | dict[str, Any]]:
     """The page by id after the cursor, its items' JSON joined by the database; the
     cursor of the next page (``fetch_page``'s form: the last id) when there are more.
 
-    One statement, outside a transaction (``one_statement``): the page's rows in id order
-    (the primary key read in order from the cursor on, no sort), each row's time turned
-    into text once (the page subquery has a LIMIT, so Postgres does not fold its columns
-    into the expression that reads the time twice), the items' JSON joined in id order,
-    the last id, and the first matching id after it, if any.
+    One statement, outside a transaction (``one_statement``), unless the page was read
+    ahead (``_PagesAhead``) and no write committed since: then one read of the change
+    counter. A page of a loader walking the listing starts the read of the next.
     """
-    r = result_table
     after = _id_after(params.cursor)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    counter = feed.t.change_counter
+    listing = (engine, matching, params.limit)
+    page: Slice[str | dict[str, Any]] | None = None
+    ahead = _AHEAD.take((listing, after)) if after is not None else None
+    # One not begun yet (behind other listings' on the one thread) is read here instead.
+    if ahead is not None and not ahead.cancel():
+        try:
+            found, version = ahead.result()
+        except Exception:  # read afresh below, where an error is answered as usual
+            found, version = None, None
+        if found is not None:
+            with one_statement(session) as reader:
+                now = reader.execute(_counter_now(counter)).scalar_one()
+            page = found if now == version else None
+    if page is None:
+        with one_statement(session) as reader:
+            page, _ = _joined_slice(
+                reader.execute(_page_statement(matching, after, params.limit, counter)).one()
+            )
+    if page.next_cursor and after is not None and params.limit >= AHEAD_MIN_LIMIT:
+        following = _id_after(page.next_cursor)
+        stmt = _page_statement(matching, following, params.limit, counter)
+        _AHEAD.start((listing, following), engine, stmt)
+    return page
+
+
+def _counter_now(counter: sa.Table) -> sa.Select[Any]:
+    return sa.select(counter.c.last_seq).where(counter.c.id == 1)
+
+
+def _page_statement(
+    matching: ResultFilter, after: int | None, limit: int, counter: sa.Table
+) -> sa.Select[Any]:
+    """The page's rows in id order (the primary key read in order from the cursor on, no
+    sort), each row's time turned into text once (the page subquery has a LIMIT, so
+    Postgres does not fold its columns into the expression that reads the time twice),
+    the items' JSON joined in id order, the last id, the first matching id after it, if
+    any, and the change counter."""
+    r = result_table
     rows = matching.apply(
         sa.select(
             *[r.c[c] for c in RESULT_COLUMNS if c != "updated_at"],
@@ -174,7 +265,7 @@ def _joined_page(
     )
     if after is not None:
         rows = rows.where(r.c.id > after)
-    page = rows.order_by(r.c.id).limit(params.limit).subquery("page")
+    page = rows.order_by(r.c.id).limit(limit).subquery("page")
     last = sa.func.max(page.c.id)
     # The first matching id beyond the page, asked in id order so that Postgres reads
     # the primary key from the page's last id on: as ``EXISTS`` it would plan a scan of
@@ -182,17 +273,20 @@ def _joined_page(
     beyond = (
         matching.apply(sa.select(r.c.id)).where(r.c.id > last).order_by(r.c.id).limit(1)
     ).scalar_subquery()
-    stmt = sa.select(
+    return sa.select(
         sa.literal_column(f"string_agg({_json_of('page', 'page.utc')}, ',' ORDER BY page.id)"),
         last,
         beyond,
+        _counter_now(counter).scalar_subquery(),
     ).select_from(page)
-    with one_statement(session) as reader:
-        joined, last_id, following = reader.execute(stmt).one()
+
+
+def _joined_slice(row: Any) -> tuple[Slice[str | dict[str, Any]], int]:
+    joined, last_id, following, version = row
     if joined is None:
-        return Slice([], None)
+        return Slice([], None), int(version)
     more = following is not None
-    return Slice([joined], encode_cursor(int(last_id)) if more else None)
+    return Slice([joined], encode_cursor(int(last_id)) if more else None), int(version)
 
 
 def _id_after(cursor: str | None) -> int | None:

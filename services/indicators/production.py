@@ -14,8 +14,10 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -23,12 +25,10 @@ from services.indicators import production_repository as repository
 from services.indicators.catalogue import time_aggregation
 from services.indicators.evaluation_rules import values_read
 from services.indicators.production_rules import Comparison, compare_with_previous_year
-from services.indicators.production_schemas import (
-    MonthlyChange,
-    MonthsCompared,
-    ProductionItem,
-)
-from services.indicators.series_rules import Figure, Span, span_of, span_texts
+from services.indicators.production_schemas import ProductionItem
+from services.indicators.repository import Row
+from services.indicators.schemas import json_number
+from services.indicators.series_rules import Figure, Span, span_of, span_of_text, span_texts
 from shared.errors import InvalidInput, field_error
 from shared.periods import MIN_YEAR, Period
 
@@ -46,6 +46,12 @@ def _periods_read(period: Period) -> list[str]:
     return texts
 
 
+@lru_cache(maxsize=1024)
+def _read_of(period: str) -> frozenset[str]:
+    # The periods asked are few (a year, a month, ...): the same sets over and over.
+    return frozenset(_periods_read(Period.parse(period)))
+
+
 def production(
     session: Session, org_unit: str, period: Period, indicator: str | None = None
 ) -> list[ProductionItem]:
@@ -59,70 +65,117 @@ def production(
             f"{indicator!r}: {why}; /v1/production lists production volumes.",
             errors=[field_error(["query", "indicator"], why)],
         )
+    rows = repository.volume_results(
+        session, values_read(org_unit), _periods_read(period), indicator
+    )
+    return [item_model(c) for c in compared(volumes, rows, org_unit, period)]
+
+
+class Compared(NamedTuple):
+    """One volume (× breakdown) compared: what a ``ProductionItem`` shows, not yet one."""
+
+    volume: Any
+    org_unit: str
+    value_org_unit: str | None
+    breakdown: str
+    comparison: Comparison
+
+
+def compared(
+    volumes: Iterable[Any], results: Iterable[Row], org_unit: str, period: Period
+) -> list[Compared]:
+    """Each volume of ``volumes`` (rows with ``volume_indicators``' code, name, unit, goal,
+    area, delmal and time_aggregation; by code) compared for ``org_unit`` and ``period``.
+
+    ``results``: stored results by position (org unit, indicator, breakdown, period, value,
+    status, numerator, denominator), as ``volume_results`` and the evaluations'
+    ``evaluation_repository.results_of`` give them: of any indicator and period, only the
+    volumes' in the periods a comparison reads count (a follow-up section passes the rows
+    its evaluations read, which hold those)."""
     readers = values_read(org_unit)
+    wanted = _read_of(str(period))
     by_unit: dict[str, dict[tuple[str, str], dict[Span, Figure]]] = {
         unit: defaultdict(dict) for unit in readers
     }
-    for row in repository.volume_results(session, readers, _periods_read(period), indicator):
-        by_unit[row.org_unit][(row.indicator, row.breakdown)][span_of(Period.parse(row.period))] = (
-            Figure(row.value, row.status, row.numerator, row.denominator)
-        )
+    for reader, code, bd, per, value, status, numerator, denominator in results:
+        if per in wanted:
+            figures = by_unit[reader][(code, bd)]
+            figures[span_of_text(per)] = Figure(value, status, numerator, denominator)
     chosen: dict[tuple[str, str], tuple[str, dict[Span, Figure]]] = {}
     for reader in readers:
-        for key, figures in by_unit[reader].items():
-            chosen.setdefault(key, (reader, figures))
+        for key, found in by_unit[reader].items():
+            chosen.setdefault(key, (reader, found))
     breakdowns: dict[str, list[str]] = defaultdict(list)
     for code, breakdown in sorted(chosen):
         breakdowns[code].append(breakdown)
-    items: list[ProductionItem] = []
+    out: list[Compared] = []
     for ind in volumes:
         for breakdown in breakdowns.get(ind.code) or ["total"]:
             shown = chosen.get((ind.code, breakdown))
             unit: str | None = shown[0] if shown else None
             series: dict[Span, Figure] = shown[1] if shown else {}
-            compared = compare_with_previous_year(series, period, time_aggregation(ind), ind.unit)
-            items.append(_item(ind, org_unit, unit, breakdown, compared))
-    return items
+            comparison = compare_with_previous_year(series, period, time_aggregation(ind), ind.unit)
+            out.append(Compared(ind, org_unit, unit, breakdown, comparison))
+    return out
 
 
-def _item(
-    ind: Any, org_unit: str, unit: str | None, breakdown: str, compared: Comparison
-) -> ProductionItem:
-    change = compared.change
-    return ProductionItem(
-        indicator=ind.code,
-        name=ind.name,
-        unit=ind.unit,
-        goal=ind.goal,
-        area=ind.area,
-        delmal=ind.delmal,
-        org_unit=org_unit,
-        value_org_unit=unit,
-        breakdown=breakdown,
-        period=compared.period,
-        previous_period=compared.previous_period,
-        basis=compared.basis,
-        value=change.value,
-        previous_value=change.previous_value,
-        change=change.change,
-        change_pct=change.change_pct,
-        months=(
-            MonthsCompared(compared=compared.months_compared, of=compared.months_of)
-            if compared.months_compared is not None and compared.months_of is not None
+def _same(value: Decimal) -> Decimal:
+    return value
+
+
+def _optional(value: Decimal | None, number: Callable[[Decimal], Any]) -> Any:
+    return None if value is None else number(value)
+
+
+def _fields(item: Compared, number: Callable[[Decimal], Any]) -> dict[str, Any]:
+    """``item`` as ``ProductionItem``'s fields, in its order; each number through ``number``."""
+    ind, comparison = item.volume, item.comparison
+    change = comparison.change
+    return {
+        "indicator": ind.code,
+        "name": ind.name,
+        "unit": ind.unit,
+        "goal": ind.goal,
+        "area": ind.area,
+        "delmal": ind.delmal,
+        "org_unit": item.org_unit,
+        "value_org_unit": item.value_org_unit,
+        "breakdown": item.breakdown,
+        "period": comparison.period,
+        "previous_period": comparison.previous_period,
+        "basis": comparison.basis,
+        "value": _optional(change.value, number),
+        "previous_value": _optional(change.previous_value, number),
+        "change": _optional(change.change, number),
+        "change_pct": _optional(change.change_pct, number),
+        "months": (
+            {"compared": comparison.months_compared, "of": comparison.months_of}
+            if comparison.months_compared is not None and comparison.months_of is not None
             else None
         ),
-        gaps=compared.gaps,
-        monthly=[
-            MonthlyChange(
-                month=m.month,
-                value=m.change.value,
-                previous_value=m.change.previous_value,
-                change=m.change.change,
-                change_pct=m.change.change_pct,
-            )
-            for m in compared.monthly
+        "gaps": comparison.gaps,
+        "monthly": [
+            {
+                "month": m.month,
+                "value": _optional(m.change.value, number),
+                "previous_value": _optional(m.change.previous_value, number),
+                "change": _optional(m.change.change, number),
+                "change_pct": _optional(m.change.change_pct, number),
+            }
+            for m in comparison.monthly
         ],
-    )
+    }
+
+
+def item_model(item: Compared) -> ProductionItem:
+    """``item`` as the API's model (the items of ``GET /v1/production``)."""
+    return ProductionItem.model_validate(_fields(item, _same))
+
+
+def item_json(item: Compared) -> dict[str, Any]:
+    """``item`` as ``item_model(item)`` serializes to JSON (``pydantic_core.to_json``), the
+    same bytes, without making the model (numbers as ``schemas.Number`` sends them)."""
+    return _fields(item, json_number)
 
 
 CSV_COLUMNS = (

@@ -35,18 +35,20 @@ def indicator_kind(session: Session, code: str) -> str | None:
 def volume_results(
     session: Session, org_units: Sequence[str], periods: Sequence[str], code: str | None
 ) -> Sequence[Row]:
-    """The results of volume indicators of ``org_units`` stored for ``periods`` (one query)."""
+    """The results of volume indicators of ``org_units`` stored for ``periods`` (one query):
+    org unit, indicator, breakdown, period, value, status, numerator and denominator, in
+    this order (that of ``evaluation_repository.results_of``, read by position)."""
     r, i = result_table, indicator_table
     stmt = (
         sa.select(
             r.c.org_unit,
             r.c.indicator,
-            r.c.period,
             r.c.breakdown,
+            r.c.period,
             r.c.value,
+            r.c.status,
             r.c.numerator,
             r.c.denominator,
-            r.c.status,
         )
         .join(i, i.c.code == r.c.indicator)
         .where(i.c.kind == "volume", r.c.org_unit.in_(org_units), r.c.period.in_(periods))

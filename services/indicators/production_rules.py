@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from services.indicators.series_rules import Figure, Span, TimeAggregation, combine, counts_for
 from shared.periods import Period
@@ -89,37 +90,61 @@ def _span(period: Period) -> Span:
     return (period.year, period.first_month, period.last_month)
 
 
+@lru_cache(maxsize=1024)
+def _months_of(period: Period) -> tuple[tuple[str, Span, str, Span], ...]:
+    """Each month of ``period`` (none for a month) and the same month a year earlier, as
+    text and span: the same for every volume compared, so made once per period."""
+    if period.month_count == 1:
+        return ()
+    out = []
+    for month in period.months():
+        previous = month.previous_comparable()
+        out.append((str(month), _span(month), str(previous), _span(previous)))
+    return tuple(out)
+
+
 def compare_with_previous_year(
     series: Mapping[Span, Figure], period: Period, how: TimeAggregation, unit: str
 ) -> Comparison:
     """``period``'s value beside the same span a year earlier, by the rule above."""
     before = period.previous_comparable()
     here, there = str(period), str(before)
+    months = _months_of(period)
+    if not series:  # nothing stored (most units' volumes): the end of the rule, at once
+        nothing = Change(None, None, None, None)
+        return Comparison(
+            here,
+            there,
+            None,
+            nothing,
+            0 if months else None,
+            len(months) or None,
+            [here, there],
+            [],
+        )
     now = _usable(series.get(_span(period)))
     then = _usable(series.get(_span(before)))
     if now is not None and then is not None:
         return Comparison(
             here, there, "period", change_of(now.value, then.value), None, None, [], []
         )
-    months = period.months() if period.month_count > 1 else []
     monthly: list[MonthChange] = []
     gaps: list[str] = []
     now_parts: list[Figure] = []
     then_parts: list[Figure] = []
-    for month in months:
-        previous_month = month.previous_comparable()
-        this_figure = _usable(series.get(_span(month)))
-        that_figure = _usable(series.get(_span(previous_month)))
+    for month, this_span, previous_month, that_span in months:
+        this_figure = _usable(series.get(this_span))
+        that_figure = _usable(series.get(that_span))
         monthly.append(
             MonthChange(
-                str(month),
+                month,
                 change_of(
                     this_figure.value if this_figure else None,
                     that_figure.value if that_figure else None,
                 ),
             )
         )
-        gaps += [str(m) for m, f in ((month, this_figure), (previous_month, that_figure)) if not f]
+        gaps += [m for m, f in ((month, this_figure), (previous_month, that_figure)) if not f]
         if this_figure is not None and that_figure is not None:
             now_parts.append(this_figure)
             then_parts.append(that_figure)

@@ -41,7 +41,7 @@ from shared.csvstream import csv_response, json_lines_response, wants_csv, wants
 from shared.etag import IfMatch, etag
 from shared.json_rows import spooled_body
 from shared.keys import Admin, Reader, RegionAdmin, Writer
-from shared.paging import Page, Paging, Slice, Tombstone, page_body
+from shared.paging import Page, Paging, Slice, Tombstone, next_link, page_body
 from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
@@ -257,7 +257,11 @@ def _json_page(request: Request, page: Slice[str | dict[str, Any]]) -> Response:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return Response(f'{{"items":[{items}],{tail[1:]}', media_type="application/json")
+    return Response(
+        f'{{"items":[{items}],{tail[1:]}',
+        media_type="application/json",
+        headers=next_link(frame["next"]),
+    )
 
 
 @router.delete("/results/{result_id}", response_model=DeleteAnswer, tags=["results"])

@@ -26,7 +26,7 @@ from shared.boundary import OrgUnitField
 from shared.periods import Period, PeriodError
 
 
-def _json_number(value: Decimal) -> int | float:
+def json_number(value: Decimal) -> int | float:
     """Exact decimals go out as JSON numbers (integral ones as integers)."""
     if value == value.to_integral_value():
         return int(value)
@@ -34,9 +34,7 @@ def _json_number(value: Decimal) -> int | float:
 
 
 #: A Decimal inside, a JSON number outside (the float's shortest form shows the same digits).
-Number = Annotated[
-    Decimal, PlainSerializer(_json_number, return_type=int | float, when_used="json")
-]
+Number = Annotated[Decimal, PlainSerializer(json_number, return_type=int | float, when_used="json")]
 
 Unit = Literal[
     "percent",

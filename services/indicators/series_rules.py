@@ -60,6 +60,12 @@ def span_of(period: Period) -> Span:
 
 
 @cache
+def span_of_text(period: str) -> Span:
+    """The span of a stored period's text: kept, as every pass reads the same texts."""
+    return span_of(Period.parse(period))
+
+
+@cache
 def span_text(span: Span) -> str:
     """The canonical text of a span (``2024``, ``2024-08``, ``2024-01/2024-09``)."""
     year, first, last = span

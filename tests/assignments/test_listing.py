@@ -71,6 +71,16 @@ def test_paging_follows_next_through_every_assignment_once(seeded: ServiceHarnes
     assert seen == sorted(seen)
 
 
+def test_each_kept_page_names_its_next_in_a_link_header(seeded: ServiceHarness) -> None:
+    """The list is answered from the kept answers (``shared.readcache``): asked twice, the
+    second (kept) answer still names its next page in ``Link``, as the first did."""
+    for _ in range(2):
+        first = seeded.client.get("/v1/assignments?limit=40", headers=seeded.auth("read"))
+        assert first.links["next"]["url"] == first.json()["next"]
+    last = seeded.client.get("/v1/assignments?limit=200", headers=seeded.auth("read"))
+    assert last.json()["next"] is None and "link" not in last.headers
+
+
 def test_paging_keeps_the_filters(seeded: ServiceHarness) -> None:
     first = seeded.client.get(
         "/v1/assignments?org_unit=HSN&year=2024&limit=50", headers=seeded.auth("read")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -113,3 +114,43 @@ def test_the_direct_call_sends_what_httpx_sent(
     # The answers come back alike: names lower-cased, values as they came.
     assert answers[0] == answers[1] and (b"link", b"<http://x/v1/a>") in answers[0]
     assert bodies == [b"ok", b"ok"]
+
+
+def test_a_read_sends_what_httpx_sent_but_asks_for_the_body_as_it_is() -> None:
+    """``HttpxTransport.request`` (the view's reads) goes to the pool directly too: the
+    same parameters reach the upstream as httpx would send, the same headers but for
+    ``Accept-Encoding: identity``, and the answer comes back whole."""
+    params = {"org_unit": "REGION", "period": "2024-01", "q": "å b/c&d=e"}
+    sent = [("authorization", "Bearer k"), ("x-request-id", "r2")]
+
+    async def both() -> tuple[list[Head], list[tuple[int, bytes, str | None]]]:
+        heads: list[Head] = []
+        answers: list[tuple[int, bytes, str | None]] = []
+
+        async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await _record(heads, reader, writer)
+
+        async with server(record) as base:
+            transport = HttpxTransport(base, GatewaySettings())
+            try:
+                direct = await transport.request(
+                    "GET", "/v1/evaluations", params=params, headers=sent, timeout=5
+                )
+                answers.append((direct.status, direct.content, direct.header("link")))
+                through = await transport.client.request(
+                    "GET", "/v1/evaluations", params=params, headers=sent
+                )
+                answers.append((through.status_code, through.content, through.headers["link"]))
+            finally:
+                await transport.aclose()
+        return heads, answers
+
+    heads, answers = asyncio.run(both())
+    (direct_line, direct_headers, _), (httpx_line, httpx_headers, _) = heads
+    queries = [parse_qsl(urlsplit(line.split(b" ")[1].decode()).query) for line, _, _ in heads]
+    assert queries[0] == queries[1] == list(params.items())
+    assert direct_line.startswith(b"GET /v1/evaluations?") and httpx_line.startswith(b"GET ")
+    as_sent = dict(direct_headers)
+    assert as_sent.pop(b"accept-encoding") == b"identity"
+    assert as_sent == {k: v for k, v in httpx_headers if k != b"accept-encoding"}
+    assert answers[0] == answers[1] == (200, b"ok", "<http://x/v1/a>")

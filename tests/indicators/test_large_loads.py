@@ -1,4 +1,4 @@
-"""Loads bigger than one batch (``load_body.BATCH_LINES``, 5 000 lines): checks, rejections
+"""Loads bigger than one batch (``load_body.BATCH_LINES``, 2 000 lines): checks, rejections
 and writes span batches."""
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ transactional as it came."""
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.indicators import listing_repository
 from services.indicators.models import result_table
 from services.indicators.schemas import ResultOut
 from shared.db import normalise_url
@@ -70,10 +73,11 @@ def _walk(
     expected: list[dict[str, Any]],
     limit: int,
     headers: dict[str, str] | None = None,
+    between: Callable[[], None] = lambda: None,
     **params: Any,
 ) -> None:
     """Every page by ``next``, each checked byte for byte against ``expected`` cut into
-    pages of ``limit``, and ``next`` on every page but the last."""
+    pages of ``limit``, and ``next`` on every page but the last; ``between`` after each."""
     url: str | None = "/v1/results"
     query: dict[str, Any] | None = {"limit": limit, **params}
     headers = headers or h.auth("read")
@@ -88,6 +92,7 @@ def _walk(
         assert (body["next"] is None) is last, (number, body["next_cursor"])
         assert r.content == _body(rows, body["next_cursor"], body["next"])
         url, query = body["next"], None
+        between()
 
 
 def test_every_page_is_the_body_result_out_writes_byte_for_byte(
@@ -120,6 +125,25 @@ def test_a_bound_key_pages_through_its_own_units_only(
     _walk(indicators, own, 2, headers=indicators.auth("read", "YSTAD", "LANDSKRONA"))
 
 
+def test_each_page_but_the_last_names_the_next_in_a_link_header(
+    indicators: ServiceHarness, stored: list[dict[str, Any]]
+) -> None:
+    """A loader that keeps the pages as they come follows the ``Link`` header (RFC 8288):
+    the same URL as the body's ``next``, none on the last page."""
+    url: str | None = "/v1/results?limit=3"
+    pages = 0
+    while url:
+        r = indicators.client.get(url, headers=indicators.auth("read"))
+        assert r.status_code == 200, r.text
+        pages += 1
+        url = r.json()["next"]
+        if url is None:
+            assert "link" not in r.headers
+        else:
+            assert r.headers["link"] == f'<{url}>; rel="next"'
+    assert pages == 3
+
+
 def test_an_empty_listing_is_one_empty_page(indicators: ServiceHarness) -> None:
     r = indicators.client.get("/v1/results", headers=indicators.auth("read"))
     assert r.status_code == 200
@@ -137,6 +161,57 @@ def test_a_cursor_past_the_last_result_is_an_empty_last_page(
     r = indicators.client.get(first["next"], headers=indicators.auth("read"))
     assert r.status_code == 200
     assert r.content == b'{"items":[],"next_cursor":null,"next":null}'
+
+
+def _page_reads(threads: list[str]) -> Callable[..., None]:
+    """A listener noting the thread each page statement (``string_agg``) runs on."""
+
+    def note(_conn: object, _cursor: object, sql: str, *_: object) -> None:
+        if "string_agg" in sql:
+            threads.append(threading.current_thread().name)
+
+    return note
+
+
+def _settle() -> None:
+    """Wait for the pages being read ahead (the test writes only after they are read)."""
+    for pending in list(listing_repository._AHEAD._pending.values()):
+        pending.result()
+
+
+def test_a_loader_s_next_page_is_read_ahead_and_never_older_than_a_write(
+    indicators: ServiceHarness, stored: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walking by ``next``, each page after the second was read ahead while the one
+    before was sent; a page read ahead before a write is read again, not handed out."""
+    _postgres(indicators)
+    monkeypatch.setattr(listing_repository, "AHEAD_MIN_LIMIT", 1)
+    threads: list[str] = []
+    note = _page_reads(threads)
+    sa.event.listen(sa.Engine, "before_cursor_execute", note)
+    try:
+        _walk(indicators, stored, 2, between=_settle)  # 4 pages: the 3rd and 4th read ahead
+        assert [t.startswith("results-page-ahead") for t in threads] == [
+            False,
+            False,
+            True,
+            True,
+        ]
+        reader = indicators.auth("read")
+        first = indicators.client.get("/v1/results?limit=2", headers=reader).json()
+        second = indicators.client.get(first["next"], headers=reader).json()
+        _settle()  # the third page is read: now a write changes a row of it
+        row = stored[4]
+        changed = result_row(
+            **{k: row[k] for k in ("org_unit", "period", "breakdown")}, value="12.5"
+        )
+        assert load(indicators, [changed]).json()["updated"] == 1
+        third = indicators.client.get(second["next"], headers=reader).json()
+        assert third["items"][0]["id"] == row["id"]
+        assert third["items"][0]["value"] == 12.5
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", note)
+        _settle()
 
 
 def _postgres(h: ServiceHarness) -> None:

@@ -97,10 +97,17 @@ def lines_in(
     return {(r.org_unit, r.year, r.line) for r in rows}
 
 
+#: Built once (building a statement costs more than running it); in id order, as
+#: ``store.rows_of_year`` reads them for the follow-up section.
+_LINES_OF = (
+    sa.select(LINE)
+    .where(LINE.c.org_unit == sa.bindparam("org_unit"), LINE.c.year == sa.bindparam("year"))
+    .order_by(LINE.c.id)
+)
+
+
 def budget_lines_of(session: Session, org_unit: str, year: int) -> Sequence[Any]:
-    return session.execute(
-        sa.select(LINE).where(LINE.c.org_unit == org_unit, LINE.c.year == year)
-    ).all()
+    return session.execute(_LINES_OF, {"org_unit": org_unit, "year": year}).all()
 
 
 def budget_line_page(

@@ -43,12 +43,18 @@ def delete_earmarked(session: Session, eid: str) -> None:
     session.execute(sa.delete(EARMARKED).where(EARMARKED.c.id == eid))
 
 
+#: Built once (building a statement costs more than running it).
+_EARMARKED_OF = (
+    sa.select(EARMARKED)
+    .where(
+        EARMARKED.c.org_unit == sa.bindparam("org_unit"), EARMARKED.c.year == sa.bindparam("year")
+    )
+    .order_by(EARMARKED.c.id)
+)
+
+
 def earmarked_of(session: Session, org_unit: str, year: int) -> Sequence[Any]:
-    return session.execute(
-        sa.select(EARMARKED)
-        .where(EARMARKED.c.org_unit == org_unit, EARMARKED.c.year == year)
-        .order_by(EARMARKED.c.id)
-    ).all()
+    return session.execute(_EARMARKED_OF, {"org_unit": org_unit, "year": year}).all()
 
 
 def earmarked_page(

@@ -101,35 +101,50 @@ def flow_csv(
     return CsvQuery(statement, header)
 
 
+# The summary's statements are built once, with parameters (``org_unit``, ``first`` and
+# ``last``): building one costs more than running it.
+_OUTCOME_SUMS = (
+    sa.select(
+        OUTCOME.c.line,
+        sa.func.sum(OUTCOME.c.revenue).label("revenue"),
+        sa.func.sum(OUTCOME.c.cost).label("cost"),
+    )
+    .where(
+        OUTCOME.c.org_unit == sa.bindparam("org_unit"),
+        OUTCOME.c.month.between(sa.bindparam("first"), sa.bindparam("last")),
+    )
+    .group_by(OUTCOME.c.line)
+)
+_LATEST = (
+    sa.select(FORECAST.c.line, sa.func.max(FORECAST.c.made_in).label("made_in"))
+    .where(
+        FORECAST.c.org_unit == sa.bindparam("org_unit"),
+        FORECAST.c.made_in.between(sa.bindparam("first"), sa.bindparam("last")),
+    )
+    .group_by(FORECAST.c.line)
+    .subquery()
+)
+_LATEST_FORECASTS = (
+    sa.select(FORECAST)
+    .join(
+        _LATEST,
+        sa.and_(FORECAST.c.line == _LATEST.c.line, FORECAST.c.made_in == _LATEST.c.made_in),
+    )
+    .where(FORECAST.c.org_unit == sa.bindparam("org_unit"))
+)
+
+
+def _through(org_unit: str, through: Period) -> dict[str, str]:
+    first, last = first_through(through)
+    return {"org_unit": org_unit, "first": first, "last": last}
+
+
 def outcome_sums(session: Session, org_unit: str, through: Period) -> Sequence[Any]:
     """Per line: the sums of revenue and cost of the monthly outcomes, January through
     ``through``."""
-    first, last = first_through(through)
-    return session.execute(
-        sa.select(
-            OUTCOME.c.line,
-            sa.func.sum(OUTCOME.c.revenue).label("revenue"),
-            sa.func.sum(OUTCOME.c.cost).label("cost"),
-        )
-        .where(OUTCOME.c.org_unit == org_unit, OUTCOME.c.month.between(first, last))
-        .group_by(OUTCOME.c.line)
-    ).all()
+    return session.execute(_OUTCOME_SUMS, _through(org_unit, through)).all()
 
 
 def latest_forecasts(session: Session, org_unit: str, through: Period) -> Sequence[Any]:
     """Per line: the forecast made in the latest month from January through ``through``."""
-    first, last = first_through(through)
-    latest = (
-        sa.select(FORECAST.c.line, sa.func.max(FORECAST.c.made_in).label("made_in"))
-        .where(FORECAST.c.org_unit == org_unit, FORECAST.c.made_in.between(first, last))
-        .group_by(FORECAST.c.line)
-        .subquery()
-    )
-    return session.execute(
-        sa.select(FORECAST)
-        .join(
-            latest,
-            sa.and_(FORECAST.c.line == latest.c.line, FORECAST.c.made_in == latest.c.made_in),
-        )
-        .where(FORECAST.c.org_unit == org_unit)
-    ).all()
+    return session.execute(_LATEST_FORECASTS, _through(org_unit, through)).all()

@@ -115,8 +115,17 @@ def _insert_components(
         )
 
 
+# Built once (building a statement costs more than running it).
+_GRANT_ROW = sa.select(GRANT).where(GRANT.c.id == sa.bindparam("id"))
+_COMPONENTS_OF = (
+    sa.select(COMPONENT)
+    .where(COMPONENT.c.grant_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(COMPONENT.c.grant_id, COMPONENT.c.position)
+)
+
+
 def grant_row(session: Session, org_unit: str, year: int) -> Any | None:
-    return session.execute(sa.select(GRANT).where(GRANT.c.id == grant_id(org_unit, year))).first()
+    return session.execute(_GRANT_ROW, {"id": grant_id(org_unit, year)}).first()
 
 
 def components_of(
@@ -125,11 +134,7 @@ def components_of(
     """The components of each grant with their positions, in position order."""
     out: dict[str, list[tuple[int, Component]]] = defaultdict(list)
     if grant_ids:
-        for c in session.execute(
-            sa.select(COMPONENT)
-            .where(COMPONENT.c.grant_id.in_(grant_ids))
-            .order_by(COMPONENT.c.grant_id, COMPONENT.c.position)
-        ).all():
+        for c in session.execute(_COMPONENTS_OF, {"ids": list(grant_ids)}).all():
             out[c.grant_id].append((c.position, _component(c)))
     return out
 

@@ -107,24 +107,28 @@ def stated_csv(
     return CsvQuery(statement, header)
 
 
+def _of_year(t: sa.Table) -> sa.Select[Any]:
+    """A committee's rows of a year, with ``org_unit`` and ``year`` as parameters: the
+    summary's statements are built once, as building one costs more than running it."""
+    return sa.select(t).where(
+        t.c.org_unit == sa.bindparam("org_unit"), t.c.year == sa.bindparam("year")
+    )
+
+
+# In id order, as ``store.rows_of_year`` reads them for the follow-up section.
+_TOTALS_OF = _of_year(TOTAL).order_by(TOTAL.c.id)
+_DEVIATIONS_OF = _of_year(REPORTED_DEVIATION).order_by(REPORTED_DEVIATION.c.line)
+_FIGURES_OF = _of_year(REPORTED_FIGURE).order_by(REPORTED_FIGURE.c.id)
+
+
 def totals_of(session: Session, org_unit: str, year: int) -> Sequence[Any]:
     """Every total stated for a committee's year."""
-    return session.execute(
-        sa.select(TOTAL).where(TOTAL.c.org_unit == org_unit, TOTAL.c.year == year)
-    ).all()
+    return session.execute(_TOTALS_OF, {"org_unit": org_unit, "year": year}).all()
 
 
 def reported_deviations(session: Session, org_unit: str, year: int) -> Sequence[Any]:
-    return session.execute(
-        sa.select(REPORTED_DEVIATION)
-        .where(REPORTED_DEVIATION.c.org_unit == org_unit, REPORTED_DEVIATION.c.year == year)
-        .order_by(REPORTED_DEVIATION.c.line)
-    ).all()
+    return session.execute(_DEVIATIONS_OF, {"org_unit": org_unit, "year": year}).all()
 
 
 def reported_figures(session: Session, org_unit: str, year: int) -> Sequence[Any]:
-    return session.execute(
-        sa.select(REPORTED_FIGURE)
-        .where(REPORTED_FIGURE.c.org_unit == org_unit, REPORTED_FIGURE.c.year == year)
-        .order_by(REPORTED_FIGURE.c.id)
-    ).all()
+    return session.execute(_FIGURES_OF, {"org_unit": org_unit, "year": year}).all()

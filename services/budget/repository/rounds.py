@@ -11,12 +11,15 @@ from sqlalchemy.orm import Session
 
 from services.budget.repository.store import FORECAST
 
+#: Built once (building a statement costs more than running it).
+_FORECASTS_IN = sa.select(
+    FORECAST.c.line, FORECAST.c.made_in, FORECAST.c.revenue, FORECAST.c.cost
+).where(
+    FORECAST.c.org_unit == sa.bindparam("org_unit"),
+    FORECAST.c.made_in.in_(sa.bindparam("months", expanding=True)),
+)
+
 
 def forecasts_in(session: Session, org_unit: str, months: Collection[str]) -> Sequence[Any]:
     """``org_unit``'s line forecasts made in ``months``: line, made_in, revenue, cost."""
-    f = FORECAST
-    return session.execute(
-        sa.select(f.c.line, f.c.made_in, f.c.revenue, f.c.cost).where(
-            f.c.org_unit == org_unit, f.c.made_in.in_(sorted(months))
-        )
-    ).all()
+    return session.execute(_FORECASTS_IN, {"org_unit": org_unit, "months": sorted(months)}).all()

@@ -62,6 +62,9 @@ def test_deciding_archives_the_view_and_locks_hsns_2024_in_every_service(
         found = lock_of(cycle_stack, service, "hsn-2024-vb")
         assert found.status_code == 200, (service, found.text)
         assert found.json()["active"] is True
+    # The view, asked again, is compared with the report now decided (not the one kept).
+    again = cgw.get("/v1/follow-up/HSN", params={"period": "2024"}, headers=cycle_stack.auth())
+    assert again.json()["changed_after_decision"]["decision_id"] == "hsn-2024-vb"
 
     report = cgw.get(
         "/v1/follow-up/HSN/decisions/hsn-2024-vb/report", headers=cycle_stack.auth("read")

@@ -1,0 +1,156 @@
+"""A committee's view asked again while nothing it is made of has changed is sent as it
+was kept (``gateway.followup.kept_views``): the same bytes, without assembling it again;
+any write to a service, or a decision, makes it afresh; a key the services refuse is
+still refused; and readers beside a writer never get a view older than the last write
+committed before they asked."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.suite import Stack
+from tests.gateway.stack import metric
+
+pytestmark = pytest.mark.slow
+
+#: A month of SUS's that no other test of the suite reads or writes: the writes here show
+#: in SUS's view of it (ID0285, vårdcentraler, has no SUS result in the seed).
+PERIOD = "2023-03"
+ASKED = {"indicator": "ID0285", "org_unit": "SUS", "period": PERIOD}
+
+
+def kept_count(gw: httpx.Client, made: str) -> float:
+    return metric(gw, "gateway_follow_up_views_total", made=made)
+
+
+def view(gw: httpx.Client, stack: Stack, unit: str = "SUS", **headers: str) -> httpx.Response:
+    return gw.get(
+        f"/v1/follow-up/{unit}", params={"period": PERIOD}, headers={**stack.auth(), **headers}
+    )
+
+
+def shown_value(body: dict[str, Any]) -> Any:
+    (value,) = [
+        e["value"]
+        for g in body["goals"]
+        for a in g["areas"]
+        for d in a["delmal"]
+        for i in d["indicators"]
+        for e in i["evaluations"]
+        if e["indicator"] == "ID0285" and e["breakdown"] == "total"
+    ]
+    return value
+
+
+def write(stack: Stack, value: float) -> None:
+    answer = httpx.post(
+        stack.services["indicators"].base_url + "/v1/results",
+        json=[{**ASKED, "breakdown": "total", "value": value, "status": "final"}],
+        headers=stack.auth("write_sus"),
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture
+def sus_march(stack: Stack) -> Any:
+    yield
+    gone = httpx.request(
+        "DELETE",
+        stack.services["indicators"].base_url + "/v1/results",
+        params=ASKED,
+        headers=stack.auth("write_sus"),
+        timeout=30,
+    )
+    assert gone.status_code == 200, gone.text
+
+
+def test_a_view_asked_again_is_sent_as_kept(gw: httpx.Client, stack: Stack) -> None:
+    first = view(gw, stack, "PVN")
+    assert first.status_code == 200, first.text
+    kept_before = kept_count(gw, "kept")
+    again = view(gw, stack, "PVN")
+    assert again.status_code == 200
+    assert kept_count(gw, "kept") == kept_before + 1
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.usefixtures("sus_march")
+def test_a_write_to_a_service_makes_the_view_afresh(gw: httpx.Client, stack: Stack) -> None:
+    before = view(gw, stack)
+    assert shown_value(before.json()) is None
+    write(stack, 61.5)
+    made_before = kept_count(gw, "made")
+    after = view(gw, stack)
+    assert kept_count(gw, "made") == made_before + 1
+    assert shown_value(after.json()) == 61.5
+    assert after.headers["etag"] != before.headers["etag"]
+
+
+def test_a_kept_view_is_not_shown_to_a_key_the_service_refuses(
+    gw: httpx.Client, stack: Stack
+) -> None:
+    assert view(gw, stack, "HSN").status_code == 200
+    refused = gw.get("/v1/follow-up/HSN", params={"period": PERIOD}, headers=stack.auth("read_sus"))
+    assert refused.status_code == 403, refused.text
+
+
+def test_csv_of_a_kept_view_is_made_from_the_view(gw: httpx.Client, stack: Stack) -> None:
+    assert view(gw, stack, "PVN").status_code == 200
+    assert view(gw, stack, "PVN").status_code == 200
+    as_csv = view(gw, stack, "PVN", accept="text/csv")
+    assert as_csv.status_code == 200, as_csv.text
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.splitlines()[0].startswith("section")
+
+
+@pytest.mark.usefixtures("sus_march")
+def test_readers_beside_a_writer_never_get_an_older_view_than_was_committed(
+    gw: httpx.Client, stack: Stack
+) -> None:
+    """One writer stores 1, 2, 3, … for SUS's March while readers ask for SUS's view: each
+    view shows at least the value whose write had returned before the view was asked."""
+    write(stack, 0)
+    committed = [0]
+    stale: list[tuple[int, Any]] = []
+    errors: list[str] = []
+    done = threading.Event()
+    base = stack.gateways[0].base_url
+
+    def writer() -> None:
+        try:
+            for value in range(1, 16):
+                write(stack, value)
+                committed[0] = value
+        except AssertionError as exc:
+            errors.append(str(exc))
+        finally:
+            done.set()
+
+    def reader() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while not done.is_set():
+                before = committed[0]
+                answer = view(client, stack)
+                if answer.status_code != 200:
+                    errors.append(answer.text)
+                    return
+                shown = shown_value(answer.json())
+                if shown is None or shown < before:
+                    stale.append((before, shown))
+
+    threads = [threading.Thread(target=writer)] + [
+        threading.Thread(target=reader) for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not errors, errors
+    assert not stale, stale
+    assert shown_value(view(gw, stack).json()) == 15
