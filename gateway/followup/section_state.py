@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
-from gateway.followup.sources import Problem, SourceState
+from gateway.followup.sources import GRACE, Problem, SourceState
 from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused, problem_for
 
 T = TypeVar("T")
@@ -62,11 +62,6 @@ def _refusal_problem(refused: UpstreamRefused) -> Problem:
     if not isinstance(problem, dict):
         problem = {"status": refused.response.status, "title": "Refused"}
     return dict(problem)
-
-
-#: How long past its deadline a section's call is waited for: the call ends itself at its
-#: deadline (``Upstream.read``); this only bounds the view should its ending lag.
-GRACE = 0.05
 
 
 async def settled(

@@ -37,6 +37,9 @@ from shared.periods import Period
 SourceState = Literal["ok", "unavailable"]
 #: The services a view is made from, in the order of its sections.
 SOURCES = ("indicators", "assignments", "budget")
+#: How long past its deadline a call of a view is waited for: the call ends itself at its
+#: deadline (``Upstream.read``); this only bounds the view should its ending lag.
+GRACE = 0.05
 #: A problem document (RFC 9457) as the view lists it for a missing section.
 Problem = dict[str, Any]
 T = TypeVar("T")
@@ -190,7 +193,10 @@ async def _settled_by(work: list[asyncio.Task[Any]], deadlines: list[float | Non
             await asyncio.wait(work)
         else:
             left = max(ends) - asyncio.get_running_loop().time()
-            await asyncio.wait(work, timeout=max(left, 0.0))
+            # Each call ends itself at its deadline; past it, a call answered already (a
+            # kept view's check found it: ``gateway.followup.kept_views``) or cut off
+            # still takes a turn of the loop to settle.
+            await asyncio.wait(work, timeout=max(left, 0.0) + GRACE)
     except BaseException:
         for task in work:
             task.cancel()

@@ -13,7 +13,7 @@ take hundreds of MB; a 304 for an answer whose model was let go parses the kept 
 again (about 1 ms for the largest), which is still no body sent and nothing computed.
 
 ``ReadsSeen`` records the answers one view was made of (service, what was asked, ETag):
-the same record means the same view (``gateway.followup.kept_views``).
+a view whose answers all still stand is the same view (``gateway.followup.kept_views``).
 """
 
 from __future__ import annotations
@@ -102,16 +102,20 @@ class ParsedAnswers:
         return len(self._models)
 
 
+#: One answer read: the service, what was asked (``ParsedAnswers.key``) and its ETag.
+ReadSeen = tuple[str, Hashable, str]
+
+
 @dataclass
 class ReadsSeen:
     """The answers read while one view was made: (service, what was asked, ETag) each, and
     whether every read answered with an ETag (``complete``). A read that failed or came
     without an ETag leaves the record incomplete: such a view is not the same as another."""
 
-    reads: list[tuple[str, Hashable, str]] = field(default_factory=list)
+    reads: list[ReadSeen] = field(default_factory=list)
     complete: bool = True
 
-    def key(self) -> tuple[tuple[str, Hashable, str], ...]:
+    def key(self) -> tuple[ReadSeen, ...]:
         return tuple(sorted(set(self.reads), key=repr))
 
 
@@ -144,3 +148,41 @@ def note_failed_read() -> None:
     seen = _SEEN.get()
     if seen is not None:
         seen.complete = False
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``Upstream.unchanged`` found of a kept answer, for the read of the same view
+    that follows (``checking``): the answer (``kept``, still standing; or ``model``, the
+    newer one) with its ETag, or the failure, so that the read does not ask again."""
+
+    etag: str | None = None
+    kept: KeptAnswer | None = None
+    model: BaseModel | None = None
+    failure: BaseException | None = None
+
+
+_CHECKED: ContextVar[dict[tuple[str, Hashable], Checked] | None] = ContextVar(
+    "answers_checked", default=None
+)
+
+
+@contextmanager
+def checking() -> Iterator[None]:
+    """Keep what the checks in this context find for the reads after them in it."""
+    token = _CHECKED.set({})
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+def note_checked(upstream: str, key: Hashable, found: Checked) -> None:
+    checked = _CHECKED.get()
+    if checked is not None:
+        checked[(upstream, key)] = found
+
+
+def checked_before(upstream: str, key: Hashable) -> Checked | None:
+    checked = _CHECKED.get()
+    return None if checked is None else checked.get((upstream, key))

@@ -24,14 +24,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TypeVar, cast
+from collections.abc import AsyncIterator, Hashable, Iterator, Mapping
+from typing import Any, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from gateway.config import GatewaySettings
-from gateway.upstream.answers import ParsedAnswers, note_failed_read, note_read
+from gateway.upstream.answers import (
+    Checked,
+    ParsedAnswers,
+    checked_before,
+    note_checked,
+    note_failed_read,
+    note_read,
+)
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
 from gateway.upstream.metrics import (
@@ -183,6 +190,8 @@ class Upstream:
         missing_is_none: bool = False,
     ) -> Model | None:
         key = ParsedAnswers.key(path, params, into)
+        if (found := checked_before(self.name, key)) is not None:
+            return cast(Model, self._as_checked(key, found))
         kept = self.answers.get(key)
         if kept is not None:
             headers = [*headers, ("if-none-match", kept.etag)]
@@ -203,6 +212,46 @@ class Upstream:
         if etag:
             self.answers.put(key, etag, response.content, model)
         note_read(self.name, key, etag)
+        return model
+
+    async def unchanged(
+        self, key: Hashable, etag: str, *, headers: Headers, deadline_at: float | None
+    ) -> bool:
+        """Whether the answer to ``key`` (``ParsedAnswers.key``) is still the one named
+        ``etag``: a 304 to ``If-None-Match``. A refusal (401/403) is raised, as a read
+        raises it; whatever else comes (a newer answer, a failure) is kept for the read of
+        the same view that follows (``answers.checking``), which then does not ask again."""
+        path, params, into = cast(tuple[str, Any, type[BaseModel]], key)
+        query = dict(params) if isinstance(params, tuple) else params
+        kept = self.answers.get(key)
+        try:
+            response = await self._get(
+                path, query, [*headers, ("if-none-match", etag)], None, deadline_at, True
+            )
+            if response.status == 304 and kept is not None and kept.etag == etag:
+                note_checked(self.name, key, Checked(etag, kept=kept))
+                return True
+            if response.status == 404:
+                return False  # the read asks again: it may take a 404 for "none"
+            model = self._parsed(response, into)
+        except UpstreamRefused:
+            raise
+        except UpstreamFailure as failure:
+            note_checked(self.name, key, Checked(failure=failure))
+            return False
+        newer = response.header("etag")
+        if newer:
+            self.answers.put(key, newer, response.content, model)
+        note_checked(self.name, key, Checked(newer, model=model))
+        return False
+
+    def _as_checked(self, key: Hashable, found: Checked) -> Any:
+        """A read answered by the check made of it just before (``unchanged``)."""
+        if found.failure is not None:
+            note_failed_read()
+            raise found.failure
+        model = found.model if found.kept is None else self.answers.model(key, found.kept)
+        note_read(self.name, key, found.etag)
         return model
 
     def _parsed(self, response: UpstreamResponse, into: type[Model]) -> Model:

@@ -154,3 +154,27 @@ def test_readers_beside_a_writer_never_get_an_older_view_than_was_committed(
     assert not errors, errors
     assert not stale, stale
     assert shown_value(view(gw, stack).json()) == 15
+
+
+@pytest.mark.usefixtures("sus_march")
+def test_a_view_made_afresh_asks_each_service_once(gw: httpx.Client, stack: Stack) -> None:
+    """After a write, the kept view's checks find the newer answer; the view made afresh
+    takes what they found instead of asking each service again."""
+    assert view(gw, stack).status_code == 200
+    assert view(gw, stack).status_code == 200
+    write(stack, 63.0)
+
+    def calls() -> dict[str, float]:
+        return {
+            name: sum(
+                metric(gw, "gateway_upstream_requests_total", upstream=name, outcome=outcome)
+                for outcome in ("ok", "client_error")
+            )
+            for name in stack.services
+        }
+
+    before = calls()
+    answer = view(gw, stack)
+    after = calls()
+    assert shown_value(answer.json()) == 63.0
+    assert {name: after[name] - before[name] for name in after} == dict.fromkeys(after, 1)
