@@ -8,21 +8,19 @@ ambiguous in its form (``1.234`` in the Swedish form) is rejected, never guessed
 ``upsert`` writes validated rows with one staging table and a handful of set-based
 statements, whatever the row count: COPY into the staging table on Postgres.
 
-Over the ~400 lines a module usually keeps, because the reading (JSON, the two CSV forms,
-strict quoting, cell limits) and the writing (staging, COPY, merge) still share their row
-types here; the next split is the CSV reader into a module of its own, which the indicators
-service's file-backed reader (``services/indicators/csv_load.py``) should then share.
+Reading CSV (the two forms, strict quoting, cell limits, batches) is ``shared.bulk_csv``.
+Past 400 lines still, because the rest is one path a load takes, whose parts share the
+row types (``RowError``, ``LoadReport``, ``UpsertCounts``): validation, then the three
+ways of writing set-based (rows in memory, records, a stream), whose staging, COPY and
+merge steps are the same on each.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import json
-import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -34,6 +32,7 @@ from fastapi import Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
+from shared.bulk_csv import csv_rows, is_ambiguous
 from shared.errors import BadRequest, InvalidInput, UnsupportedMediaType, field_error
 from shared.store import ChangeFeed, utcnow
 
@@ -65,10 +64,6 @@ class UpsertCounts:
     unchanged: int
 
 
-_SWEDISH_NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:[  ]\d{3})*(?:,\d+)?$|^[+\-−]?\d+(?:,\d+)?$")
-_POINT_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-
-
 async def read_rows(request: Request, numeric_fields: set[str]) -> list[dict[str, Any]]:
     """The rows of a load body, JSON or CSV, numbers normalised to the API form."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -98,270 +93,6 @@ def _json_rows(body: bytes) -> list[dict[str, Any]]:
     return data
 
 
-def csv_rows(body: bytes, numeric_fields: set[str]) -> list[dict[str, Any]]:
-    header, records = csv_records(body, numeric_fields)
-    rows: list[dict[str, Any]] = []
-    for record in records:
-        if isinstance(record, CsvRowError):
-            rows.append(
-                {
-                    "__csv_error__": record.message,
-                    "__row__": record.row,
-                    "__column__": record.column,
-                }
-            )
-        else:
-            rows.append(dict(zip(header, record, strict=True)))
-    return rows
-
-
-@dataclass(frozen=True)
-class CsvRowError:
-    """A CSV line that could not be split into the header's columns (or holds a cell too
-    big to be one); ``column`` names the column when one is to blame."""
-
-    row: int
-    message: str
-    column: str | None = None
-
-
-def csv_records(
-    body: bytes, numeric_fields: set[str]
-) -> tuple[list[str], list[list[Any] | CsvRowError]]:
-    """The header and the rows of a CSV body as lists (no dict per row: cheap for big loads).
-
-    Empty cells are ``None``; cells of ``numeric_fields`` are normalised to the API form
-    (``79.7``), or left as an ambiguous marker that ``validate_rows`` / ``is_ambiguous``
-    reject. Blank lines are skipped; a line with the wrong column count becomes a
-    ``CsvRowError``.
-    """
-    header, columns, broken = csv_columns(body, numeric_fields)
-    rows: list[list[Any] | CsvRowError] = [list(r) for r in zip(*columns, strict=True)]
-    for error in broken:  # in order: each goes back where its line was
-        rows.insert(error.row - 1, error)
-    return header, rows
-
-
-def csv_columns(
-    body: bytes, numeric_fields: set[str]
-) -> tuple[list[str], list[list[Any]], list[CsvRowError]]:
-    """A CSV body column by column: the fastest form for big loads.
-
-    Returns the header, one list per column (the good lines only, cells as in
-    ``csv_records``) and the lines that could not be split into the header's columns.
-    Row numbers count the data lines kept (blank lines are dropped), from 1.
-    """
-    stream = csv_stream(body, numeric_fields)
-    batch = next(stream.batches(size=None), None)
-    if batch is None:
-        return stream.header, [[] for _ in stream.header], []
-    return stream.header, batch.columns, batch.broken
-
-
-@dataclass(frozen=True)
-class CsvBatch:
-    """Consecutive data lines of a CSV body, column by column (cells as in ``csv_columns``).
-
-    ``first`` is the row number of the batch's first line; ``count`` the lines in it,
-    good (in ``columns``) and broken (in ``broken``, numbered within the whole body).
-    """
-
-    first: int
-    count: int
-    columns: list[list[Any]]
-    broken: list[CsvRowError]
-
-
-_BLANKS = tuple(ch.encode() for ch in (" ", "\t", "\u00a0", "\u202f", "\u2009", "\x0b", "\x0c"))
-
-#: The largest cell a CSV row may hold, in characters; a longer one rejects its row. The
-#: parser's own limit (128 KiB, where it raised an error mid-body) is lifted past any body.
-MAX_CELL = 128 * 1024
-MAX_HEADER_CELL = 200
-csv.field_size_limit(2**31 - 1)
-
-
-def _csv_broken(problem: str, line: int) -> InvalidInput:
-    return InvalidInput(
-        f"The CSV is broken at line {line}: {problem}; nothing was loaded.",
-        errors=[field_error(["body", "line", line], problem)],
-        extra={"line": line},
-    )
-
-
-def _quote_problem(exc: csv.Error) -> str:
-    text = str(exc)
-    if "unexpected end of data" in text:
-        return "a quoted field is never closed (a stray quote, or the file was cut off)"
-    if "expected after" in text:
-        return "text follows a closing quote (a quote inside a field must be doubled)"
-    return f"the line cannot be read as CSV ({text})"
-
-
-class CsvStream:
-    """A CSV body read in batches of lines, so a big load never holds every row at once.
-
-    The header is read and checked up front (and the body checked to be UTF-8); each call
-    of ``batches`` reads the body again from its start.
-    """
-
-    def __init__(self, body: bytes, numeric_fields: set[str]) -> None:
-        try:
-            body.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                f"The CSV is not UTF-8 (byte {exc.start} cannot be read); save it as UTF-8.",
-                errors=[field_error(["body"], f"invalid UTF-8 at byte {exc.start}")],
-            ) from exc
-        nul = body.find(b"\x00")
-        if nul >= 0:
-            raise _csv_broken("it holds a NUL byte", body.count(b"\n", 0, nul) + 1)
-        self._body = body
-        self.swedish = b";" in body.split(b"\n", 1)[0]
-        # Cells are stripped only where the body has blanks at all (saves a call per cell).
-        self._blanks = any(ch in body for ch in _BLANKS)
-        self._numeric = numeric_fields
-        reader = self._reader()
-        try:
-            self.header = [h.strip() for h in next(reader)]
-        except StopIteration as exc:
-            raise BadRequest("The CSV has no header line.") from exc
-        except csv.Error as exc:
-            raise _csv_broken(_quote_problem(exc), 1) from exc
-        if any(len(h) > MAX_HEADER_CELL for h in self.header):
-            raise InvalidInput(
-                f"A CSV column name is longer than {MAX_HEADER_CELL} characters; "
-                "is the first line the header?",
-                errors=[field_error(["header"], "column name too long")],
-            )
-        if len(set(self.header)) != len(self.header) or "" in self.header:
-            raise InvalidInput(
-                "The CSV header has empty or repeated column names.",
-                errors=[field_error(["header"], ",".join(self.header))],
-            )
-
-    def _reader(self) -> Any:
-        text = io.TextIOWrapper(io.BytesIO(self._body), encoding="utf-8-sig", newline="")
-        # Strict: an unclosed quote or text after a closing one is an error, not a guess.
-        return csv.reader(text, delimiter=";" if self.swedish else ",", strict=True)
-
-    def _broken_at(self, exc: csv.Error) -> InvalidInput:
-        """Where the record that broke the reader starts, as a line of the file."""
-        reader = self._reader()
-        start = 1
-        try:
-            for _ in reader:
-                start = reader.line_num + 1
-        except csv.Error:
-            pass
-        return _csv_broken(_quote_problem(exc), start)
-
-    def _sort_out(
-        self, lines: list[list[str]], first: int, *, check_cells: bool = False
-    ) -> tuple[list[list[str]], list[CsvRowError]]:
-        """The good lines, and the others as errors: the wrong number of columns, or (with
-        ``check_cells``) a cell over ``MAX_CELL`` characters, named by its column."""
-        width = len(self.header)
-        kept: list[list[str]] = []
-        broken: list[CsvRowError] = []
-        for n, cells in enumerate(lines, start=first):
-            if len(cells) != width:
-                broken.append(CsvRowError(n, f"expected {width} columns, found {len(cells)}"))
-                continue
-            big = (
-                next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
-                if check_cells
-                else None
-            )
-            if big is None:
-                kept.append(cells)
-                continue
-            name = self.header[big]
-            broken.append(
-                CsvRowError(
-                    n,
-                    f"column {name!r}: the cell holds {len(cells[big])} characters, "
-                    f"more than {MAX_CELL}",
-                    column=name,
-                )
-            )
-        return kept, broken
-
-    def limit(self) -> int:
-        """An upper bound of the number of data lines (for allocating numbers up front)."""
-        return self._body.count(b"\n") + 1
-
-    def batches(self, size: int | None = 10_000) -> Iterator[CsvBatch]:
-        """The data lines in batches of ``size`` (None: all in one batch)."""
-        reader = self._reader()
-        next(reader, None)  # the header
-        width = len(self.header)
-        numeric = [name in self._numeric for name in self.header]
-        swedish, blanks = self.swedish, self._blanks
-        point_match = _POINT_NUMBER.match
-        number = 0
-        while True:
-            try:
-                read = list(itertools.islice(reader, size))
-            except csv.Error as exc:
-                raise self._broken_at(exc) from exc
-            if not read:
-                return
-            lines = [c for c in read if c and c != [""]]
-            del read
-            if not lines:
-                continue
-            first = number + 1
-            number += len(lines)
-            count, read_lines = len(lines), lines
-            broken: list[CsvRowError] = []
-            if any(len(cells) != width for cells in lines):
-                lines, broken = self._sort_out(read_lines, first)
-            raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in self.header]
-            if any(max(map(len, raw), default=0) > MAX_CELL for raw in raw_columns):
-                # Rare: a cell too big to be one; its line is rejected, named with its column.
-                lines, broken = self._sort_out(read_lines, first, check_cells=True)
-                raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in self.header]
-            del lines, read_lines
-            columns: list[list[Any]] = []
-            for is_numeric, raw in zip(numeric, raw_columns, strict=True):
-                column: list[Any] = (
-                    [c.strip() or None for c in raw] if blanks else [c or None for c in raw]
-                )
-                if is_numeric:
-                    column = [
-                        v if v is None or (not swedish and point_match(v)) else _number(v, swedish)
-                        for v in column
-                    ]
-                columns.append(column)
-            del raw_columns
-            yield CsvBatch(first, count, columns, broken)
-
-
-def csv_stream(body: bytes, numeric_fields: set[str]) -> CsvStream:
-    """A CSV body to read in batches (see ``CsvStream``); the header is checked now."""
-    return CsvStream(body, numeric_fields)
-
-
-def is_ambiguous(value: Any) -> bool:
-    """True for a CSV cell that should have been a number but could not be read as one."""
-    return isinstance(value, _Ambiguous)
-
-
-class _Ambiguous(str):
-    """A number we refuse to guess; fails validation with its own message."""
-
-
-def _number(value: str, swedish: bool) -> str:
-    if swedish:
-        if _SWEDISH_NUMBER.match(value):
-            return value.replace(" ", "").replace(" ", "").replace("−", "-").replace(",", ".")
-        return _Ambiguous(value)
-    if _POINT_NUMBER.match(value):
-        return value
-    return _Ambiguous(value)
-
-
 def validate_rows(
     rows: list[dict[str, Any]], model: type[M]
 ) -> tuple[list[tuple[int, M]], list[RowError]]:
@@ -379,7 +110,7 @@ def validate_rows(
             where = [row["__column__"]] if row.get("__column__") else []
             rejected.append(RowError(row=number, errors=[field_error(where, row["__csv_error__"])]))
             continue
-        ambiguous = [k for k, v in row.items() if isinstance(v, _Ambiguous)]
+        ambiguous = [k for k, v in row.items() if is_ambiguous(v)]
         if ambiguous:
             rejected.append(
                 RowError(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from shared.bulk import MAX_CELL
+from shared.bulk_csv import MAX_CELL
 from shared.json_depth import MAX_DEPTH
 from tests.harness import ServiceHarness
 

@@ -13,15 +13,8 @@ from sqlalchemy.orm import Session
 
 from services.budget import rounds
 from services.budget import summary_schemas as ss
-from services.budget.repository.store import (
-    EARMARKED,
-    LINE,
-    REPORTED_DEVIATION,
-    REPORTED_FIGURE,
-    TOTAL,
-    rows_of_year,
-)
-from services.budget.summary import committee_summary
+from services.budget.repository.store import LINE, TOTAL, rows_of_year
+from services.budget.summary import YEAR_TABLES, committee_summary
 from shared.periods import Period
 
 
@@ -36,10 +29,6 @@ class FollowUpSection(BaseModel):
         description="`GET /v1/forecast-rounds?org_unit=&year=&through=` with `through` the "
         "period's last month."
     )
-
-
-#: What the section reads of the committee's year, in one statement.
-YEAR_TABLES = (LINE, TOTAL, EARMARKED, REPORTED_DEVIATION, REPORTED_FIGURE)
 
 
 def follow_up_section(session: Session, org_unit: str, period: Period) -> FollowUpSection:

@@ -20,16 +20,14 @@ from services.budget import summary_schemas as ss
 from services.budget.earmarked import earmarked_out
 from services.budget.grants import find_grant
 from services.budget.money import mnkr, mnkr_strings
-from services.budget.repository import budget_lines as line_repo
-from services.budget.repository import earmarked as earmark_repo
 from services.budget.repository import flows as flow_repo
-from services.budget.repository import reported as reported_repo
 from services.budget.repository.store import (
     EARMARKED,
     LINE,
     REPORTED_DEVIATION,
     REPORTED_FIGURE,
     TOTAL,
+    rows_of_year,
 )
 from services.budget.stated import as_stated, figure_out
 from services.budget.stated_rules import Picked, Stated, pick_totals
@@ -42,6 +40,9 @@ from services.budget.summary_figures import (
     through_month,
     total_figures,
 )
+
+#: What a summary reads of the committee's year, in one statement (``rows_of_year``).
+YEAR_TABLES = (LINE, TOTAL, EARMARKED, REPORTED_DEVIATION, REPORTED_FIGURE)
 
 
 def committee_summary(
@@ -59,13 +60,7 @@ def committee_summary(
     months = last.last_month
     grant = find_grant(session, org_unit, year)
     if stored is None:
-        stored = {
-            LINE.name: line_repo.budget_lines_of(session, org_unit, year),
-            TOTAL.name: reported_repo.totals_of(session, org_unit, year),
-            EARMARKED.name: earmark_repo.earmarked_of(session, org_unit, year),
-            REPORTED_DEVIATION.name: reported_repo.reported_deviations(session, org_unit, year),
-            REPORTED_FIGURE.name: reported_repo.reported_figures(session, org_unit, year),
-        }
+        stored = rows_of_year(session, YEAR_TABLES, org_unit, year)
     totals = stored[TOTAL.name]
     budgets = {r.line: r for r in stored[LINE.name]}
     outcomes = {

@@ -1,6 +1,6 @@
 """A CSV load body read from its spooled file, batch by batch: the body is never held whole.
 
-The forms are ``shared.bulk``'s (the API form: comma-separated, decimal point; the Swedish
+The forms are ``shared.bulk_csv``'s (the API form: comma-separated, decimal point; the Swedish
 Excel form: semicolon-separated, decimal comma, maybe a UTF-8 BOM) and so are the rules:
 the whole body must be UTF-8 and hold no NUL byte (checked up front, before any row is
 used: 422 naming the byte or the line), the header names each column once (names of at
@@ -9,10 +9,10 @@ text after a closing one, is a 422 naming the line its record starts on), blank 
 skipped, a line with the wrong number of cells or a cell over ``MAX_CELL`` characters is
 a broken row (named, with its column), empty cells are None, a cell of a numeric column
 is normalised to the API form (``79.7``) or, when it cannot be read in its form
-(``1.234`` in the Swedish form), kept as a ``NotANumber`` the row checks refuse. Cells
+(``1.234`` in the Swedish form), kept marked ambiguous (``shared.bulk_csv.is_ambiguous``), which the row checks refuse. Cells
 are stripped when the body holds any blank (space, tab, no-break space, …).
 
-What ``shared.bulk.CsvStream`` does with the body in memory (``bytes``), this does with
+What ``shared.bulk_csv.CsvStream`` does with the body in memory (``bytes``), this does with
 the file the request body was spooled to, reading it again for each pass: a load of a
 million rows holds one batch of lines at a time, not the 50 MB body plus its decoded
 copy. No database, no HTTP.
@@ -24,34 +24,22 @@ import codecs
 import csv
 import io
 import itertools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from shared.bulk import MAX_CELL, MAX_HEADER_CELL, CsvRowError
+from shared.bulk_csv import (
+    BLANKS,
+    MAX_HEADER_CELL,
+    CsvRowError,
+    columns_of,
+    csv_broken,
+    quote_problem,
+)
 from shared.errors import BadRequest, InvalidInput, field_error
 
 #: Bytes read at a time by the checks that read the whole body.
 READ_BYTES = 1 << 20
-_BLANKS = tuple(ch.encode() for ch in (" ", "\t", "\u00a0", "\u202f", "\u2009", "\x0b", "\x0c"))
-_SWEDISH_NUMBER = re.compile(r"^[+\-−]?\d{1,3}(?:[  ]\d{3})*(?:,\d+)?$|^[+\-−]?\d+(?:,\d+)?$")
-_POINT_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-
-
-class NotANumber(str):
-    """A cell of a numeric column that is not a number in its CSV form (ambiguous or
-    text): never guessed, refused by the row checks as not a number."""
-
-
-def _number(value: str, swedish: bool) -> str:
-    if swedish:
-        if _SWEDISH_NUMBER.match(value):
-            return value.replace(" ", "").replace(" ", "").replace("−", "-").replace(",", ".")
-        return NotANumber(value)
-    if _POINT_NUMBER.match(value):
-        return value
-    return NotANumber(value)
 
 
 @dataclass(frozen=True)
@@ -109,7 +97,7 @@ class CsvFile:
             newlines += block.count(b"\n")
             if not blanks:
                 window = tail + block  # a blank of 2–3 bytes may straddle two blocks
-                blanks = any(ch in window for ch in _BLANKS)
+                blanks = any(ch in window for ch in BLANKS)
                 tail = block[-2:]
             offset += len(block)
         try:
@@ -134,10 +122,8 @@ class CsvFile:
 
     def batches(self, size: int) -> Iterator[CsvLines]:
         """The data lines in batches of ``size`` lines, read from the file's start."""
-        width = len(self.header)
         numeric = [name in self._numeric for name in self.header]
         swedish, blanks = self.swedish, self._blanks
-        point_match = _POINT_NUMBER.match
         number = 0
         with self._reader() as rows:
             next(rows, None)  # the header
@@ -151,80 +137,11 @@ class CsvFile:
                     continue
                 first = number + 1
                 number += len(lines)
-                read_lines = lines
-                broken: list[CsvRowError] = []
-                if any(len(cells) != width for cells in lines):
-                    lines, broken = self._sort_out(read_lines, first)
-                raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in numeric]
-                if any(max(map(len, raw), default=0) > MAX_CELL for raw in raw_columns):
-                    # Rare: a cell too big to be one; its line is rejected, named with its column.
-                    lines, broken = self._sort_out(read_lines, first, check_cells=True)
-                    raw_columns = list(zip(*lines, strict=True)) if lines else [() for _ in numeric]
-                del lines, read_lines
-                columns: list[list[Any]] = []
-                for is_numeric, raw in zip(numeric, raw_columns, strict=True):
-                    column: list[Any] = (
-                        [c.strip() or None for c in raw] if blanks else [c or None for c in raw]
-                    )
-                    if is_numeric:
-                        column = [
-                            v
-                            if v is None or (not swedish and point_match(v))
-                            else _number(v, swedish)
-                            for v in column
-                        ]
-                    columns.append(column)
-                del raw_columns
-                yield CsvLines(first, columns, broken)
-
-    def _sort_out(
-        self, lines: list[list[str]], first: int, *, check_cells: bool = False
-    ) -> tuple[list[list[str]], list[CsvRowError]]:
-        """The good lines, and the others as errors: the wrong number of columns, or (with
-        ``check_cells``) a cell over ``MAX_CELL`` characters, named by its column."""
-        width = len(self.header)
-        kept: list[list[str]] = []
-        broken: list[CsvRowError] = []
-        for n, cells in enumerate(lines, start=first):
-            if len(cells) != width:
-                broken.append(CsvRowError(n, f"expected {width} columns, found {len(cells)}"))
-                continue
-            big = (
-                next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
-                if check_cells
-                else None
-            )
-            if big is None:
-                kept.append(cells)
-                continue
-            name = self.header[big]
-            broken.append(
-                CsvRowError(
-                    n,
-                    f"column {name!r}: the cell holds {len(cells[big])} characters, "
-                    f"more than {MAX_CELL}",
-                    column=name,
+                columns, broken = columns_of(
+                    self.header, numeric, lines, first, swedish=swedish, blanks=blanks
                 )
-            )
-        return kept, broken
-
-
-def csv_broken(problem: str, line: int) -> InvalidInput:
-    """The whole body refused: it cannot be read as CSV from ``line`` on."""
-    return InvalidInput(
-        f"The CSV is broken at line {line}: {problem}; nothing was loaded.",
-        errors=[field_error(["body", "line", line], problem)],
-        extra={"line": line},
-    )
-
-
-def _quote_problem(exc: csv.Error) -> str:
-    text = str(exc)
-    if "unexpected end of data" in text:
-        return "a quoted field is never closed (a stray quote, or the file was cut off)"
-    if "expected after" in text:
-        return "text follows a closing quote (a quote inside a field must be doubled)"
-    return f"the line cannot be read as CSV ({text})"
+                del lines
+                yield CsvLines(first, columns, broken)
 
 
 class _Rows:
@@ -251,4 +168,4 @@ class _Rows:
         try:
             return next(self._rows)
         except csv.Error as exc:
-            raise csv_broken(_quote_problem(exc), start) from exc
+            raise csv_broken(quote_problem(exc), start) from exc

@@ -380,31 +380,18 @@ def evaluate(
                 higher_is_better=ind.higher_is_better,
             )
             place = placement_of(ind.own_place, ind.elsewhere, bd)
-            if current is None:
-                item = _without_value(ind, place, org_unit, here, bd, target, judgement.status)
-            else:
+            item = _without_value(ind, place, org_unit, here, bd, target, judgement.status)
+            if current is not None:
                 coverage = current.coverage
-                item = Evaluated(
-                    ind.code,
-                    ind.name,
-                    place.goal,
-                    place.area,
-                    place.delmal,
-                    ind.unit,
-                    ind.direction,
-                    org_unit,
-                    here,
-                    bd,
-                    current.value,
-                    current.status,
-                    current.aggregated,
-                    target,
-                    judgement.status,
-                    judgement.compared_with,
-                    values_of,
-                    coverage,
-                    ind.notes.get(coverage) if coverage else None,
-                    current.months,
+                item = item._replace(
+                    value=current.value,
+                    result_status=current.status,
+                    aggregated=current.aggregated,
+                    compared_with=judgement.compared_with,
+                    value_org_unit=values_of,
+                    coverage=coverage,
+                    coverage_note=ind.notes.get(coverage) if coverage else None,
+                    months=current.months,
                 )
             ordered.append((tree_position(place.goal, place.area, place.delmal, ind.code), item))
     # A stable sort: items at the same position keep the order they were made in.

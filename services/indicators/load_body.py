@@ -20,7 +20,7 @@ from typing import IO, Any, Protocol
 
 from services.indicators.csv_load import CsvFile
 from services.indicators.result_rows import COLUMNS, KEYS, NUMERIC, REQUIRED
-from shared.bulk import CsvRowError
+from shared.bulk_csv import CsvRowError
 from shared.errors import BadRequest, InvalidInput, UnsupportedMediaType, field_error
 from shared.json_rows import JsonRows, is_blank, read_json_rows
 

@@ -27,10 +27,9 @@ from typing import Annotated, Any, NamedTuple, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from services.indicators.csv_load import NotANumber
 from services.indicators.schemas import ResultStatus
 from shared.boundary import OrgUnitField, PeriodField, check_org_unit_code
-from shared.bulk import CsvRowError, is_ambiguous
+from shared.bulk_csv import CsvRowError, is_ambiguous
 from shared.errors import field_error
 from shared.json_rows import NestedRow
 from shared.keys import Principal
@@ -66,12 +65,7 @@ def check_breakdown(value: Any) -> str:
 def number_text(value: Any) -> str:
     """The text of an exact number: a JSON number, or text in the API form (CSV cells in
     the Swedish form arrive converted to it, or marked ambiguous and refused here)."""
-    if (
-        isinstance(value, str)
-        and not isinstance(value, NotANumber)
-        and not is_ambiguous(value)
-        and _NUMBER.match(value)
-    ):
+    if isinstance(value, str) and not is_ambiguous(value) and _NUMBER.match(value):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)

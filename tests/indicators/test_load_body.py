@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from services.indicators.load_body import Columns, CsvLoad, read_load_body
-from shared.bulk import CsvRowError
+from shared.bulk_csv import CsvRowError
 from shared.errors import BadRequest, InvalidInput, ProblemError, UnsupportedMediaType
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from shared.bulk import MAX_CELL, csv_rows, validate_rows
+from shared.bulk import validate_rows
+from shared.bulk_csv import MAX_CELL, csv_rows
 from shared.errors import InvalidInput
 from tests.shared.sample.app import ThingRow
 
