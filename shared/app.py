@@ -3,8 +3,8 @@
 ``create_app`` gives any app request ids, JSON logs, metrics, problem+json errors,
 CORS, body limits, security headers, ``/health`` and ``/metrics``.
 ``create_service_app`` adds what a database-owning service has: its engine, ``/ready``,
-API-key checks against its own store (before any body is read), a read-only
-``/v1/audit``, an audit entry for every write refused with 401/403, and the period
+API-key checks against its own store (before any body is read), ``/v1/data-version``
+(where its change counter stands: ``shared.readcache``), a read-only ``/v1/audit``, an audit entry for every write refused with 401/403, and the period
 locks of decided reports (``/v1/locks``, ``shared.locks``).
 """
 
@@ -22,6 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from shared.boundary import OptionalTimestampQuery
 from shared.db import (
@@ -33,7 +34,13 @@ from shared.db import (
 )
 from shared.draining import ReadinessGate
 from shared.errors import PROBLEM_JSON, ProblemError, install_error_handlers
-from shared.keys import PRINCIPAL_KEY, AuthenticationMiddleware, KeyVerifier, RegionAdmin
+from shared.keys import (
+    PRINCIPAL_KEY,
+    AuthenticationMiddleware,
+    KeyVerifier,
+    Reader,
+    RegionAdmin,
+)
 from shared.locks import PeriodLocks
 from shared.locks import router as locks_router
 from shared.observability import ObservabilityMiddleware, configure_logging, metrics_body
@@ -41,7 +48,7 @@ from shared.openapi_doc import NO_EXAMPLES, Examples, install_document, operatio
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
 from shared.spec import ServiceSpec
-from shared.store import AuditTrail, ChangeFeed, ChangeFeedHeads
+from shared.store import DATA_VERSION, AuditTrail, ChangeFeed, ChangeFeedHeads
 from shared.tokens import token_verifier
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -49,6 +56,12 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 class Health(BaseModel):
     status: str
+
+
+class DataVersion(BaseModel):
+    """Where a service's change counter stands (``GET /v1/data-version``)."""
+
+    version: int
 
 
 class AuditEntry(BaseModel):
@@ -179,6 +192,24 @@ def create_service_app(
         trail: AuditTrail = request.app.state.audit
         return AuditPage(items=[AuditEntry(**e) for e in trail.since(session, since, limit)])
 
+    @operations.get(
+        "/v1/data-version",
+        response_model=DataVersion,
+        responses={200: {"content": {"application/json": {"example": {"version": 41207}}}}},
+    )
+    async def data_version(request: Request, _reader: Reader) -> Response:
+        """Where this service's change counter stands now (also in the `Data-Version`
+        header). Every kept answer (those sent with an ETag) names the version it was made
+        at in its own `Data-Version`: while this route answers the same number, nothing
+        the service stores has changed and every such answer still stands. The number
+        only grows."""
+        version = await run_in_threadpool(read_version, request.app.state)
+        return Response(
+            b'{"version":%d}' % version,
+            media_type="application/json",
+            headers={DATA_VERSION: str(version), "Cache-Control": "no-store"},
+        )
+
     verifier = KeyVerifier(
         engine, spec.infrastructure, settings.key_cache_seconds, token_verifier(settings.oidc)
     )
@@ -202,6 +233,13 @@ def create_service_app(
     app.state.locks = PeriodLocks.of(spec.metadata)
     app.state.on_refused = _refusal_recorder(engine, app.state.audit)
     return app
+
+
+def read_version(state: Any) -> int:
+    """The change counter, on a bare connection (a Session costs more than the one-row
+    read), in the thread pool: when the pool is busy, checking a connection out waits."""
+    with state.reading_engine.connect() as conn:
+        return int(state.feed.version(conn))
 
 
 def _refusal_recorder(engine: Engine, trail: AuditTrail) -> Callable[[Request, ProblemError], None]:

@@ -31,6 +31,11 @@ which it cannot do in a compressed body.
 What an answer depends on besides the data is in its key: the URL (path, query and the
 base the links in a body are made from), what the caller's key may read, and the
 region's date (answers "as of today" change at midnight without a write).
+
+Each kept answer names the counter's value it was made at (``Data-Version``), and
+``GET /v1/data-version`` (``shared.app``) says where the counter stands now: a client holding answers made
+at version ``v`` knows they all still stand while the counter reads ``v``, with one ask
+for all of them (the gateway's kept views: ``gateway.upstream.probes``).
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ from sqlalchemy.orm import Session
 from shared.app import FeedDep, SessionDep
 from shared.keys import Principal, Reader
 from shared.paging import next_link
-from shared.store import ChangeFeed
+from shared.store import DATA_VERSION, ChangeFeed
 
 #: The region's time zone: what "today" means for an answer as of today.
 REGION_TIME_ZONE = ZoneInfo("Europe/Stockholm")
@@ -119,12 +124,19 @@ class ReadCache:
         """The answer kept for ``key`` at the data's current version, else ``compute()``'s
         (its JSON, or that made a ``KeptAnswer`` with its headers), kept. The version is
         read first (see the module's docstring for why)."""
-        entry = (key, self.version(session))
+        return self.answer_at(session, key, compute)[0]
+
+    def answer_at(
+        self, session: Session, key: Hashable, compute: Callable[[], bytes | KeptAnswer]
+    ) -> tuple[KeptAnswer, int]:
+        """``answer``, with the version it stands for."""
+        version = self.version(session)
+        entry = (key, version)
         with self._lock:
             kept = self._kept.get(entry)
             if kept is not None:
                 self._kept.move_to_end(entry)
-                return kept
+                return kept, version
         made = compute()
         kept = made if isinstance(made, KeptAnswer) else KeptAnswer.of(made)
         if kept.size <= self._max_bytes:
@@ -135,7 +147,7 @@ class ReadCache:
                 while self._size > self._max_bytes:
                     _, dropped = self._kept.popitem(last=False)
                     self._size -= dropped.size
-        return kept
+        return kept, version
 
     def __len__(self) -> int:
         """Answers kept now."""
@@ -184,8 +196,13 @@ def kept_json(
         link = next_link(data.get("next")) if isinstance(data, dict) else {}
         return KeptAnswer.of(to_json(data), link)
 
-    kept = cache.answer(session, key, made)
-    headers = {**dict(kept.headers), "ETag": kept.etag, "Cache-Control": "no-cache"}
+    kept, version = cache.answer_at(session, key, made)
+    headers = {
+        **dict(kept.headers),
+        "ETag": kept.etag,
+        "Cache-Control": "no-cache",
+        DATA_VERSION: str(version),
+    }
     if kept.etag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
     return Response(kept.body, media_type="application/json", headers=headers)

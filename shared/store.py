@@ -149,6 +149,11 @@ def drop_infrastructure(op: Operations, schema: str) -> None:
         op.drop_table(name, schema=schema)
 
 
+#: The header naming where a service's change counter stood when an answer was made
+#: (``shared.readcache``), or stands now (``GET /v1/data-version``).
+DATA_VERSION = "Data-Version"
+
+
 class ChangeFeed:
     """Hands out ``change_seq`` numbers in commit order.
 
@@ -170,6 +175,12 @@ class ChangeFeed:
             .returning(counter.c.last_seq)
         ).scalar_one()
         return int(last) - count + 1
+
+    def version(self, session: Session | sa.Connection) -> int:
+        """Where the counter stands now: the last number handed out."""
+        counter = self.t.change_counter
+        stmt = sa.select(counter.c.last_seq).where(counter.c.id == 1)
+        return int(session.execute(stmt).scalar_one())
 
     def lock(self, session: Session) -> None:
         """Become the only writer of this service until the transaction ends."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from gateway.cycle import repository
 from gateway.cycle.decisions import changes_since
@@ -36,16 +37,41 @@ DecisionSeen = tuple[str, int] | None | Literal["away"]
 STORE_AWAY: Literal["away"] = "away"
 
 
-async def decision_seen(request: Request, org_unit: str, period: Period) -> DecisionSeen:
-    """Which decision the view of ``org_unit`` for ``period`` is compared with, if any."""
+#: The cycle's version when the gateway has no cycle store: it never moves.
+NO_CYCLE = -1
+
+
+async def decision_seen(
+    request: Request, org_unit: str, period: Period
+) -> tuple[DecisionSeen, int | None]:
+    """Which decision the view of ``org_unit`` for ``period`` is compared with, if any, and
+    where the cycle's change counter stood before it was looked up (``None``: the store
+    did not answer): while the counter reads the same, so does the decision."""
     store = _store(request)
     if store is None:
-        return None
+        return None, NO_CYCLE
+
+    def look_up(session: Session) -> tuple[int, Any]:
+        version = store.feed.version(session)
+        return version, repository.latest_decision_seq(session, org_unit, str(period))
+
     try:
-        row = await store.run(lambda s: repository.latest_decision_seq(s, org_unit, str(period)))
+        version, row = await store.run(look_up)
     except OperationalError:
-        return STORE_AWAY
-    return None if row is None else (row.decision_id, row.change_seq)
+        return STORE_AWAY, None
+    return (None if row is None else (row.decision_id, row.change_seq)), version
+
+
+async def cycle_version(request: Request) -> int | None:
+    """Where the cycle's change counter stands, read after this call began (``None``: the
+    store did not answer)."""
+    store = _store(request)
+    if store is None:
+        return NO_CYCLE
+    try:
+        return await store.version()
+    except OperationalError:
+        return None
 
 
 async def with_decision_changes(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Request
@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.config import GatewaySettings
 from gateway.cycle.models import INFRASTRUCTURE, SCHEMA
+from gateway.upstream.probes import SharedProbe
 from shared.app import _refusal_recorder
 from shared.db import make_engine, session_scope
 from shared.keys import AuthenticationMiddleware, KeyVerifier
@@ -41,6 +42,7 @@ class CycleStore:
     verifier: KeyVerifier
     feed: ChangeFeed
     audit: AuditTrail
+    _versions: SharedProbe[int] = field(default_factory=SharedProbe)
 
     @classmethod
     def open(cls, settings: GatewaySettings) -> CycleStore:
@@ -78,6 +80,19 @@ class CycleStore:
                 return work(session)
 
         return await run_in_threadpool(in_thread)
+
+    async def version(self) -> int:
+        """Where the cycle's change counter stands, read after this call began (every
+        decision, reopening and calendar change moves it); callers at the same moment
+        share one read (``SharedProbe``)."""
+
+        def read() -> int:
+            # A bare connection: a Session costs more than the one-row read. Off the
+            # event loop: when the pool is busy, checking a connection out waits.
+            with self.engine.connect() as conn:
+                return self.feed.version(conn)
+
+        return await self._versions.ask(None, lambda: run_in_threadpool(read))
 
 
 class CycleAuthentication:

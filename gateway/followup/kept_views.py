@@ -1,19 +1,30 @@
 """Views made lately, kept as the JSON sent, with what they were made of.
 
 A committee's view is a function of the answers its calls got (each service's answer is
-named by its ETag: ``gateway.upstream.answers.ReadsSeen``) and of the decision it is
-compared with (``gateway.cycle.hooks.decision_seen``: id and change number). A view asked
-again first asks each service whether the answers it was made of still stand (the same
-calls, with ``If-None-Match``: ``Upstream.unchanged``) while the decision is looked up;
-all 304 and the same decision, it is the same view, and the JSON kept is sent as it was:
-nothing parsed, assembled or written again. Anything else (a newer answer, another
-decision, a failure, the cycle's store away) makes the view afresh, from what the checks
-found (their answers and failures: no service is asked twice, nor waited for twice);
-only a whole view is kept.
+named by its ETag, and by the data version the service made it at: ``ReadsSeen``), of the
+decision it is compared with (``gateway.cycle.hooks.decision_seen``: id and change
+number) and of the region's date. A view asked again is the same view when:
 
-Whether the data stood still is the services' to say, on every ask, after checking the
-caller's key: a key they refuse is refused (their 401/403 is raised as a read raises it),
-so the kept view is keyed by what was asked, not by who asked.
+1. **nothing changed anywhere** (the common case): each service's change counter and the
+   cycle's still read what they read when the view was made, asked after this view was
+   asked for (``Upstream.data_version``, ``CycleStore.version``: one ask out at a time,
+   shared by every view waiting, ``gateway.upstream.probes``), with the same credential
+   as made or last confirmed it, on the same date. The services check the credential on
+   that ask: a revoked key is refused as a read would be; or
+2. **every answer still stands**: each service is asked whether the answers the view was
+   made of still stand (the same calls, with ``If-None-Match``: ``Upstream.unchanged``)
+   while the decision is looked up; all 304 and the same decision. A write that changed
+   nothing this view shows, or another credential, takes this way; the versions the 304s
+   name are then kept for the next ask.
+
+Anything else (a newer answer, another decision, a failure, the cycle's store away) makes
+the view afresh, from what the checks found (their answers and failures: no service is
+asked twice, nor waited for twice); only a whole view is kept.
+
+Whether a caller may read the view is the services' to say, on every ask, after checking
+the caller's key: way 1 only for the credential the services accepted for these very
+answers (keys are never widened, only revoked), way 2 for anyone (their 401/403 is raised
+as a read raises it), so the kept view is keyed by what was asked, not by who asked.
 
 Kept compressed (a view of 130 kB is about 12 kB), bounded by ``kept_view_bytes``, least
 recently used let go first. JSON only: CSV and the workbook are made from the view itself.
@@ -24,31 +35,50 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
 
 from fastapi import Request
 from prometheus_client import Counter
 
 from gateway.config import GatewaySettings
-from gateway.cycle.hooks import STORE_AWAY, DecisionSeen, decision_seen, with_decision_changes
+from gateway.cycle.hooks import (
+    STORE_AWAY,
+    DecisionSeen,
+    cycle_version,
+    decision_seen,
+    with_decision_changes,
+)
 from gateway.followup.rendering import Rendered
 from gateway.followup.sources import deadline_of
 from gateway.followup.view import FollowUpView, ViewReads
-from gateway.upstream.answers import ReadSeen, checking, recording_reads
+from gateway.upstream.answers import (
+    Checked,
+    ReadSeen,
+    checked_versions,
+    checking,
+    note_checked,
+    recording_reads,
+)
+from gateway.upstream.errors import UpstreamFailure, UpstreamRefused
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
 from shared.periods import Period
+from shared.readcache import region_today
 
 VIEWS_SENT = Counter(
     "gateway_follow_up_views_total",
-    "Committee views answered, by how: kept (sent as kept, every service answered 304 "
-    "and the decision was the same) or made (assembled afresh).",
+    "Committee views answered, by how: unchanged (sent as kept: no service's data and no "
+    "decision changed), confirmed (sent as kept: every answer it was made of still "
+    "stood) or made (assembled afresh).",
     ["made"],
     registry=REGISTRY,
 )
-_KEPT, _MADE = VIEWS_SENT.labels("kept"), VIEWS_SENT.labels("made")
+_UNCHANGED, _CONFIRMED, _MADE = (
+    VIEWS_SENT.labels(how) for how in ("unchanged", "confirmed", "made")
+)
 
 #: A view as asked: org unit, period and goal tree.
 Asked = tuple[str, str, str]
@@ -62,6 +92,13 @@ class KeptView:
     decision: DecisionSeen
     body: bytes
     digest: str
+    #: Each service's data version its answers were made at (``None``: one answer named
+    #: none), the cycle's version before the decision was looked up, and the date.
+    versions: Mapping[str, int] | None
+    cycle_version: int | None
+    made_on: date
+    #: The credential the services accepted for these answers (``Asking.credential``).
+    made_for: str
 
     def rendered(self) -> Rendered:
         return Rendered(zlib.decompress(self.body), self.digest, _json_only, _json_only)
@@ -111,6 +148,11 @@ class Asking:
     headers: Headers
     arrived: float | None
 
+    @property
+    def credential(self) -> str:
+        """The caller's ``Authorization``, as the services are asked with it."""
+        return next((value for name, value in self.headers if name == "authorization"), "")
+
 
 async def kept_view(
     request: Request,
@@ -129,31 +171,109 @@ async def kept_view(
     views: KeptViews = request.app.state.kept_views
     org_unit, period, tree = asked
     key = (org_unit, str(period), tree)
+    kept = views.get(key) if as_json else None
+    today = region_today()
+    # What the checks find, the reads after them take instead of asking again.
+    with checking():
+        if kept is not None and await _nothing_changed(request, kept, asking, today):
+            _UNCHANGED.inc()
+            return kept.rendered()
+        return await _confirmed_or_made(request, asked, kept, asking, read, csv, xlsx, today)
+
+
+async def _confirmed_or_made(
+    request: Request,
+    asked: tuple[str, Period, str],
+    kept: KeptView | None,
+    asking: Asking,
+    read: Callable[[], Awaitable[ViewReads]],
+    csv: Callable[[FollowUpView], bytes],
+    xlsx: Callable[[FollowUpView], bytes],
+    today: date,
+) -> Rendered:
+    """Way 2 of the module's docstring, else the view made afresh and kept."""
+    views: KeptViews = request.app.state.kept_views
+    org_unit, period, tree = asked
+    key = (org_unit, str(period), tree)
     decision = asyncio.ensure_future(decision_seen(request, org_unit, period))
     try:
-        # What the checks find, the reads after them take instead of asking again.
-        with checking():
-            kept = views.get(key) if as_json else None
-            if (
-                kept is not None
-                and await _still_standing(kept, asking)
-                and await decision == kept.decision
-            ):
-                _KEPT.inc()
+        if kept is not None and await _still_standing(kept, asking):
+            compared_with, cycle_at = await decision
+            if compared_with == kept.decision:
+                confirmed = replace(
+                    kept,
+                    versions=checked_versions().all_known(),
+                    cycle_version=cycle_at,
+                    made_on=today,
+                    made_for=asking.credential,
+                )
+                views.put(key, confirmed)
+                _CONFIRMED.inc()
                 return kept.rendered()
-            with recording_reads() as seen:
-                reads = await read()
+        with recording_reads() as seen:
+            reads = await read()
     except BaseException:
         decision.cancel()
         raise
-    compared_with = await decision
+    compared_with, cycle_at = await decision
     _MADE.inc()
     view = await with_decision_changes(request, reads.assembled(), compared_with)
     made = Rendered.of(view, csv, xlsx)
     if seen.complete and compared_with != STORE_AWAY and not view.partial:
         body = zlib.compress(made.data, 1)
-        views.put(key, KeptView(seen.key(), compared_with, body, made.digest))
+        views.put(
+            key,
+            KeptView(
+                seen.key(),
+                compared_with,
+                body,
+                made.digest,
+                seen.versions.all_known(),
+                cycle_at,
+                today,
+                asking.credential,
+            ),
+        )
     return made
+
+
+async def _nothing_changed(request: Request, kept: KeptView, asking: Asking, today: date) -> bool:
+    """Whether no service the kept view read and not the cycle changed since it was made
+    (way 1 of the module's docstring), asked after this view was asked for, each service
+    by the view's deadline for it. What is found of each service is noted for the checks
+    that follow when something did change (``answers.checking``): a service whose data
+    stood still is not asked again, one that failed is not waited for again."""
+    if (
+        kept.versions is None
+        or kept.cycle_version is None
+        or kept.made_on != today
+        or kept.made_for != asking.credential
+    ):
+        return False
+    names = list(kept.versions)
+    asks = [
+        asking.upstreams[name].data_version(
+            asking.headers,
+            deadline_at=deadline_of(asking.upstreams[name], asking.settings, asking.arrived),
+        )
+        for name in names
+    ]
+    *versions, cycle = await asyncio.gather(*asks, cycle_version(request), return_exceptions=True)
+    for found in versions:
+        if isinstance(found, UpstreamRefused):
+            raise found
+        if isinstance(found, BaseException) and not isinstance(found, UpstreamFailure):
+            raise found
+    now = dict(zip(names, versions, strict=True))
+    if now == kept.versions and cycle == kept.cycle_version:
+        return True
+    for upstream, asked, etag in kept.reads:
+        found = now[upstream]
+        if isinstance(found, UpstreamFailure):
+            note_checked(upstream, asked, Checked(failure=found))
+        elif found == kept.versions[upstream]:
+            asking.upstreams[upstream].note_standing(asked, etag, found)
+    return False
 
 
 async def _still_standing(kept: KeptView, asking: Asking) -> bool:

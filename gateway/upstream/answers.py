@@ -12,8 +12,9 @@ times its JSON in memory, so keeping every model of a few hundred committee view
 take hundreds of MB; a 304 for an answer whose model was let go parses the kept body
 again (about 1 ms for the largest), which is still no body sent and nothing computed.
 
-``ReadsSeen`` records the answers one view was made of (service, what was asked, ETag):
-a view whose answers all still stand is the same view (``gateway.followup.kept_views``).
+``ReadsSeen`` records the answers one view was made of (service, what was asked, ETag),
+and the data version each service made them at (``Data-Version``): a view whose answers
+all still stand is the same view (``gateway.followup.kept_views``).
 """
 
 from __future__ import annotations
@@ -102,6 +103,27 @@ class ParsedAnswers:
         return len(self._models)
 
 
+class DataVersions:
+    """The data version (``Data-Version``: where the service's change counter stood) each
+    service's answers were made at. A service one of whose answers named no version, or
+    named another than the rest, has none: whether its answers still stand is then asked
+    answer by answer."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, int | None] = {}
+
+    def note(self, upstream: str, version: int | None) -> None:
+        if upstream in self._of and self._of[upstream] != version:
+            self._of[upstream] = None
+        else:
+            self._of[upstream] = version
+
+    def all_known(self) -> dict[str, int] | None:
+        """Each service's version, or ``None`` when one of them has none."""
+        known = {name: v for name, v in self._of.items() if v is not None}
+        return known if len(known) == len(self._of) else None
+
+
 #: One answer read: the service, what was asked (``ParsedAnswers.key``) and its ETag.
 ReadSeen = tuple[str, Hashable, str]
 
@@ -114,6 +136,7 @@ class ReadsSeen:
 
     reads: list[ReadSeen] = field(default_factory=list)
     complete: bool = True
+    versions: DataVersions = field(default_factory=DataVersions)
 
     def key(self) -> tuple[ReadSeen, ...]:
         return tuple(sorted(set(self.reads), key=repr))
@@ -134,7 +157,7 @@ def recording_reads() -> Iterator[ReadsSeen]:
         _SEEN.reset(token)
 
 
-def note_read(upstream: str, key: Hashable, etag: str | None) -> None:
+def note_read(upstream: str, key: Hashable, etag: str | None, version: int | None) -> None:
     seen = _SEEN.get()
     if seen is None:
         return
@@ -142,6 +165,7 @@ def note_read(upstream: str, key: Hashable, etag: str | None) -> None:
         seen.complete = False
     else:
         seen.reads.append((upstream, key, etag))
+        seen.versions.note(upstream, version)
 
 
 def note_failed_read() -> None:
@@ -160,6 +184,7 @@ class Checked:
     kept: KeptAnswer | None = None
     model: BaseModel | None = None
     failure: BaseException | None = None
+    version: int | None = None
 
 
 _CHECKED: ContextVar[dict[tuple[str, Hashable], Checked] | None] = ContextVar(
@@ -186,3 +211,11 @@ def note_checked(upstream: str, key: Hashable, found: Checked) -> None:
 def checked_before(upstream: str, key: Hashable) -> Checked | None:
     checked = _CHECKED.get()
     return None if checked is None else checked.get((upstream, key))
+
+
+def checked_versions() -> DataVersions:
+    """The data versions the checks in this context (``checking``) found."""
+    versions = DataVersions()
+    for (upstream, _key), found in (_CHECKED.get() or {}).items():
+        versions.note(upstream, found.version)
+    return versions

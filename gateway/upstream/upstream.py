@@ -48,6 +48,7 @@ from gateway.upstream.metrics import (
     UPSTREAM_RETRIES,
     breaker_changed,
 )
+from gateway.upstream.probes import SharedProbe
 from gateway.upstream.transport import (
     ConnectFailed,
     Headers,
@@ -65,6 +66,9 @@ log = logging.getLogger("gateway.upstream")
 Model = TypeVar("Model", bound=BaseModel)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
+#: Where a service says where its change counter stands, and the header that names it.
+DATA_VERSION_PATH = "/v1/data-version"
+DATA_VERSION = "data-version"
 _WHAT_WENT_WRONG = {
     FailureReason.CONNECT_ERROR: "refused the connection or could not be reached",
     FailureReason.TIMEOUT: "did not answer in time",
@@ -87,6 +91,12 @@ def _outcome(status: int) -> str:
     if status >= 400:
         return "client_error"
     return "ok"
+
+
+def _version(response: UpstreamResponse) -> int | None:
+    """The data version an answer names (``Data-Version``, ``shared.readcache``), if any."""
+    named = response.header(DATA_VERSION)
+    return int(named) if named is not None and named.isdigit() else None
 
 
 def _problem_detail(response: UpstreamResponse) -> str | None:
@@ -119,6 +129,7 @@ class Upstream:
         #: Where the gateway calls it: the links it writes start with this.
         self.base_url = (base_url or str(transport.client.base_url)).rstrip("/")
         self.answers = answers or ParsedAnswers()
+        self._versions: SharedProbe[int] = SharedProbe()
 
     @classmethod
     def from_settings(
@@ -199,10 +210,10 @@ class Upstream:
             response = await self._get(path, params, headers, deadline, deadline_at, use_breaker)
             if response.status == 304 and kept is not None:
                 model = cast(Model, self.answers.model(key, kept))
-                note_read(self.name, key, kept.etag)
+                note_read(self.name, key, kept.etag, _version(response))
                 return model
             if missing_is_none and response.status == 404:
-                note_read(self.name, key, None)
+                note_read(self.name, key, None, None)
                 return None
             model = self._parsed(response, into)
         except BaseException:
@@ -211,8 +222,47 @@ class Upstream:
         etag = response.header("etag")
         if etag:
             self.answers.put(key, etag, response.content, model)
-        note_read(self.name, key, etag)
+        note_read(self.name, key, etag, _version(response))
         return model
+
+    # --- where the service's data stands ----------------------------------------------
+
+    async def data_version(self, headers: Headers, *, deadline_at: float | None = None) -> int:
+        """Where the service's change counter stands (``GET /v1/data-version``), asked
+        after this call began; callers with the same credential share one ask out at a
+        time (``SharedProbe``). A refused key raises ``UpstreamRefused``, anything else
+        that is not a version by ``deadline_at`` (event-loop time) ``UpstreamFailure``."""
+        credential = next((value for name, value in headers if name == "authorization"), "")
+        try:
+            async with asyncio.timeout_at(deadline_at):
+                return await self._versions.ask(credential, lambda: self._data_version(headers))
+        except TimeoutError as exc:
+            reason = FailureReason.TIMEOUT
+            raise UpstreamFailure(
+                self.name, reason, f"The {self.name} service {_WHAT_WENT_WRONG[reason]}."
+            ) from exc
+
+    def note_standing(self, key: Hashable, etag: str, version: int) -> None:
+        """Note, for the reads of this view that follow (``answers.checking``), that the
+        answer to ``key`` named ``etag`` still stands: the service's data stood still at
+        ``version`` since it was made. Nothing is noted for an answer no longer kept."""
+        kept = self.answers.get(key)
+        if kept is not None and kept.etag == etag:
+            note_checked(self.name, key, Checked(etag, kept=kept, version=version))
+
+    async def _data_version(self, headers: Headers) -> int:
+        response = await self._get(DATA_VERSION_PATH, None, headers, None, None, True)
+        if response.status in (401, 403):
+            raise UpstreamRefused(self.name, response)
+        version = _version(response)
+        if response.status != 200 or version is None:
+            raise UpstreamFailure(
+                self.name,
+                FailureReason.UNEXPECTED_STATUS,
+                f"The {self.name} service answered {response.status} without a data version.",
+                response.status,
+            )
+        return version
 
     async def unchanged(
         self, key: Hashable, etag: str, *, headers: Headers, deadline_at: float | None
@@ -221,6 +271,9 @@ class Upstream:
         ``etag``: a 304 to ``If-None-Match``. A refusal (401/403) is raised, as a read
         raises it; whatever else comes (a newer answer, a failure) is kept for the read of
         the same view that follows (``answers.checking``), which then does not ask again."""
+        if (found := checked_before(self.name, key)) is not None:
+            # Found already for this view: its service's data stood still, or it failed.
+            return found.failure is None and found.kept is not None and found.etag == etag
         path, params, into = cast(tuple[str, Any, type[BaseModel]], key)
         query = dict(params) if isinstance(params, tuple) else params
         kept = self.answers.get(key)
@@ -229,7 +282,7 @@ class Upstream:
                 path, query, [*headers, ("if-none-match", etag)], None, deadline_at, True
             )
             if response.status == 304 and kept is not None and kept.etag == etag:
-                note_checked(self.name, key, Checked(etag, kept=kept))
+                note_checked(self.name, key, Checked(etag, kept=kept, version=_version(response)))
                 return True
             if response.status == 404:
                 return False  # the read asks again: it may take a 404 for "none"
@@ -242,7 +295,7 @@ class Upstream:
         newer = response.header("etag")
         if newer:
             self.answers.put(key, newer, response.content, model)
-        note_checked(self.name, key, Checked(newer, model=model))
+        note_checked(self.name, key, Checked(newer, model=model, version=_version(response)))
         return False
 
     def _as_checked(self, key: Hashable, found: Checked) -> Any:
@@ -251,7 +304,7 @@ class Upstream:
             note_failed_read()
             raise found.failure
         model = found.model if found.kept is None else self.answers.model(key, found.kept)
-        note_read(self.name, key, found.etag)
+        note_read(self.name, key, found.etag, found.version)
         return model
 
     def _parsed(self, response: UpstreamResponse, into: type[Model]) -> Model:

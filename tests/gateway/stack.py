@@ -29,6 +29,8 @@ KEYS = {
     "write_sus": KeyGrant("write", ("SUS",)),
     "read_sus": KeyGrant("read", ("SUS",)),
     "read_hsn": KeyGrant("read", ("HSN",)),
+    # Revoked by the kept views' tests (``test_kept_views.py``): nobody else uses it.
+    "read_revoked": KeyGrant("read"),
     # Known to the indicators service only: the others answer 401.
     "indicators_only": KeyGrant("read", services=("indicators",)),
 }

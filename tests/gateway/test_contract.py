@@ -415,9 +415,9 @@ def test_the_proxy_routes_every_v1_route_of_a_service_to_it(
     harness: ServiceHarness = request.getfixturevalue(service)
     paths = [p for p in service_document(harness)["paths"] if p.startswith("/v1/")]
     # Every service has these: the audit trails are reached by name instead,
-    # /v1/audit/{service}; the period locks, what is expected of a unit and the view's
-    # section are each service's own, not passed through (see gateway/README.md).
-    everyones = {"/v1/audit", "/v1/expected", "/v1/follow-up-section"} | {
+    # /v1/audit/{service}; the period locks, what is expected of a unit, the data version
+    # and the view's section are each service's own, not passed through (see gateway/README.md).
+    everyones = {"/v1/audit", "/v1/expected", "/v1/data-version", "/v1/follow-up-section"} | {
         p for p in paths if p.startswith("/v1/locks")
     }
     elsewhere = {

@@ -117,3 +117,35 @@ def test_readers_beside_a_writer_never_see_an_older_value_than_was_committed(
     assert not errors
     assert not stale, stale
     assert _value(indicators) == 30
+
+
+def test_answers_name_their_data_version_and_the_service_says_where_it_stands(
+    indicators: ServiceHarness,
+) -> None:
+    """A kept answer's ``Data-Version`` is where ``/v1/data-version`` stands while nothing
+    is written (304 too); a write moves it on, and the next answer names the new one."""
+    _defined(indicators)
+    load(indicators, [result_row(value=90)])
+    read = indicators.auth("read")
+    first = indicators.client.get(SUMMARY, params=ASKED, headers=read)
+    now = indicators.client.get("/v1/data-version", headers=read)
+    assert now.status_code == 200, now.text
+    assert now.json() == {"version": int(first.headers["data-version"])}
+    assert now.headers["data-version"] == first.headers["data-version"]
+    again = indicators.client.get(
+        SUMMARY, params=ASKED, headers={**read, "If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.headers["data-version"] == first.headers["data-version"]
+
+    load(indicators, [result_row(value=70)])
+    moved = indicators.client.get("/v1/data-version", headers=read).json()["version"]
+    assert moved > now.json()["version"]
+    after = indicators.client.get(SUMMARY, params=ASKED, headers=read)
+    assert int(after.headers["data-version"]) == moved
+
+
+def test_the_data_version_needs_a_key(indicators: ServiceHarness) -> None:
+    refused = indicators.client.get("/v1/data-version")
+    assert refused.status_code == 401
+    assert refused.headers["content-type"].startswith("application/problem+json")
