@@ -74,6 +74,12 @@ class _GatewaySettings(ServiceSettings):
     #: Views kept as the JSON sent, compressed, while what they were made of stands still
     #: (``gateway.followup.kept_views``); 0 keeps none.
     kept_view_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    #: Views read and assembled afresh at once (``gateway.followup.kept_views``); more wait
+    #: their turn, for at most ``view_turn_share`` of the time the view has left, then go
+    #: beside the others (a hung service must not make the views behind it late). Kept
+    #: views never wait.
+    views_made_at_once: int = Field(default=8, ge=1)
+    view_turn_share: float = Field(default=0.5, ge=0, le=1)
     #: Committees fetched at once by the all-committee overview.
     overview_concurrency: int = Field(default=6, ge=1)
     #: Seconds a ``/ready`` probe of an upstream may take.

@@ -88,7 +88,7 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
         gateway=True,
     )
     app.state.flights = SingleFlight[Rendered](settings.coalesce)
-    app.state.kept_views = KeptViews(settings.kept_view_bytes)
+    app.state.kept_views = KeptViews(settings.kept_view_bytes, settings.views_made_at_once)
     app.state.own_routes = proxy.own_routes(
         operations.router, followup.router, cycle.router, proxy.router
     )
