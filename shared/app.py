@@ -4,8 +4,9 @@
 CORS, body limits, security headers, ``/health`` and ``/metrics``.
 ``create_service_app`` adds what a database-owning service has: its engine, ``/ready``,
 API-key checks against its own store (before any body is read), ``/v1/data-version``
-(where its change counter stands: ``shared.readcache``), a read-only ``/v1/audit``, an audit entry for every write refused with 401/403, and the period
-locks of decided reports (``/v1/locks``, ``shared.locks``).
+(where its change counter stands: ``shared.readcache``), a read-only ``/v1/audit``, an
+audit entry for every write refused with 401/403, and the period locks of decided
+reports (``/v1/locks``, ``shared.locks``).
 """
 
 from __future__ import annotations
@@ -192,6 +193,8 @@ def create_service_app(
         trail: AuditTrail = request.app.state.audit
         return AuditPage(items=[AuditEntry(**e) for e in trail.since(session, since, limit)])
 
+    feed = ChangeFeed(spec.infrastructure)
+
     @operations.get(
         "/v1/data-version",
         response_model=DataVersion,
@@ -203,7 +206,7 @@ def create_service_app(
         at in its own `Data-Version`: while this route answers the same number, nothing
         the service stores has changed and every such answer still stands. The number
         only grows."""
-        version = await run_in_threadpool(read_version, request.app.state)
+        version = await run_in_threadpool(_version_now, request.app.state.reading_engine, feed)
         return Response(
             b'{"version":%d}' % version,
             media_type="application/json",
@@ -226,7 +229,7 @@ def create_service_app(
     app.state.reading_engine = reading_engine(engine)
     app.state.spec = spec
     app.state.key_verifier = verifier
-    app.state.feed = ChangeFeed(spec.infrastructure)
+    app.state.feed = feed
     app.state.metric_collectors = [ChangeFeedHeads(engine, spec.metadata, settings.app_name)]
     app.state.audit = AuditTrail(spec.infrastructure)
     # Period locks of decided reports, on the service's own MetaData (``shared.locks``).
@@ -235,11 +238,12 @@ def create_service_app(
     return app
 
 
-def read_version(state: Any) -> int:
+def _version_now(engine: Engine, feed: ChangeFeed) -> int:
     """The change counter, on a bare connection (a Session costs more than the one-row
-    read), in the thread pool: when the pool is busy, checking a connection out waits."""
-    with state.reading_engine.connect() as conn:
-        return int(state.feed.version(conn))
+    read); called in the thread pool: when the pool is busy, checking a connection out
+    waits."""
+    with engine.connect() as conn:
+        return feed.version(conn)
 
 
 def _refusal_recorder(engine: Engine, trail: AuditTrail) -> Callable[[Request, ProblemError], None]:

@@ -33,9 +33,9 @@ base the links in a body are made from), what the caller's key may read, and the
 region's date (answers "as of today" change at midnight without a write).
 
 Each kept answer names the counter's value it was made at (``Data-Version``), and
-``GET /v1/data-version`` (``shared.app``) says where the counter stands now: a client holding answers made
-at version ``v`` knows they all still stand while the counter reads ``v``, with one ask
-for all of them (the gateway's kept views: ``gateway.upstream.probes``).
+``GET /v1/data-version`` (``shared.app``) says where the counter stands now: a client
+holding answers made at version ``v`` knows they all still stand while the counter reads
+``v``, with one ask for all of them (the gateway's kept views: ``gateway.upstream.probes``).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session
 from shared.app import FeedDep, SessionDep
 from shared.keys import Principal, Reader
 from shared.paging import next_link
-from shared.store import DATA_VERSION, ChangeFeed
+from shared.store import DATA_VERSION, ChangeFeed, counter_version
 
 #: The region's time zone: what "today" means for an answer as of today.
 REGION_TIME_ZONE = ZoneInfo("Europe/Stockholm")
@@ -103,7 +103,7 @@ class ReadCache:
     """Answers by (key, data version), bounded by their total size in bytes."""
 
     def __init__(self, counter: sa.Table, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self._version = sa.select(counter.c.last_seq).where(counter.c.id == 1)
+        self._counter = counter
         self._max_bytes = max_bytes
         self._kept: OrderedDict[tuple[Hashable, int], KeptAnswer] = OrderedDict()
         self._size = 0
@@ -116,7 +116,7 @@ class ReadCache:
 
     def version(self, session: Session) -> int:
         """Where the service's change counter stands, as this session reads it now."""
-        return int(session.execute(self._version).scalar_one())
+        return counter_version(session, self._counter)
 
     def answer(
         self, session: Session, key: Hashable, compute: Callable[[], bytes | KeptAnswer]

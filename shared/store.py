@@ -154,6 +154,11 @@ def drop_infrastructure(op: Operations, schema: str) -> None:
 DATA_VERSION = "Data-Version"
 
 
+def counter_version(session: Session | sa.Connection, counter: sa.Table) -> int:
+    """Where a change counter (``change_counter``) stands now."""
+    return int(session.execute(sa.select(counter.c.last_seq).where(counter.c.id == 1)).scalar_one())
+
+
 class ChangeFeed:
     """Hands out ``change_seq`` numbers in commit order.
 
@@ -178,9 +183,7 @@ class ChangeFeed:
 
     def version(self, session: Session | sa.Connection) -> int:
         """Where the counter stands now: the last number handed out."""
-        counter = self.t.change_counter
-        stmt = sa.select(counter.c.last_seq).where(counter.c.id == 1)
-        return int(session.execute(stmt).scalar_one())
+        return counter_version(session, self.t.change_counter)
 
     def lock(self, session: Session) -> None:
         """Become the only writer of this service until the transaction ends."""

@@ -62,8 +62,8 @@ from gateway.upstream.answers import (
     note_checked,
     recording_reads,
 )
-from gateway.upstream.errors import UpstreamFailure, UpstreamRefused
-from gateway.upstream.transport import Headers
+from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
+from gateway.upstream.transport import Headers, credential_of
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
 from shared.periods import Period
@@ -79,6 +79,16 @@ VIEWS_SENT = Counter(
 )
 _UNCHANGED, _CONFIRMED, _MADE = (
     VIEWS_SENT.labels(how) for how in ("unchanged", "confirmed", "made")
+)
+
+#: Failures of a data-version ask that its service's reads in the same view take as theirs.
+_NOT_ASKED_AGAIN = frozenset(
+    {
+        FailureReason.CONNECT_ERROR,
+        FailureReason.TIMEOUT,
+        FailureReason.TRANSPORT_ERROR,
+        FailureReason.BREAKER_OPEN,
+    }
 )
 
 #: A view as asked: org unit, period and goal tree.
@@ -106,16 +116,11 @@ class KeptView:
 
 
 class KeptViews:
-    """Views by what was asked, compressed, bounded by bytes; and how many views may be
-    read and assembled afresh at once (``making``)."""
+    """Views by what was asked, compressed, bounded by bytes; and the turns to make them
+    afresh (``turns``)."""
 
     def __init__(self, max_bytes: int, made_at_once: int = 8) -> None:
-        # Why a bound: fifty views made at once put 150 calls in flight, and the gateway's
-        # connection pools and the services' threads then spend more on taking turns than
-        # on the work (the gateway's CPU per view made afresh rose from about 11 to 18 ms;
-        # with 8 at a time, 50 clients from cold got 55-67 views/s instead of 40-42, p99
-        # 1.1-1.3 s instead of 2.1 s, and no partial view: measured).
-        self._making = asyncio.Semaphore(made_at_once)
+        self.turns = ViewTurns(made_at_once)
         self._max_bytes = max_bytes
         self._bytes = 0
         self._kept: OrderedDict[Asked, KeptView] = OrderedDict()
@@ -140,6 +145,20 @@ class KeptViews:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+class ViewTurns:
+    """How many views are read and assembled afresh at once.
+
+    Why a bound: fifty views made at once put 150 calls in flight, and the gateway's
+    connection pools and the services' threads then spend more on taking turns than on the
+    work (the gateway's CPU per view made afresh rose from about 11 to 18 ms; with 8 at a
+    time, 50 clients from cold got 55-131 views/s instead of 40-42, p99 0.9-1.3 s instead
+    of 2.1 s, and no partial view: measured).
+    """
+
+    def __init__(self, at_once: int) -> None:
+        self._making = asyncio.Semaphore(at_once)
 
     @asynccontextmanager
     async def turn(self, wait: float) -> AsyncIterator[None]:
@@ -174,7 +193,7 @@ class Asking:
     @property
     def credential(self) -> str:
         """The caller's ``Authorization``, as the services are asked with it."""
-        return next((value for name, value in self.headers if name == "authorization"), "")
+        return credential_of(self.headers)
 
 
 async def kept_view(
@@ -233,7 +252,7 @@ async def _confirmed_or_made(
                 views.put(key, confirmed)
                 _CONFIRMED.inc()
                 return kept.rendered()
-        async with views.turn(_turn_wait(asking)):
+        async with views.turns.turn(_turn_wait(asking)):
             with recording_reads() as seen:
                 reads = await read()
     except BaseException:
@@ -264,17 +283,12 @@ async def _confirmed_or_made(
 def _turn_wait(asking: Asking) -> float:
     """How long a view may wait for its turn to be made: ``view_turn_share`` of the time
     left before the earliest of its calls' deadlines."""
-    settings, upstreams = asking.settings, asking.upstreams
     now = asyncio.get_running_loop().time()
-    ends = [deadline_of(u, settings, asking.arrived) for u in upstreams.values()]
-    left = (
-        min(
-            (now + u.deadline if end is None else end)
-            for end, u in zip(ends, upstreams.values(), strict=True)
-        )
-        - now
+    ends = (
+        deadline_of(upstream, asking.settings, asking.arrived) or now + upstream.deadline
+        for upstream in asking.upstreams.values()
     )
-    return settings.view_turn_share * left
+    return asking.settings.view_turn_share * (min(ends) - now)
 
 
 async def _nothing_changed(request: Request, kept: KeptView, asking: Asking, today: date) -> bool:
@@ -310,7 +324,11 @@ async def _nothing_changed(request: Request, kept: KeptView, asking: Asking, tod
     for upstream, asked, etag in kept.reads:
         found = now[upstream]
         if isinstance(found, UpstreamFailure):
-            note_checked(upstream, asked, Checked(failure=found))
+            # A service that did not answer in time or at all is not waited for again; any
+            # other failure of this ask (a 404 from a service without the route) is left
+            # to the checks of the answers themselves.
+            if found.reason in _NOT_ASKED_AGAIN:
+                note_checked(upstream, asked, Checked(failure=found))
         elif found == kept.versions[upstream]:
             asking.upstreams[upstream].note_standing(asked, etag, found)
     return False

@@ -41,6 +41,13 @@ import httpx
 from gateway.config import GatewaySettings
 
 Headers = Sequence[tuple[str, str]]
+
+
+def credential_of(headers: Headers) -> str:
+    """The ``Authorization`` a call carries (empty without): who the services judge."""
+    return next((value for name, value in headers if name == "authorization"), "")
+
+
 QueryParams = Mapping[str, str | int] | str | None
 Body = bytes | AsyncIterable[bytes] | None
 

@@ -2,7 +2,7 @@
 
 ``Upstream`` wraps the service's transport with what the gateway adds to every call: the
 circuit breaker, the deadline, at most one retry (idempotent requests, connect errors only)
-and the metrics. Two kinds of call go through it:
+and the metrics. Three kinds of call go through it:
 
 * ``read`` / ``read_unless_missing`` — a GET whose answer is parsed into a read model. This
   is the one place an answer's status is judged: 2xx is parsed, 401/403 raise
@@ -11,12 +11,15 @@ and the metrics. Two kinds of call go through it:
   with ``If-None-Match``: a 304 gives back the model kept, neither sent nor parsed again.
   The services keep their answers while their data stands still (``shared.readcache``), so
   a view asked again costs each service one check of its change counter;
+* ``data_version`` — where the service's change counter stands (``GET /v1/data-version``),
+  one ask at a time shared by every caller waiting (``SharedProbe``): what a kept view is
+  confirmed with;
 * ``open_stream`` — the proxy's call: every status comes back as it came, streamed.
 
 ``Upstreams`` holds one ``Upstream`` per service of the registry (``deploy/apps.toml``).
 
-One module (past 400 lines) because both kinds of call share the breaker, the deadline,
-the retry and the metrics, and how a failure is judged must read the same for both.
+One module (past 400 lines) because the kinds of call share the breaker, the deadline,
+the retry and the metrics, and how a failure is judged must read the same for all.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from gateway.upstream.transport import (
     TimedOut,
     TransportError,
     UpstreamResponse,
+    credential_of,
 )
 
 log = logging.getLogger("gateway.upstream")
@@ -232,7 +236,7 @@ class Upstream:
         after this call began; callers with the same credential share one ask out at a
         time (``SharedProbe``). A refused key raises ``UpstreamRefused``, anything else
         that is not a version by ``deadline_at`` (event-loop time) ``UpstreamFailure``."""
-        credential = next((value for name, value in headers if name == "authorization"), "")
+        credential = credential_of(headers)
         try:
             async with asyncio.timeout_at(deadline_at):
                 return await self._versions.ask(credential, lambda: self._data_version(headers))

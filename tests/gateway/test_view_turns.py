@@ -1,4 +1,4 @@
-"""Turns to make a view afresh (``KeptViews.turn``), on their own: no more views are made
+"""Turns to make a view afresh (``ViewTurns.turn``), on their own: no more views are made
 at once than the bound, the others wait their turn, and one that has waited its share of
 the time it has left goes beside the others instead of being late."""
 
@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import asyncio
 
-from gateway.followup.kept_views import KeptViews
+from gateway.followup.kept_views import ViewTurns
 
 
 def test_views_beyond_the_bound_wait_for_a_turn() -> None:
     async def scenario() -> None:
-        views = KeptViews(1024, made_at_once=2)
+        turns = ViewTurns(2)
         making, most = 0, 0
         release = asyncio.Event()
 
         async def make() -> None:
             nonlocal making, most
-            async with views.turn(10.0):
+            async with turns.turn(10.0):
                 making += 1
                 most = max(most, making)
                 await release.wait()
@@ -35,24 +35,24 @@ def test_views_beyond_the_bound_wait_for_a_turn() -> None:
 
 def test_a_view_that_waited_its_share_goes_beside_the_others() -> None:
     async def scenario() -> None:
-        views = KeptViews(1024, made_at_once=1)
+        turns = ViewTurns(1)
         hung = asyncio.Event()
 
         async def held() -> None:
-            async with views.turn(10.0):
+            async with turns.turn(10.0):
                 await hung.wait()  # a view whose service hangs keeps its turn
 
         holder = asyncio.ensure_future(held())
         await asyncio.sleep(0)
         loop = asyncio.get_running_loop()
         started = loop.time()
-        async with views.turn(0.1):
+        async with turns.turn(0.1):
             waited = loop.time() - started
         assert 0.1 <= waited < 1.0
         hung.set()
         await holder
         # The turn taken without waiting was not given back: the bound still holds.
-        async with views.turn(10.0):
+        async with turns.turn(10.0):
             pass
 
     asyncio.run(scenario())
