@@ -53,7 +53,8 @@ class _GatewaySettings(ServiceSettings):
     #: Seconds of each view deadline kept for assembling and sending the answer: the
     #: upstream calls of a view are cut off this much before its deadline.
     view_reserve: float = Field(default=0.05, ge=0)
-    #: Connections per upstream, and how many of them are kept open between requests.
+    #: Connections per upstream, and how many of them are kept open between requests: for
+    #: the proxy's calls, and as many again for the view's reads (``upstream.reads``).
     max_connections: int = Field(default=100, ge=1)
     max_keepalive_connections: int = Field(default=50, ge=0)
     keepalive_expiry: float = Field(default=30.0, ge=0)

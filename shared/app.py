@@ -49,7 +49,7 @@ from shared.openapi_doc import NO_EXAMPLES, Examples, install_document, operatio
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
 from shared.spec import ServiceSpec
-from shared.store import DATA_VERSION, AuditTrail, ChangeFeed, ChangeFeedHeads
+from shared.store import DATA_VERSION, AuditTrail, ChangeFeed, ChangeFeedHeads, CounterReader
 from shared.tokens import token_verifier
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -206,7 +206,7 @@ def create_service_app(
         at in its own `Data-Version`: while this route answers the same number, nothing
         the service stores has changed and every such answer still stands. The number
         only grows."""
-        version = await run_in_threadpool(_version_now, request.app.state.reading_engine, feed)
+        version = await run_in_threadpool(request.app.state.read_version)
         return Response(
             b'{"version":%d}' % version,
             media_type="application/json",
@@ -227,6 +227,10 @@ def create_service_app(
     )
     app.state.engine = engine
     app.state.reading_engine = reading_engine(engine)
+    # Off the event loop (run_in_threadpool): when the pool is busy, a checkout waits.
+    app.state.read_version = CounterReader(
+        app.state.reading_engine, spec.infrastructure.change_counter
+    )
     app.state.spec = spec
     app.state.key_verifier = verifier
     app.state.feed = feed
@@ -236,14 +240,6 @@ def create_service_app(
     app.state.locks = PeriodLocks.of(spec.metadata)
     app.state.on_refused = _refusal_recorder(engine, app.state.audit)
     return app
-
-
-def _version_now(engine: Engine, feed: ChangeFeed) -> int:
-    """The change counter, on a bare connection (a Session costs more than the one-row
-    read); called in the thread pool: when the pool is busy, checking a connection out
-    waits."""
-    with engine.connect() as conn:
-        return feed.version(conn)
 
 
 def _refusal_recorder(engine: Engine, trail: AuditTrail) -> Callable[[Request, ProblemError], None]:

@@ -23,9 +23,9 @@ from gateway.config import GatewaySettings
 from gateway.cycle.models import INFRASTRUCTURE, SCHEMA
 from gateway.upstream.probes import SharedProbe
 from shared.app import _refusal_recorder
-from shared.db import make_engine, session_scope
+from shared.db import make_engine, reading_engine, session_scope
 from shared.keys import AuthenticationMiddleware, KeyVerifier
-from shared.store import AuditTrail, ChangeFeed
+from shared.store import AuditTrail, ChangeFeed, CounterReader
 from shared.tokens import token_verifier
 
 T = TypeVar("T")
@@ -43,6 +43,10 @@ class CycleStore:
     feed: ChangeFeed
     audit: AuditTrail
     _versions: SharedProbe[int] = field(default_factory=SharedProbe)
+    _read_version: CounterReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._read_version = CounterReader(reading_engine(self.engine), self.feed.t.change_counter)
 
     @classmethod
     def open(cls, settings: GatewaySettings) -> CycleStore:
@@ -85,14 +89,8 @@ class CycleStore:
         """Where the cycle's change counter stands, read after this call began (every
         decision, reopening and calendar change moves it); callers at the same moment
         share one read (``SharedProbe``)."""
-
-        def read() -> int:
-            # A bare connection: a Session costs more than the one-row read. Off the
-            # event loop: when the pool is busy, checking a connection out waits.
-            with self.engine.connect() as conn:
-                return self.feed.version(conn)
-
-        return await self._versions.ask(None, lambda: run_in_threadpool(read))
+        # Off the event loop: when the pool is busy, checking a connection out waits.
+        return await self._versions.ask(None, lambda: run_in_threadpool(self._read_version))
 
 
 class CycleAuthentication:

@@ -5,8 +5,9 @@ retries and turns into an ``UpstreamFailure``: ``ConnectFailed``, ``TimedOut`` a
 ``TransportFailed``. Headers come back lower-cased; bodies as raw bytes, never decoded, so
 the proxy passes them on exactly as they came.
 
-A streamed call (the proxy's) and a read (the view's) go to the client's connection pool
-(httpcore) directly, the request target and headers as bytes: ``httpx.AsyncClient``
+A streamed call (the proxy's) goes to the client's connection pool (httpcore) directly, and
+a read (the view's) to connections of its own (``reads``, which says why), the request
+target and headers as bytes: ``httpx.AsyncClient``
 would parse and merge its URL, normalise every header, run its auth, redirect and cookie
 machinery and wrap the answer, a large share of the gateway's CPU per proxied request
 (``bench/gateway_passthrough.py``, ``bench/gateway_followup.py``). What goes on the wire is
@@ -39,6 +40,8 @@ import httpcore
 import httpx
 
 from gateway.config import GatewaySettings
+from gateway.upstream.failures import ConnectFailed, TimedOut, TransportError, TransportFailed
+from gateway.upstream.reads import ReadConnections
 
 Headers = Sequence[tuple[str, str]]
 
@@ -54,22 +57,6 @@ Body = bytes | AsyncIterable[bytes] | None
 
 #: A path and query already percent-encoded, as the proxy makes them (``proxy_paths``).
 _ENCODED_TARGET = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
-
-
-class TransportError(Exception):
-    """The HTTP exchange failed before a whole answer arrived."""
-
-
-class ConnectFailed(TransportError):
-    """No connection could be made (refused, unreachable, connect timed out)."""
-
-
-class TimedOut(TransportError):
-    """Connected, but no (complete) answer in time."""
-
-
-class TransportFailed(TransportError):
-    """The connection broke or the answer was not HTTP."""
 
 
 #: httpcore's failures of an exchange (it has no common base class for them).
@@ -244,6 +231,19 @@ class HttpxTransport:
             follow_redirects=False,
             trust_env=False,
         )
+        #: The reads' own keep-alive connections (``reads``' docstring says why), beside the
+        #: pool the streamed calls take; none when ``network`` replaces the sockets.
+        self._reads: ReadConnections | None = None
+        if self._pool is not None and self._scheme == b"http":
+            self._reads = ReadConnections(
+                base.host,
+                base.port or 80,
+                max_connections=settings.max_connections,
+                max_idle=settings.max_keepalive_connections,
+                keepalive_expiry=settings.keepalive_expiry,
+                connect_timeout=settings.connect_timeout,
+                pool_timeout=settings.pool_timeout,
+            )
         #: What the client adds to every request unless the caller's headers say otherwise.
         self._defaults: RawHeaders = [
             (b"host", base.netloc),
@@ -284,10 +284,14 @@ class HttpxTransport:
         docstring says why). It asks for the body as it is (no ``Accept-Encoding``): over
         the suite's own network, compressing it would only cost both ends CPU."""
         assert self._pool is not None  # for mypy: only called with a pool
+        sent = self._with_defaults([*headers, ("accept-encoding", "identity")], False)
+        if self._reads is not None and method == "GET":
+            status, headers_out, content = await self._reads.get(target, sent, timeout)
+            return UpstreamResponse(status, headers_out, content)
         request = httpcore.Request(
             method.encode("ascii"),
             httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=target),
-            headers=self._with_defaults([*headers, ("accept-encoding", "identity")], False),
+            headers=sent,
             extensions={"timeout": self._timeouts(timeout)},
         )
         try:
@@ -409,4 +413,6 @@ class HttpxTransport:
         return StreamedResponse.of_httpx(response)
 
     async def aclose(self) -> None:
+        if self._reads is not None:
+            self._reads.close()
         await self.client.aclose()

@@ -44,6 +44,7 @@ from gateway.upstream.answers import (
 )
 from gateway.upstream.breaker import CircuitBreaker
 from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
+from gateway.upstream.failures import ConnectFailed, TimedOut, TransportError
 from gateway.upstream.metrics import (
     UPSTREAM_CALLS,
     UPSTREAM_FAILURES,
@@ -53,14 +54,11 @@ from gateway.upstream.metrics import (
 )
 from gateway.upstream.probes import SharedProbe
 from gateway.upstream.transport import (
-    ConnectFailed,
     Headers,
     HttpxTransport,
     QueryParams,
     SentBody,
     StreamedResponse,
-    TimedOut,
-    TransportError,
     UpstreamResponse,
     credential_of,
 )

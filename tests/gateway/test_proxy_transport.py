@@ -117,9 +117,10 @@ def test_the_direct_call_sends_what_httpx_sent(
 
 
 def test_a_read_sends_what_httpx_sent_but_asks_for_the_body_as_it_is() -> None:
-    """``HttpxTransport.request`` (the view's reads) goes to the pool directly too: the
-    same parameters reach the upstream as httpx would send, the same headers but for
-    ``Accept-Encoding: identity``, and the answer comes back whole."""
+    """``HttpxTransport.request`` (the view's reads) goes over its own connections
+    (``gateway.upstream.reads``): the same parameters reach the upstream as httpx would
+    send, the same headers but for ``Accept-Encoding: identity``, and the answer comes
+    back whole, its headers as httpx gives them."""
     params = {"org_unit": "REGION", "period": "2024-01", "q": "å b/c&d=e"}
     sent = [("authorization", "Bearer k"), ("x-request-id", "r2")]
 

@@ -26,7 +26,8 @@ from gateway.config import GatewaySettings
 from gateway.followup.sources import fetch_sources
 from gateway.upstream.breaker import BreakerState, CircuitBreaker
 from gateway.upstream.errors import FailureReason, UpstreamFailure
-from gateway.upstream.transport import HttpxTransport, TimedOut
+from gateway.upstream.failures import TimedOut
+from gateway.upstream.transport import HttpxTransport
 from gateway.upstream.upstream import Upstream, Upstreams
 from shared.periods import Period
 
