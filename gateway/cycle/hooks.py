@@ -7,9 +7,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from gateway.cycle import repository
 from gateway.cycle.decisions import changes_since
@@ -51,12 +51,12 @@ async def decision_seen(
     if store is None:
         return None, NO_CYCLE
 
-    def look_up(session: Session) -> tuple[int, Any]:
-        version = store.feed.version(session)
-        return version, repository.latest_decision_seq(session, org_unit, str(period))
+    def look_up(conn: sa.Connection) -> tuple[int, Any]:
+        version = store.feed.version(conn)
+        return version, repository.latest_decision_seq(conn, org_unit, str(period))
 
     try:
-        version, row = await store.run(look_up)
+        version, row = await store.read(look_up)
     except OperationalError:
         return STORE_AWAY, None
     return (None if row is None else (row.decision_id, row.change_seq)), version

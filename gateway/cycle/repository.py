@@ -123,7 +123,7 @@ def latest_decision_with_report(session: Session, org_unit: str, period: str) ->
     return session.execute(_latest_decision(sa.select(decision), org_unit, period)).first()
 
 
-def latest_decision_seq(session: Session, org_unit: str, period: str) -> Any:
+def latest_decision_seq(session: Session | sa.Connection, org_unit: str, period: str) -> Any:
     """The id and change number of the unit's latest decided or reopened decision of the
     period (what ``latest_decision_with_report`` would read), without its report."""
     columns = sa.select(decision.c.decision_id, decision.c.change_seq)

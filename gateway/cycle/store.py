@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
+import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -43,10 +44,12 @@ class CycleStore:
     feed: ChangeFeed
     audit: AuditTrail
     _versions: SharedProbe[int] = field(default_factory=SharedProbe)
+    _reading: Engine = field(init=False)
     _read_version: CounterReader = field(init=False)
 
     def __post_init__(self) -> None:
-        self._read_version = CounterReader(reading_engine(self.engine), self.feed.t.change_counter)
+        self._reading = reading_engine(self.engine)
+        self._read_version = CounterReader(self._reading, self.feed.t.change_counter)
 
     @classmethod
     def open(cls, settings: GatewaySettings) -> CycleStore:
@@ -82,6 +85,18 @@ class CycleStore:
         def in_thread() -> T:
             with Session(self.engine, expire_on_commit=False) as session:
                 return work(session)
+
+        return await run_in_threadpool(in_thread)
+
+    async def read(self, work: Callable[[sa.Connection], T]) -> T:
+        """``work``, which only reads, on a bare connection whose statements each see what
+        was committed when they began (``shared.db.reading_engine``), off the event loop:
+        no session and no transaction to begin and roll back, for the look-ups every view
+        made afresh makes."""
+
+        def in_thread() -> T:
+            with self._reading.connect() as conn:
+                return work(conn)
 
         return await run_in_threadpool(in_thread)
 
