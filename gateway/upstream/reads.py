@@ -144,33 +144,47 @@ class ReadConnections:
         except TimeoutError:
             raise TimedOut("no free connection to the upstream in time") from None
         try:
-            for attempt in (1, 2):
-                connection, reused = await self._connection(deadline)
-                kept = False
+            connection = self._idle_connection()
+            if connection is not None:
                 try:
-                    async with asyncio.timeout_at(_loop_time(deadline)):
-                        answer = await connection.exchange(request)
-                    kept = connection.keep_alive and not connection.lost
-                    return answer
+                    return await self._exchange(connection, request, deadline)
                 except TransportFailed:
-                    if reused and not connection.received and attempt == 1:
-                        continue  # the upstream had closed it while idle: a new one
-                    raise
-                except TimeoutError:
-                    raise TimedOut("no (whole) answer in time") from None
-                finally:
-                    self._release(connection, kept)
-            raise AssertionError("unreachable: the second attempt returns or raises")
+                    if connection.received:
+                        raise
+                    # The upstream had closed it while it was idle: once more, on a new one.
+            connection = await self._new_connection(deadline)
+            return await self._exchange(connection, request, deadline)
         finally:
             self._free.release()
 
-    async def _connection(self, deadline: float) -> tuple[_Exchange, bool]:
+    async def _exchange(
+        self, connection: _Exchange, request: bytes, deadline: float
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """``request`` and its answer on ``connection``, kept for the next read only when
+        the answer came whole and the upstream keeps it open."""
+        kept = False
+        try:
+            async with asyncio.timeout_at(_loop_time(deadline)):
+                answer = await connection.exchange(request)
+            kept = connection.keep_alive and not connection.lost
+            return answer
+        except TimeoutError:
+            raise TimedOut("no (whole) answer in time") from None
+        finally:
+            self._release(connection, kept)
+
+    def _idle_connection(self) -> _Exchange | None:
+        """The connection idle the shortest time, if one is still open and not expired."""
         now = time.monotonic()
         while self._idle:
             connection = self._idle.pop()
             if not connection.lost and now - connection.idle_since < self._expiry:
-                return connection, True
+                return connection
             _close(connection)
+        return None
+
+    async def _new_connection(self, deadline: float) -> _Exchange:
+        now = time.monotonic()
         loop = asyncio.get_running_loop()
         limit = min(self._connect_timeout, max(deadline - now, 0.0))
         try:
@@ -180,7 +194,7 @@ class ReadConnections:
             raise ConnectFailed("connecting to the upstream timed out") from None
         except OSError as exc:
             raise ConnectFailed(str(exc) or type(exc).__name__) from exc
-        return connection, False
+        return connection
 
     def _release(self, connection: _Exchange, kept: bool) -> None:
         if kept and len(self._idle) < self._max_idle:

@@ -15,8 +15,9 @@ what the client sent before: the same request line, the same default headers (a 
 for its body as it is, ``Accept-Encoding: identity``).
 A transport given as ``network`` (an app in the same process) is still called through httpx.
 
-One module (just past 400 lines) because both direct paths build the same request on the
-same pool, and the httpx fallback beside them must send what they send.
+One module (just past 400 lines) because the proxy's streams and the view's reads build
+their request target and headers the same way (``_with_defaults``), and the httpx fallback
+beside them must send what they send.
 """
 
 from __future__ import annotations
