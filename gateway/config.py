@@ -73,7 +73,8 @@ class _GatewaySettings(ServiceSettings):
     kept_answer_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
     kept_parsed_answers: int = Field(default=256, ge=0)
     #: Views kept as the JSON sent, compressed, while what they were made of stands still
-    #: (``gateway.followup.kept_views``); 0 keeps none.
+    #: (``gateway.followup.kept_views``), and the lately sent ones as sent too, in a
+    #: quarter of this again; 0 keeps none.
     kept_view_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
     #: Views read and assembled afresh at once (``gateway.followup.kept_views``); more wait
     #: their turn, for at most ``view_turn_share`` of the time the view has left, then go

@@ -74,7 +74,7 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
             yield
         finally:
             await upstreams.aclose()
-            store.engine.dispose()
+            store.close()
 
     app = create_app(
         settings,

@@ -23,9 +23,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from shared.boundary import OptionalTimestampQuery
+from shared.counter_reads import CounterReader
 from shared.db import (
     ClosesSessions,
     database_answers,
@@ -49,7 +49,7 @@ from shared.openapi_doc import NO_EXAMPLES, Examples, install_document, operatio
 from shared.protection import ProtectionMiddleware
 from shared.settings import AppSettings, ServiceSettings
 from shared.spec import ServiceSpec
-from shared.store import DATA_VERSION, AuditTrail, ChangeFeed, ChangeFeedHeads, CounterReader
+from shared.store import DATA_VERSION, AuditTrail, ChangeFeed, ChangeFeedHeads
 from shared.tokens import token_verifier
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -168,8 +168,9 @@ def create_service_app(
     engine = make_engine(settings.database_url, spec.metadata.schema or spec.name)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.counter.close()
         engine.dispose()
 
     operations = APIRouter(tags=["operations"])
@@ -206,7 +207,7 @@ def create_service_app(
         at in its own `Data-Version`: while this route answers the same number, nothing
         the service stores has changed and every such answer still stands. The number
         only grows."""
-        version = await run_in_threadpool(request.app.state.read_version)
+        version = await request.app.state.counter.read()
         return Response(
             b'{"version":%d}' % version,
             media_type="application/json",
@@ -227,10 +228,8 @@ def create_service_app(
     )
     app.state.engine = engine
     app.state.reading_engine = reading_engine(engine)
-    # Off the event loop (run_in_threadpool): when the pool is busy, a checkout waits.
-    app.state.read_version = CounterReader(
-        app.state.reading_engine, spec.infrastructure.change_counter
-    )
+    # On the event loop, on a connection of its own (Postgres): ``shared.counter_reads``.
+    app.state.counter = CounterReader(app.state.reading_engine, spec.infrastructure.change_counter)
     app.state.spec = spec
     app.state.key_verifier = verifier
     app.state.feed = feed

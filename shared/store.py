@@ -159,41 +159,6 @@ def counter_version(session: Session | sa.Connection, counter: sa.Table) -> int:
     return int(session.execute(sa.select(counter.c.last_seq).where(counter.c.id == 1)).scalar_one())
 
 
-class CounterReader:
-    """Reads where a change counter stands, on a bare DB-API cursor of ``engine``.
-
-    Every kept follow-up view asks it of every service and of the cycle's store
-    (``GET /v1/data-version``), which makes it the suite's most frequent query: the
-    statement is written once, here, and run without SQLAlchemy's execution machinery,
-    which cost half as much CPU again as the read itself (measured on Postgres: about
-    460 against 300 microseconds of CPU a read).
-    """
-
-    def __init__(self, engine: Engine, counter: sa.Table) -> None:
-        translate = engine.get_execution_options().get("schema_translate_map") or {}
-        schema = translate.get(counter.schema, counter.schema)
-        preparer = engine.dialect.identifier_preparer
-        table = preparer.quote(counter.name)
-        if schema is not None:
-            table = f"{preparer.quote_schema(schema)}.{table}"
-        self._engine = engine
-        # Identifiers quoted by the dialect, from the code's own table: no input reaches it.
-        self._sql = f"SELECT last_seq FROM {table} WHERE id = 1"  # noqa: S608
-
-    def __call__(self) -> int:
-        """Where the counter stands now (blocking: call it off the event loop)."""
-        with self._engine.connect() as conn:
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(self._sql)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        if row is None:
-            raise RuntimeError(f"no change counter row in {self._sql!r}")
-        return int(row[0])
-
-
 class ChangeFeed:
     """Hands out ``change_seq`` numbers in commit order.
 

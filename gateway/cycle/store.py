@@ -24,9 +24,10 @@ from gateway.config import GatewaySettings
 from gateway.cycle.models import INFRASTRUCTURE, SCHEMA
 from gateway.upstream.probes import SharedProbe
 from shared.app import _refusal_recorder
+from shared.counter_reads import CounterReader
 from shared.db import make_engine, reading_engine, session_scope
 from shared.keys import AuthenticationMiddleware, KeyVerifier
-from shared.store import AuditTrail, ChangeFeed, CounterReader
+from shared.store import AuditTrail, ChangeFeed
 from shared.tokens import token_verifier
 
 T = TypeVar("T")
@@ -100,12 +101,16 @@ class CycleStore:
 
         return await run_in_threadpool(in_thread)
 
+    def close(self) -> None:
+        """Close the store's connections (the app's lifespan ends)."""
+        self._read_version.close()
+        self.engine.dispose()
+
     async def version(self) -> int:
         """Where the cycle's change counter stands, read after this call began (every
         decision, reopening and calendar change moves it); callers at the same moment
         share one read (``SharedProbe``)."""
-        # Off the event loop: when the pool is busy, checking a connection out waits.
-        return await self._versions.ask(None, lambda: run_in_threadpool(self._read_version))
+        return await self._versions.ask(None, self._read_version.read)
 
 
 class CycleAuthentication:

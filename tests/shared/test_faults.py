@@ -77,3 +77,22 @@ def test_a_load_cut_off_midway_leaves_nothing_behind(
     # 40 000 rows take far longer than 0,15 s to load: the cut lands inside the transaction.
     assert r.status_code == 503
     assert items == []
+
+
+def test_the_data_version_is_503_while_the_database_is_away_and_answers_when_it_is_back(
+    behind_proxy: tuple[TestClient, CuttableProxy, dict[str, str]],
+) -> None:
+    """The data version is read on a connection of the service's own, outside its pool
+    (``shared.counter_reads``): cut, it is a 503 problem like every other read; restored,
+    the next ask answers on a new connection, with the same number."""
+    client, proxy, auth = behind_proxy
+    before = client.get("/v1/data-version", headers=auth)
+    assert before.status_code == 200
+    proxy.cut()
+    away = client.get("/v1/data-version", headers=auth)
+    assert away.status_code == 503
+    assert away.headers["content-type"] == "application/problem+json"
+    proxy.restore()
+    back = client.get("/v1/data-version", headers=auth)
+    assert back.status_code == 200
+    assert back.json() == before.json()

@@ -1,0 +1,86 @@
+"""Benchmark: reading where a change counter stands, the query every kept view asks of
+every service and of the cycle's store (issue #13).
+
+    .venv/bin/python bench/counter_read.py [--reads 3000] [--rounds 3]
+
+Against the indicators schema of the database ``BENCH_DATABASE_URL`` (default
+postgresql://postgres@127.0.0.1:5432/bench; migrated and seeded by
+``bench/gateway_followup.py`` or ``make run``'s seed on Postgres), in one process on
+uvloop, the same statement two ways, back to back, ``--rounds`` times:
+
+- **thread + pool** (the baseline, the way before ``shared.counter_reads``): a worker
+  thread (``run_in_threadpool``) checks a connection out of the service's own SQLAlchemy
+  pool (autocommit, ``shared.db.reading_engine``) and runs it on a bare DB-API cursor;
+- **loop** (``shared.counter_reads.CounterReader``): one psycopg connection of the
+  reader's own, on the event loop.
+
+Printed per round: CPU and wall microseconds per read of each and their ratio, with the
+load average. Nothing is asserted: the figures are for the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Awaitable, Callable
+
+import uvloop
+from starlette.concurrency import run_in_threadpool
+
+from services.indicators.spec import SPEC
+from shared.counter_reads import CounterReader
+from shared.db import make_engine, reading_engine
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f}"
+
+
+async def per_read(read: Callable[[], Awaitable[int]], reads: int) -> tuple[float, float]:
+    """CPU and wall microseconds per read, after 100 reads to warm up."""
+    for _ in range(100):
+        await read()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(reads):
+        await read()
+    return (
+        1e6 * (time.process_time() - cpu) / reads,
+        1e6 * (time.perf_counter() - wall) / reads,
+    )
+
+
+async def main(url: str, reads: int, rounds: int) -> None:
+    engine = reading_engine(make_engine(url, "indicators"))
+    counter = SPEC.infrastructure.change_counter
+    reader = CounterReader(engine, counter)
+    # The baseline: the same statement through the pool, in a worker thread.
+    in_thread = CounterReader(engine, counter)
+
+    async def through_pool() -> int:
+        return await run_in_threadpool(in_thread._read_in_thread)
+
+    print(f"{reads} reads a round; CPU / wall microseconds per read")
+    for n in range(1, rounds + 1):
+        base_cpu, base_wall = await per_read(through_pool, reads)
+        loop_cpu, loop_wall = await per_read(reader.read, reads)
+        print(
+            f"  round {n}: thread + pool {base_cpu:5.0f} / {base_wall:5.0f}"
+            f"   loop {loop_cpu:5.0f} / {loop_wall:5.0f}"
+            f"   CPU {loop_cpu / base_cpu:.2f}x  wall {loop_wall / base_wall:.2f}x"
+            f"   {load_average()}"
+        )
+    reader.close()
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reads", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    uvloop.run(main(url, args.reads, args.rounds))
