@@ -1,4 +1,5 @@
-"""Where a change counter stands, read on the event loop: ``CounterReader``.
+"""Where a change counter stands, read on the event loop: ``CounterReader``; and the
+connection it reads on, ``LoopConnection``, for the few other look-ups as frequent.
 
 Every kept follow-up view asks it of every service (``GET /v1/data-version``) and of the
 cycle's store, which makes it the suite's most frequent query by far. Through a worker
@@ -21,6 +22,7 @@ runs on the engine in a worker thread, as the other queries do.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import psycopg
@@ -37,9 +39,12 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 
 class CounterReader:
-    """Reads where ``counter`` (a ``change_counter`` table, row ``id = 1``) stands."""
+    """Reads where ``counter`` (a ``change_counter`` table, row ``id = 1``) stands, on
+    ``connection`` (by default a ``LoopConnection`` of its own on Postgres)."""
 
-    def __init__(self, engine: Engine, counter: sa.Table) -> None:
+    def __init__(
+        self, engine: Engine, counter: sa.Table, connection: LoopConnection | None = None
+    ) -> None:
         translate = engine.get_execution_options().get("schema_translate_map") or {}
         schema = translate.get(counter.schema, counter.schema)
         preparer = engine.dialect.identifier_preparer
@@ -49,7 +54,7 @@ class CounterReader:
         self._engine = engine
         # Identifiers quoted by the dialect, from the code's own table: no input reaches it.
         self._sql = f"SELECT last_seq FROM {table} WHERE id = 1"  # noqa: S608
-        self._on_loop = _LoopConnection(engine) if engine.dialect.name == "postgresql" else None
+        self._on_loop = connection or LoopConnection.of(engine)
 
     async def read(self) -> int:
         """Where the counter stands now, read after this call began."""
@@ -80,8 +85,13 @@ class CounterReader:
         return int(row[0])
 
 
-class _LoopConnection:
+class LoopConnection:
     """One autocommit psycopg connection used from the event loop, one query at a time."""
+
+    @classmethod
+    def of(cls, engine: Engine) -> LoopConnection | None:
+        """One to ``engine``'s database; ``None`` for SQLite (no server to keep it to)."""
+        return cls(engine) if engine.dialect.name == "postgresql" else None
 
     def __init__(self, engine: Engine) -> None:
         _, params = engine.dialect.create_connect_args(engine.url)
@@ -90,27 +100,29 @@ class _LoopConnection:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = asyncio.Lock()
 
-    async def fetchone(self, sql: str) -> Any:
+    async def fetchone(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first row of ``sql`` (psycopg's ``%(name)s`` parameters), read after this
+        call began; SQLAlchemy's ``OperationalError`` when the database cannot answer."""
         self._bind_to_running_loop()
         async with self._lock:
             fresh = self._conn is None
             try:
-                return await self._fetchone(sql)
+                return await self._fetchone(sql, params)
             except _CONNECTION_FAILED as exc:
                 if fresh:
                     raise _as_sqlalchemy(sql, exc) from exc
             # The kept connection failed (closed by the server while idle, say): once more,
             # on a new one.
             try:
-                return await self._fetchone(sql)
+                return await self._fetchone(sql, params)
             except _CONNECTION_FAILED as exc:
                 raise _as_sqlalchemy(sql, exc) from exc
 
-    async def _fetchone(self, sql: str) -> Any:
+    async def _fetchone(self, sql: str, params: Mapping[str, Any] | None) -> Any:
         try:
             if self._conn is None:
                 self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **self._params)
-            cursor = await self._conn.execute(sql, prepare=True)
+            cursor = await self._conn.execute(sql, params, prepare=True)
             return await cursor.fetchone()
         except BaseException:
             # Failed or cancelled half-way: nothing may read from this connection again.

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
+from typing import Literal
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
 
-from gateway.cycle import repository
 from gateway.cycle.decisions import changes_since
 from gateway.cycle.due import late_in_period
 from gateway.cycle.store import CycleStore
@@ -45,21 +43,16 @@ async def decision_seen(
     request: Request, org_unit: str, period: Period
 ) -> tuple[DecisionSeen, int | None]:
     """Which decision the view of ``org_unit`` for ``period`` is compared with, if any, and
-    where the cycle's change counter stood before it was looked up (``None``: the store
+    where the cycle's change counter stood when it was looked up (``None``: the store
     did not answer): while the counter reads the same, so does the decision."""
     store = _store(request)
     if store is None:
         return None, NO_CYCLE
-
-    def look_up(conn: sa.Connection) -> tuple[int, Any]:
-        version = store.feed.version(conn)
-        return version, repository.latest_decision_seq(conn, org_unit, str(period))
-
     try:
-        version, row = await store.read(look_up)
+        version, decided = await store.decision_seen(org_unit, str(period))
     except OperationalError:
         return STORE_AWAY, None
-    return (None if row is None else (row.decision_id, row.change_seq)), version
+    return decided, version
 
 
 async def cycle_version(request: Request) -> int | None:

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from gateway.cycle.models import decision, occasion, occasion_due
+from gateway.cycle.models import INFRASTRUCTURE, decision, occasion, occasion_due
 
 
 def occasions_of_years(session: Session, years: Iterable[int]) -> Sequence[sa.Row[Any]]:
@@ -130,7 +130,31 @@ def latest_decision_seq(session: Session | sa.Connection, org_unit: str, period:
     return session.execute(_latest_decision(columns, org_unit, period)).first()
 
 
-def _latest_decision(stmt: sa.Select[Any], org_unit: str, period: str) -> sa.Select[Any]:
+def decision_with_version_sql(dialect: sa.Dialect) -> tuple[str, dict[str, Any]]:
+    """The cycle's change counter and the id and change number of the unit's latest decided
+    or reopened decision of the period, in one statement for Postgres (one snapshot, one
+    round trip: what every view made afresh looks up, ``CycleStore.decision_seen``), as SQL
+    text for psycopg and its fixed parameters; ``org_unit`` and ``period`` are to be added.
+    Columns: ``last_seq``, ``decision_id``, ``change_seq`` (both ``NULL``: no decision)."""
+    latest = _latest_decision(
+        sa.select(decision.c.decision_id, decision.c.change_seq),
+        sa.bindparam("org_unit", "", type_=sa.String),
+        sa.bindparam("period", "", type_=sa.String),
+    ).lateral("latest")
+    counter = INFRASTRUCTURE.change_counter
+    stmt = (
+        sa.select(counter.c.last_seq, latest.c.decision_id, latest.c.change_seq)
+        .select_from(counter.outerjoin(latest, sa.true()))
+        .where(counter.c.id == 1)
+    )
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    fixed = {k: v for k, v in compiled.params.items() if k not in ("org_unit", "period")}
+    return str(compiled), fixed
+
+
+def _latest_decision(
+    stmt: sa.Select[Any], org_unit: str | sa.BindParameter[str], period: str | sa.BindParameter[str]
+) -> sa.Select[Any]:
     return (
         stmt.where(
             decision.c.org_unit == org_unit,
