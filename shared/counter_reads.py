@@ -3,8 +3,8 @@ connection it reads on, ``LoopConnection``, for the few other look-ups as freque
 
 Every kept follow-up view asks it of every service (``GET /v1/data-version``) and of the
 cycle's store, which makes it the suite's most frequent query by far. Through a worker
-thread and a pooled SQLAlchemy connection it cost about 460 microseconds of CPU a read;
-on one psycopg connection of its own, on the event loop, about 170
+thread and a pooled SQLAlchemy connection it cost about 435 microseconds of CPU a read;
+on one psycopg connection of its own, on the event loop, about 165
 (``bench/counter_read.py`` measures both side by side). So on Postgres the reader keeps
 that connection: autocommit, so each read sees what was committed when it began; one read
 on it at a time (a lock: psycopg would serialise them anyway, the lock makes the order

@@ -47,18 +47,19 @@ class CycleStore:
     audit: AuditTrail
     _versions: SharedProbe[int] = field(default_factory=SharedProbe)
     _reading: Engine = field(init=False)
-    #: The connection the counter and the decisions are looked up on (Postgres only).
-    _on_loop: LoopConnection | None = field(init=False)
     _read_version: CounterReader = field(init=False)
-    _decision_sql: tuple[str, dict[str, object]] | None = field(init=False)
+    #: Postgres only: the connection the counter is read on, and the decisions looked up
+    #: on with it, with that look-up's SQL and fixed parameters.
+    _decisions_on_loop: tuple[LoopConnection, str, dict[str, object]] | None = field(init=False)
 
     def __post_init__(self) -> None:
         self._reading = reading_engine(self.engine)
-        self._on_loop = LoopConnection.of(self._reading)
-        self._read_version = CounterReader(self._reading, self.feed.t.change_counter, self._on_loop)
-        self._decision_sql = (
-            repository.decision_with_version_sql(self._reading.dialect) if self._on_loop else None
-        )
+        on_loop = LoopConnection.of(self._reading)
+        self._read_version = CounterReader(self._reading, self.feed.t.change_counter, on_loop)
+        self._decisions_on_loop = None
+        if on_loop is not None:
+            sql, fixed = repository.decision_with_version_sql(self._reading.dialect)
+            self._decisions_on_loop = (on_loop, sql, fixed)
 
     @classmethod
     def open(cls, settings: GatewaySettings) -> CycleStore:
@@ -123,9 +124,9 @@ class CycleStore:
         view made afresh asks it, and through a worker thread and SQLAlchemy its two
         queries were a quarter of the gateway's CPU for such a view); on SQLite the counter
         first, then the decision."""
-        if self._on_loop is not None and self._decision_sql is not None:
-            sql, fixed = self._decision_sql
-            version, decision_id, change_seq = await self._on_loop.fetchone(
+        if self._decisions_on_loop is not None:
+            connection, sql, fixed = self._decisions_on_loop
+            version, decision_id, change_seq = await connection.fetchone(
                 sql, {**fixed, "org_unit": org_unit, "period": period}
             )
             return int(version), None if decision_id is None else (decision_id, change_seq)
