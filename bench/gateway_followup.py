@@ -41,7 +41,6 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,12 +48,11 @@ from pathlib import Path
 
 import httpx
 from indicators_data import HEADER, load_average, seeded_indicators, unrelated_lines
+from stacks import bench_database, running_stack
 from wrk import WrkRun, cpu_seconds, run_wrk
 
-from shared.db import database_on_server
 from shared.reference import org_units
-from shared.registry import store_names
-from shared.suite import Stack, new_stack, prepare_stores
+from shared.suite import Stack
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 VIEW_UNIT = "HSN"
@@ -315,44 +313,36 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("taskset"):
         sys.exit("wrk (and taskset) are needed: apt-get install -y wrk util-linux")
-    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    url = database_on_server(base, base.rsplit("/", 1)[-1])
+    url = bench_database(DEFAULT_DATABASE_URL)
     print(f"store: {url}; loading seed data ...")
-    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
-        stores = prepare_stores(dict.fromkeys(store_names(), url))
-        overrides = dict(kv.split("=", 1) for kv in args.gateway_env)
-        stack = new_stack(stores, Path(tmp), log_level="WARNING", **overrides)
-        try:
-            print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
-            view_cost(stack)
-            view_against_calls(stack, args.duration, args.rounds, "2024")
-            print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
-            touch_every_service(stack)
-            fifty_clients(stack, Path(tmp), args.duration, "from cold")
-            every_view_once(stack)
-            fifty_clients(stack, Path(tmp), args.duration, "warm")
-            one = wrk(
-                stack.gateways[0].base_url + view_path(VIEW_UNIT, "2024"),
-                stack.auth("read"),
-                50,
-                args.duration,
-            )
-            print(line(f"beside it: 50 clients, one view ({VIEW_UNIT} 2024)", one))
-            before = {p: view_latency(stack, p, args.duration) for p in ("2024", "2024-08")}
-            if args.unrelated_rows:
-                load_unrelated(stack, url, args.unrelated_rows)
+    overrides = dict(kv.split("=", 1) for kv in args.gateway_env)
+    with running_stack(url, "bench-gateway-", **overrides) as (stack, folder):
+        print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
+        view_cost(stack)
+        view_against_calls(stack, args.duration, args.rounds, "2024")
+        print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
+        touch_every_service(stack)
+        fifty_clients(stack, folder, args.duration, "from cold")
+        every_view_once(stack)
+        fifty_clients(stack, folder, args.duration, "warm")
+        one = wrk(
+            stack.gateways[0].base_url + view_path(VIEW_UNIT, "2024"),
+            stack.auth("read"),
+            50,
+            args.duration,
+        )
+        print(line(f"beside it: 50 clients, one view ({VIEW_UNIT} 2024)", one))
+        before = {p: view_latency(stack, p, args.duration) for p in ("2024", "2024-08")}
+        if args.unrelated_rows:
+            load_unrelated(stack, url, args.unrelated_rows)
+            print(f"view {VIEW_UNIT} with the unrelated rows / on the seed alone (goal <= 1.2x):")
+            for period, (cold0, warm0) in before.items():
+                cold1, warm1 = view_latency(stack, period, args.duration)
                 print(
-                    f"view {VIEW_UNIT} with the unrelated rows / on the seed alone (goal <= 1.2x):"
+                    f"  {period:<8} cold {cold1:6.1f} / {cold0:6.1f} ms = {cold1 / cold0:.2f}x"
+                    f"   warm p50 {warm1:6.1f} / {warm0:6.1f} ms = {warm1 / warm0:.2f}x"
+                    f"   {load_average()}"
                 )
-                for period, (cold0, warm0) in before.items():
-                    cold1, warm1 = view_latency(stack, period, args.duration)
-                    print(
-                        f"  {period:<8} cold {cold1:6.1f} / {cold0:6.1f} ms = {cold1 / cold0:.2f}x"
-                        f"   warm p50 {warm1:6.1f} / {warm0:6.1f} ms = {warm1 / warm0:.2f}x"
-                        f"   {load_average()}"
-                    )
-        finally:
-            stack.stop()
 
 
 if __name__ == "__main__":

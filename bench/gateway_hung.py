@@ -29,24 +29,22 @@ Needs ``wrk`` (``apt-get install -y wrk``).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from stacks import bench_database, running_stack
 
-from shared.db import database_on_server
 from shared.reference import committees
-from shared.registry import service_names, store_names
-from shared.suite import Stack, new_stack, prepare_stores
+from shared.registry import service_names
+from shared.suite import Stack
 
 ROTATE = """
 units = {%s}
@@ -56,14 +54,6 @@ request = function()
   return wrk.format("GET", "/v1/follow-up/" .. units[(n %% #units) + 1] .. "?period=2024")
 end
 """
-
-
-def stores_in(tmp: Path) -> dict[str, str]:
-    base = os.environ.get("BENCH_DATABASE_URL")
-    if base:
-        url = database_on_server(base, base.rsplit("/", 1)[-1])
-        return dict.fromkeys(store_names(), url)
-    return {name: f"sqlite:///{tmp / (name + '.db')}" for name in store_names()}
 
 
 def transitions(gateway: str) -> dict[tuple[str, str], float]:
@@ -171,18 +161,14 @@ def main() -> None:
     args = parser.parse_args()
     if not args.burst and (not shutil.which("wrk") or not shutil.which("taskset")):
         sys.exit("wrk (and taskset) are needed: apt-get install -y wrk util-linux")
-    with tempfile.TemporaryDirectory(prefix="bench-hung-") as tmp:
-        stores = prepare_stores(stores_in(Path(tmp)))
-        settings = {f"{name}_timeout": str(args.deadline) for name in service_names()}
-        settings.update(dict(kv.split("=", 1) for kv in args.gateway_env))
-        stack = new_stack(stores, Path(tmp), log_level="WARNING", **settings)
-        try:
-            if args.burst:
-                burst(stack, args)
-            else:
-                run(stack, args, Path(tmp))
-        finally:
-            stack.stop()
+    settings = {f"{name}_timeout": str(args.deadline) for name in service_names()}
+    settings.update(dict(kv.split("=", 1) for kv in args.gateway_env))
+    # SQLite stores unless BENCH_DATABASE_URL names a Postgres database.
+    with running_stack(bench_database(), "bench-hung-", **settings) as (stack, folder):
+        if args.burst:
+            burst(stack, args)
+        else:
+            run(stack, args, folder)
 
 
 if __name__ == "__main__":

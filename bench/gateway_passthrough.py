@@ -25,16 +25,13 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
+from stacks import bench_database, running_stack
 from wrk import run_wrk
 
-from shared.db import database_on_server
-from shared.registry import store_names
-from shared.suite import Stack, new_stack, prepare_stores
+from shared.suite import Stack
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench_c"
 #: (label, the service that owns the path, the path): a single-row GET and a list page.
@@ -119,21 +116,15 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("taskset"):
         sys.exit("wrk (and taskset) are needed: apt-get install -y wrk util-linux")
-    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    url = database_on_server(base, base.rsplit("/", 1)[-1])
+    url = bench_database(DEFAULT_DATABASE_URL)
     print(f"store: {url}; loading seed data ...")
-    with tempfile.TemporaryDirectory(prefix="bench-passthrough-") as tmp:
-        stores = prepare_stores(dict.fromkeys(store_names(), url))
-        overrides = {"coalesce": "false", **dict(kv.split("=", 1) for kv in args.gateway_env)}
-        stack = new_stack(stores, Path(tmp), log_level="WARNING", **overrides)
-        try:
-            print(
-                f"cores: {os.cpu_count()}; services and gateway: one uvicorn process each; "
-                f"gateway pid {stack.gateways[0].proc.pid}"
-            )
-            run(stack, args.duration, args.rounds)
-        finally:
-            stack.stop()
+    overrides = {"coalesce": "false", **dict(kv.split("=", 1) for kv in args.gateway_env)}
+    with running_stack(url, "bench-passthrough-", **overrides) as (stack, _):
+        print(
+            f"cores: {os.cpu_count()}; services and gateway: one uvicorn process each; "
+            f"gateway pid {stack.gateways[0].proc.pid}"
+        )
+        run(stack, args.duration, args.rounds)
 
 
 if __name__ == "__main__":

@@ -22,15 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
+from stacks import running_stack
 
 from shared.db import database_on_server
-from shared.registry import store_names
-from shared.suite import new_stack, prepare_stores
 
 PAIRS = {
     "view HSN 2024": ("/v1/follow-up/HSN?period=2024", "/follow-up/HSN?period=2024"),
@@ -59,57 +56,51 @@ def main() -> None:
     parser.add_argument("--postgres", help="a Postgres URL to make the stores in (recreated)")
     args = parser.parse_args()
 
-    folder = Path(tempfile.mkdtemp(prefix="bench-page-"))
-    if args.postgres:
-        url = database_on_server(args.postgres, "bench")
-        urls = dict.fromkeys(store_names(), url)
-    else:
-        urls = {name: f"sqlite:///{folder / (name + '.db')}" for name in store_names()}
-    stack = new_stack(prepare_stores(urls), folder)
-    try:
-        with httpx.Client(base_url=stack.gateways[0].base_url, timeout=30) as client:
-            key = {"Authorization": f"Bearer {stack.tokens['read']}"}
-            signed = client.post("/sign-in", data={"key": stack.tokens["read"], "next": "/"})
-            assert signed.status_code == 303, signed.text
-            load_before = os.getloadavg()
-            print(f"store: {'postgres' if args.postgres else 'sqlite'}; rounds {args.rounds}")
+    url = database_on_server(args.postgres, "bench") if args.postgres else None
+    with (
+        running_stack(url, "bench-page-") as (stack, _),
+        httpx.Client(base_url=stack.gateways[0].base_url, timeout=30) as client,
+    ):
+        key = {"Authorization": f"Bearer {stack.tokens['read']}"}
+        signed = client.post("/sign-in", data={"key": stack.tokens["read"], "next": "/"})
+        assert signed.status_code == 303, signed.text
+        load_before = os.getloadavg()
+        print(f"store: {'postgres' if args.postgres else 'sqlite'}; rounds {args.rounds}")
+        print(
+            f"{'what':<16} {'JSON p50':>9} {'p95':>7} {'page p50':>9} {'p95':>7} "
+            f"{'ratio':>6} {'JSON kB':>8} {'page kB':>8}"
+        )
+        for name, (json_path, page_path) in PAIRS.items():
+            for _ in range(args.warmup):
+                timed(client, json_path, key)
+                timed(client, page_path, {})
+            json_ms: list[float] = []
+            page_ms: list[float] = []
+            json_size = page_size = 0
+            for _ in range(args.rounds):
+                took, json_size = timed(client, json_path, key)
+                json_ms.append(took)
+                took, page_size = timed(client, page_path, {})
+                page_ms.append(took)
+            ratio = statistics.median(page_ms) / statistics.median(json_ms)
             print(
-                f"{'what':<16} {'JSON p50':>9} {'p95':>7} {'page p50':>9} {'p95':>7} "
-                f"{'ratio':>6} {'JSON kB':>8} {'page kB':>8}"
+                f"{name:<16} {statistics.median(json_ms):>7.1f}ms {quantile(json_ms, 0.95):>5.1f}ms "
+                f"{statistics.median(page_ms):>7.1f}ms {quantile(page_ms, 0.95):>5.1f}ms "
+                f"{ratio:>5.2f}x {json_size / 1000:>8.1f} {page_size / 1000:>8.1f}"
             )
-            for name, (json_path, page_path) in PAIRS.items():
-                for _ in range(args.warmup):
-                    timed(client, json_path, key)
-                    timed(client, page_path, {})
-                json_ms: list[float] = []
-                page_ms: list[float] = []
-                json_size = page_size = 0
-                for _ in range(args.rounds):
-                    took, json_size = timed(client, json_path, key)
-                    json_ms.append(took)
-                    took, page_size = timed(client, page_path, {})
-                    page_ms.append(took)
-                ratio = statistics.median(page_ms) / statistics.median(json_ms)
-                print(
-                    f"{name:<16} {statistics.median(json_ms):>7.1f}ms {quantile(json_ms, 0.95):>5.1f}ms "
-                    f"{statistics.median(page_ms):>7.1f}ms {quantile(page_ms, 0.95):>5.1f}ms "
-                    f"{ratio:>5.2f}x {json_size / 1000:>8.1f} {page_size / 1000:>8.1f}"
-                )
-            indicator_ms = [timed(client, INDICATOR_PAGE, {})[0] for _ in range(args.rounds)]
-            print(
-                f"{'indicator page':<16} {'':>9} {'':>7} {statistics.median(indicator_ms):>7.1f}ms "
-                f"{quantile(indicator_ms, 0.95):>5.1f}ms"
-            )
-            load_after = os.getloadavg()
-            print(
-                "load average (1, 5, 15 min): before "
-                + ", ".join(f"{v:.2f}" for v in load_before)
-                + "; after "
-                + ", ".join(f"{v:.2f}" for v in load_after)
-                + f"; {os.cpu_count()} cores"
-            )
-    finally:
-        stack.stop()
+        indicator_ms = [timed(client, INDICATOR_PAGE, {})[0] for _ in range(args.rounds)]
+        print(
+            f"{'indicator page':<16} {'':>9} {'':>7} {statistics.median(indicator_ms):>7.1f}ms "
+            f"{quantile(indicator_ms, 0.95):>5.1f}ms"
+        )
+        load_after = os.getloadavg()
+        print(
+            "load average (1, 5, 15 min): before "
+            + ", ".join(f"{v:.2f}" for v in load_before)
+            + "; after "
+            + ", ".join(f"{v:.2f}" for v in load_after)
+            + f"; {os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,10 @@ from pathlib import Path
 import httpx
 from gateway_followup import PERIODS, committees
 from indicators_data import load_average
+from stacks import bench_database
 from wrk import cpu_seconds
 
-from shared.db import database_on_server, make_engine
+from shared.db import make_engine
 from shared.keys import generate_key, store_key
 from shared.registry import app, store_names
 from shared.suite import Stack, Stores, prepare_stores
@@ -101,8 +102,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="check every answer against these")
     parser.add_argument("--reuse", action="store_true", help="keep the data already there")
     args = parser.parse_args()
-    base = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    url = database_on_server(base, base.rsplit("/", 1)[-1])
+    url = bench_database(DEFAULT_DATABASE_URL)
     if args.reuse:
         print(f"store: {url}; reusing its data")
         stores = reuse_stores(url)

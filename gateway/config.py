@@ -57,6 +57,10 @@ class _GatewaySettings(ServiceSettings):
     #: the proxy's calls, and as many again for the view's reads (``upstream.reads``).
     max_connections: int = Field(default=100, ge=1)
     max_keepalive_connections: int = Field(default=50, ge=0)
+    #: Seconds an idle connection to an upstream is kept for the next request. Keep it
+    #: below the seconds the upstreams keep an idle connection open (75 as the suite serves
+    #: them: ``shared.serve.KEEP_ALIVE_SECONDS``), so that the gateway lets a connection go
+    #: before the service closes it; longer, a request may meet a connection just closed.
     keepalive_expiry: float = Field(default=30.0, ge=0)
 
     #: Consecutive failures that open an upstream's circuit breaker.

@@ -31,6 +31,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 
+from shared.store import counter_sql, counter_version
+
 #: What a lost or refused connection raises (``InterfaceError``: it was closed already).
 _CONNECTION_FAILED = (psycopg.OperationalError, psycopg.InterfaceError)
 
@@ -45,15 +47,9 @@ class CounterReader:
     def __init__(
         self, engine: Engine, counter: sa.Table, connection: LoopConnection | None = None
     ) -> None:
-        translate = engine.get_execution_options().get("schema_translate_map") or {}
-        schema = translate.get(counter.schema, counter.schema)
-        preparer = engine.dialect.identifier_preparer
-        table = preparer.quote(counter.name)
-        if schema is not None:
-            table = f"{preparer.quote_schema(schema)}.{table}"
         self._engine = engine
-        # Identifiers quoted by the dialect, from the code's own table: no input reaches it.
-        self._sql = f"SELECT last_seq FROM {table} WHERE id = 1"  # noqa: S608
+        self._counter = counter
+        self._sql = counter_sql(engine, counter)
         self._on_loop = connection or LoopConnection.of(engine)
 
     async def read(self) -> int:
@@ -68,16 +64,11 @@ class CounterReader:
             self._on_loop.close()
 
     def _read_in_thread(self) -> int:
-        # A bare DB-API cursor: SQLAlchemy's execution would begin a transaction, which on
-        # SQLite takes the write lock (``shared.db``: its transactions begin IMMEDIATE).
+        # ``counter_version`` reads on a bare DB-API cursor: SQLAlchemy's execution would
+        # begin a transaction, which on SQLite takes the write lock (``shared.db``: its
+        # transactions begin IMMEDIATE).
         with self._engine.connect() as conn:
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(self._sql)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        return self._value(row)
+            return counter_version(conn, self._counter)
 
     def _value(self, row: Any) -> int:
         if row is None:

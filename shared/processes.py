@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from shared.registry import AppEntry
+from shared.serve import KEEP_ALIVE_SECONDS
 from shared.settings import REPO_ROOT
 
 LOOPBACK = "127.0.0.1"
@@ -115,6 +116,9 @@ def start(
         str(port),
         # The apps log every request themselves (shared.observability).
         "--no-access-log",
+        # Idle connections kept open as in production, longer than their clients keep them.
+        "--timeout-keep-alive",
+        str(KEEP_ALIVE_SECONDS),
     ]
     environment = {**os.environ, **(env or {})}
     if log is None:

@@ -190,11 +190,17 @@ def kept_json(
     """
     key = (str(request.url), principal.scopes, principal.org_units, region_today())
 
+    # The JSON made for this request, if it was made now: sent as it is, not unpacked
+    # again from the copy just compressed for the cache (0.1-0.2 ms for an indicators
+    # follow-up section of 40-90 kB).
+    made_now: list[bytes] = []
+
     def made() -> KeptAnswer:
         data = compute()
         # A page (``page_body``) names its next in a Link header too, kept with it.
         link = next_link(data.get("next")) if isinstance(data, dict) else {}
-        return KeptAnswer.of(to_json(data), link)
+        made_now.append(to_json(data))
+        return KeptAnswer.of(made_now[0], link)
 
     kept, version = cache.answer_at(session, key, made)
     headers = {
@@ -205,7 +211,8 @@ def kept_json(
     }
     if kept.etag in _etags(request.headers.get("if-none-match")):
         return Response(status_code=304, headers=headers)
-    return Response(kept.body, media_type="application/json", headers=headers)
+    body = made_now[0] if made_now else kept.body
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _etags(header: str | None) -> list[str]:

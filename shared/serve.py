@@ -46,6 +46,16 @@ DEFAULT_DRAIN_SECONDS = 5.0
 DEFAULT_GRACEFUL_SECONDS = 20
 #: Seconds a worker may take to answer the supervisor's liveness ping.
 WORKER_HEALTHCHECK_SECONDS = 30
+#: Seconds an idle keep-alive connection is kept open (uvicorn's ``timeout_keep_alive``,
+#: 5 by default), however the app is served: here and by ``shared.processes``.
+#:
+#: A client must let an idle connection go before the server closes it, not after: a
+#: request sent on a connection the server is closing at that moment fails (the gateway's
+#: view reads are sent again; a proxied load, its body streamed, cannot be). The gateway
+#: keeps idle connections to the services ``keepalive_expiry`` seconds (30 by default), and
+#: ingress proxies and load balancers in front of the gateway commonly keep theirs 60
+#: (ingress-nginx's ``upstream-keepalive-timeout``): the apps keep them open longer.
+KEEP_ALIVE_SECONDS = 75
 
 
 def cpu_limit() -> int:
@@ -154,6 +164,7 @@ def serve(target: str, host: str, port: int) -> None:
         # The apps log every request themselves (shared.observability).
         access_log=False,
         timeout_graceful_shutdown=max(1, round(graceful)),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # The supervisor pings each worker and kills one that does not answer in time; a
         # worker busy with a large load or export must not be taken for hung (5 s default).
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,

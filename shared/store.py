@@ -7,6 +7,7 @@ written once and every service's schema gets the same shape.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -155,8 +156,46 @@ DATA_VERSION = "Data-Version"
 
 
 def counter_version(session: Session | sa.Connection, counter: sa.Table) -> int:
-    """Where a change counter (``change_counter``) stands now."""
-    return int(session.execute(sa.select(counter.c.last_seq).where(counter.c.id == 1)).scalar_one())
+    """Where a change counter (``change_counter``) stands now, as ``session`` (or the
+    connection) reads it: in its transaction, if it has one.
+
+    On a bare DB-API cursor of the session's connection: every kept answer reads it
+    before anything else, and SQLAlchemy's execution of the same select cost about four
+    times the CPU of the bare cursor (440 against 115 microseconds a read, measured on
+    Postgres with both in one process).
+    """
+    connection = session.connection() if isinstance(session, Session) else session
+    sql = counter_sql(connection, counter)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        raise RuntimeError(f"no change counter row in {sql!r}")
+    return int(row[0])
+
+
+def counter_sql(bind: Engine | sa.Connection, counter: sa.Table) -> str:
+    """The statement reading where ``counter`` stands (its row ``id = 1``), as text for a
+    bare DB-API cursor: the table named as ``bind`` names it (its schema translation,
+    SQLite's included). The one text both ``counter_version`` and
+    ``shared.counter_reads.CounterReader`` run."""
+    translate = bind.get_execution_options().get("schema_translate_map") or {}
+    return _select_last_seq(
+        bind.dialect, translate.get(counter.schema, counter.schema), counter.name
+    )
+
+
+@functools.cache
+def _select_last_seq(dialect: sa.Dialect, schema: str | None, name: str) -> str:
+    preparer = dialect.identifier_preparer
+    table = preparer.quote(name)
+    if schema is not None:
+        table = f"{preparer.quote_schema(schema)}.{table}"
+    # Identifiers quoted by the dialect, from the code's own table: no input reaches it.
+    return f"SELECT last_seq FROM {table} WHERE id = 1"  # noqa: S608
 
 
 class ChangeFeed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Annotated, TypeVar
 
@@ -32,6 +33,8 @@ from shared.store import AuditTrail, ChangeFeed
 from shared.tokens import token_verifier
 
 T = TypeVar("T")
+#: What a store's call works on: a session or a connection.
+C = TypeVar("C")
 
 #: The cycle's own routes: the calendar, what is due, a committee's decisions, its audit.
 CYCLE_PATHS = re.compile(
@@ -91,24 +94,14 @@ class CycleStore:
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """``work`` on a session of its own, off the event loop."""
-
-        def in_thread() -> T:
-            with Session(self.engine, expire_on_commit=False) as session:
-                return work(session)
-
-        return await run_in_threadpool(in_thread)
+        return await _in_worker_thread(lambda: Session(self.engine, expire_on_commit=False), work)
 
     async def read(self, work: Callable[[sa.Connection], T]) -> T:
         """``work``, which only reads, on a bare connection whose statements each see what
         was committed when they began (``shared.db.reading_engine``), off the event loop:
         no session and no transaction to begin and roll back, for the look-ups every view
         made afresh makes."""
-
-        def in_thread() -> T:
-            with self._reading.connect() as conn:
-                return work(conn)
-
-        return await run_in_threadpool(in_thread)
+        return await _in_worker_thread(self._reading.connect, work)
 
     def close(self) -> None:
         """Close the store's connections (the app's lifespan ends)."""
@@ -143,6 +136,19 @@ class CycleStore:
         decision, reopening and calendar change moves it); callers at the same moment
         share one read (``SharedProbe``)."""
         return await self._versions.ask(None, self._read_version.read)
+
+
+async def _in_worker_thread(
+    opened: Callable[[], AbstractContextManager[C]], work: Callable[[C], T]
+) -> T:
+    """``work`` on what ``opened`` opens (a session, a connection), closed after, in a
+    worker thread: the store's calls block, and the event loop must not wait on them."""
+
+    def in_thread() -> T:
+        with opened() as handle:
+            return work(handle)
+
+    return await run_in_threadpool(in_thread)
 
 
 class CycleAuthentication:

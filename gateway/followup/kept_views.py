@@ -223,48 +223,49 @@ class Asking:
         return credential_of(self.headers)
 
 
-async def kept_view(
-    request: Request,
-    asked: tuple[str, Period, str],
-    asking: Asking,
-    read: Callable[[], Awaitable[ViewReads]],
-    csv: Callable[[FollowUpView], bytes],
-    xlsx: Callable[[FollowUpView], bytes],
-    *,
-    as_json: bool,
-) -> Rendered:
-    """The view of ``asked`` (org unit, period, tree): the kept one while what it was made
-    of stands, else read, assembled, compared with its decision and kept. The decision is
-    looked up while the services are asked. Only a view going out ``as_json`` is taken
-    from the kept ones (``_json_only``)."""
+@dataclass(frozen=True)
+class ViewOrder:
+    """A committee's view as it was asked for (org unit, period, goal tree) and how it is
+    made: its calls (``asking``), its reads (``read``), its CSV and workbook."""
+
+    org_unit: str
+    period: Period
+    tree: str
+    asking: Asking
+    read: Callable[[], Awaitable[ViewReads]]
+    csv: Callable[[FollowUpView], bytes]
+    xlsx: Callable[[FollowUpView], bytes]
+
+    @property
+    def asked(self) -> Asked:
+        """What the view is kept by."""
+        return (self.org_unit, str(self.period), self.tree)
+
+
+async def kept_view(request: Request, order: ViewOrder, *, as_json: bool) -> Rendered:
+    """The view ``order`` asks for: the kept one while what it was made of stands, else
+    read, assembled, compared with its decision and kept. The decision is looked up while
+    the services are asked. Only a view going out ``as_json`` is taken from the kept ones
+    (``_json_only``)."""
     views: KeptViews = request.app.state.kept_views
-    org_unit, period, tree = asked
-    key = (org_unit, str(period), tree)
+    key = order.asked
     kept = views.get(key) if as_json else None
     today = region_today()
     # What the checks find, the reads after them take instead of asking again.
     with checking():
-        if kept is not None and await _nothing_changed(request, kept, asking, today):
+        if kept is not None and await _nothing_changed(request, kept, order.asking, today):
             _UNCHANGED.inc()
             return views.sent(key, kept)
-        return await _confirmed_or_made(request, asked, kept, asking, read, csv, xlsx, today)
+        return await _confirmed_or_made(request, order, kept, today)
 
 
 async def _confirmed_or_made(
-    request: Request,
-    asked: tuple[str, Period, str],
-    kept: KeptView | None,
-    asking: Asking,
-    read: Callable[[], Awaitable[ViewReads]],
-    csv: Callable[[FollowUpView], bytes],
-    xlsx: Callable[[FollowUpView], bytes],
-    today: date,
+    request: Request, order: ViewOrder, kept: KeptView | None, today: date
 ) -> Rendered:
     """Way 2 of the module's docstring, else the view made afresh and kept."""
     views: KeptViews = request.app.state.kept_views
-    org_unit, period, tree = asked
-    key = (org_unit, str(period), tree)
-    decision = asyncio.ensure_future(decision_seen(request, org_unit, period))
+    key, asking = order.asked, order.asking
+    decision = asyncio.ensure_future(decision_seen(request, order.org_unit, order.period))
     try:
         if kept is not None and await _still_standing(kept, asking):
             compared_with, cycle_at = await decision
@@ -281,14 +282,14 @@ async def _confirmed_or_made(
                 return views.sent(key, kept)
         async with views.turns.turn(_turn_wait(asking)):
             with recording_reads() as seen:
-                reads = await read()
+                reads = await order.read()
     except BaseException:
         decision.cancel()
         raise
     compared_with, cycle_at = await decision
     _MADE.inc()
     view = await with_decision_changes(request, reads.assembled(), compared_with)
-    made = Rendered.of(view, csv, xlsx)
+    made = Rendered.of(view, order.csv, order.xlsx)
     if seen.complete and compared_with != STORE_AWAY and not view.partial:
         body = zlib.compress(made.data, 1)
         views.keep_as_sent(key, made.digest, made.data)

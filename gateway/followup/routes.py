@@ -17,7 +17,7 @@ from gateway.followup.export import (
     view_csv,
     view_xlsx,
 )
-from gateway.followup.kept_views import Asking, kept_view
+from gateway.followup.kept_views import Asking, ViewOrder, kept_view
 from gateway.followup.overview import Overview, fetch_overview
 from gateway.followup.rendering import refused, rendered, respond, shared_flight, wants_json
 from gateway.followup.view import FollowUpView, read_view
@@ -160,13 +160,17 @@ async def follow_up_view(
             ("view", org_unit, str(period), tree, as_json),
             lambda: kept_view(
                 request,
-                (org_unit, period, tree),
-                Asking(upstreams, settings, headers, arrived),
-                lambda: read_view(
-                    upstreams, settings, org_unit, period, headers, arrived, tree=tree
+                ViewOrder(
+                    org_unit,
+                    period,
+                    tree,
+                    Asking(upstreams, settings, headers, arrived),
+                    lambda: read_view(
+                        upstreams, settings, org_unit, period, headers, arrived, tree=tree
+                    ),
+                    view_csv,
+                    view_xlsx,
                 ),
-                view_csv,
-                view_xlsx,
                 as_json=as_json,
             ),
         )

@@ -15,6 +15,11 @@ never commit.
   earlier whose latest status at the end of Y-1 (by the same units) is not finished
   (``klart``; ``green`` for a milestone) or that have no report. Both are one statement per
   list, whatever the count.
+
+A list's rules (whose assignments, the follow-up year, the order, what it reads and shows
+of one) are ``listing_repository``'s, written once: ``_query`` puts them together with
+the filters' values on every call, ``section_repository`` once, with parameters in their
+place.
 """
 
 from __future__ import annotations
@@ -29,17 +34,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
-from services.assignments.rules import FINISHED_STATUSES
-from services.assignments.schemas import (
-    AssignmentFilters,
-    AssignmentOut,
-    Earmarked,
-    Kind,
-    LatestReport,
-    StatusWindow,
+from services.assignments import rules
+from services.assignments.listing_repository import (
+    LISTING_KEY,
+    assignment_fields,
+    carried_flag,
+    carried_over,
+    in_follow_up_year,
+    joined_units,
+    listed_columns,
+    responsible_for,
 )
-from services.assignments.status_repository import latest, split_named
+from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
+from services.assignments.schemas import AssignmentFilters, AssignmentOut, Kind, StatusWindow
+from services.assignments.status_repository import latest
 from services.assignments.units import ResponsibleUnits, in_reference_order
 from shared.paging import ListParams, Slice, Tombstone, fetch_table_page
 from shared.store import ChangeFeed
@@ -89,30 +97,23 @@ class _Query:
 
 def _query(f: AssignmentFilters, assignment_id: str | None = None) -> _Query:
     """One statement for any filter: no query per assignment, whatever the count."""
-    a, u, r = ASSIGNMENT, ASSIGNMENT_UNIT, STATUS_REPORT
+    a, r = ASSIGNMENT, STATUS_REPORT
     scope: sa.ColumnElement[bool] | None = None
     if assignment_id is not None:
         scope = r.c.assignment_id == assignment_id
     elif f.org_unit is not None:
-        scope = r.c.assignment_id.in_(
-            sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)
-        )
+        scope = r.c.assignment_id.in_(responsible_for(f.org_unit))
     last = latest(f.window, "latest", scope)
     source = a.outerjoin(last, last.c.assignment_id == a.c.id)
     where: list[sa.ColumnElement[bool]] = []
-    carried: sa.ColumnElement[Any] = sa.null()
+    condition: sa.ColumnElement[bool] | None = None
     if f.year is not None:
-        end_of_last_year = StatusWindow(until=date(f.year - 1, 12, 31), units=f.window.units)
-        prev = latest(end_of_last_year, "prev", scope)
+        prev = latest(rules.carry_over_window(f.year, f.window.units), "prev", scope)
         source = source.outerjoin(prev, prev.c.assignment_id == a.c.id)
-        condition = sa.and_(
-            a.c.year_given < f.year,
-            sa.or_(prev.c.status.is_(None), prev.c.status.not_in(FINISHED_STATUSES)),
-        )
-        carried = sa.case((condition, sa.true()), else_=sa.false())
-        where.append(sa.or_(a.c.year_given == f.year, condition))
+        condition = carried_over(a, prev, f.year)
+        where.append(in_follow_up_year(a, f.year, condition))
     if f.org_unit is not None:
-        where.append(a.c.id.in_(sa.select(u.c.assignment_id).where(u.c.org_unit == f.org_unit)))
+        where.append(a.c.id.in_(responsible_for(f.org_unit)))
     if f.status is not None:
         where.append(last.c.status == f.status)
     if f.area is not None:
@@ -121,24 +122,13 @@ def _query(f: AssignmentFilters, assignment_id: str | None = None) -> _Query:
         where.append(a.c.kind == f.kind)
     if assignment_id is not None:
         where.append(a.c.id == assignment_id)
-    return _Query(source, last, carried, tuple(where))
+    return _Query(source, last, carried_flag(condition), tuple(where))
 
 
 def _select(f: AssignmentFilters, assignment_id: str | None = None) -> sa.Select[Any]:
     """Assignments with their latest report and carry-over flag, as ``_to_out`` reads them."""
     q = _query(f, assignment_id)
-    return q.select(
-        *ASSIGNMENT.c,
-        q.latest.c.id.label("lr_id"),
-        q.latest.c.org_unit.label("lr_org_unit"),
-        q.latest.c.period.label("lr_period"),
-        q.latest.c.as_of.label("lr_as_of"),
-        q.latest.c.on_behalf_of.label("lr_on_behalf_of"),
-        q.latest.c.status.label("latest_status"),
-        q.latest.c.explanation.label("lr_explanation"),
-        q.latest.c.created_at.label("lr_reported_at"),
-        q.carried.label("carried_over"),
-    )
+    return q.select(*listed_columns(ASSIGNMENT, q.latest, q.carried))
 
 
 def units_of(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
@@ -155,54 +145,7 @@ def units_of(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
 
 
 def _to_out(row: Any, units: list[str], status_as_of: date | None) -> AssignmentOut:
-    m = row._mapping
-    earmarked = (
-        Earmarked(amount=int(m["earmarked_amount"]), purpose=m["earmarked_purpose"] or "")
-        if m["earmarked_amount"] is not None
-        else None
-    )
-    report = (
-        LatestReport(
-            id=m["lr_id"],
-            org_unit=m["lr_org_unit"],
-            period=m["lr_period"],
-            as_of=m["lr_as_of"],
-            on_behalf_of=split_named(m["lr_on_behalf_of"]),
-            status=m["latest_status"],
-            explanation=m["lr_explanation"],
-            reported_at=m["lr_reported_at"],
-        )
-        if m["lr_id"] is not None
-        else None
-    )
-    carried = m["carried_over"]
-    return AssignmentOut(
-        id=m["id"],
-        kind=m["kind"],
-        title=m["title"],
-        goal=m["goal"],
-        area=m["area"],
-        section=m["section"],
-        year_given=m["year_given"],
-        year_given_stated=bool(m["year_given_stated"]),
-        continued=bool(m["continued"]),
-        source=m["source"],
-        lead_org_unit=m["lead_org_unit"],
-        lead_text=m["lead_text"],
-        org_units=units,
-        deadline=m["deadline"],
-        deadline_text=m["deadline_text"],
-        earmarked=earmarked,
-        latest_status=m["latest_status"],
-        latest_report=report,
-        reported=report is not None,
-        status_as_of=status_as_of,
-        carried_over=None if carried is None else bool(carried),
-        version=m["version"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
-        change_seq=m["change_seq"],
-    )
+    return AssignmentOut.model_validate(assignment_fields(row._mapping, units, status_as_of))
 
 
 def find_assignment(
@@ -227,6 +170,7 @@ def assignment_page(
         ASSIGNMENT,
         params=params,
         to_item=lambda row: row,
+        key=LISTING_KEY,
         feed=feed,
         resource=ASSIGNMENT_RESOURCE,
     )
@@ -244,12 +188,8 @@ def _flag(col: Any) -> sa.ColumnElement[str]:
 
 def assignments_csv(filters: AssignmentFilters, dialect: str) -> CsvExport:
     """The whole filtered set as one statement (COPY-able), units joined with ';'."""
-    a, u = ASSIGNMENT, ASSIGNMENT_UNIT
-    if dialect == "postgresql":
-        agg: Any = sa.func.string_agg(u.c.org_unit, sa.literal_column("';'"))
-    else:
-        agg = sa.func.group_concat(u.c.org_unit, ";")
-    units = sa.select(agg).where(u.c.assignment_id == a.c.id).scalar_subquery()
+    a = ASSIGNMENT
+    units = joined_units(a, dialect)
     q = _query(filters)
     columns = [
         a.c.id,
@@ -282,7 +222,7 @@ def assignments_csv(filters: AssignmentFilters, dialect: str) -> CsvExport:
         a.c.change_seq,
     ]
     header = tuple(c.name for c in columns)
-    return CsvExport(q.select(*columns).order_by(a.c.id), header)
+    return CsvExport(q.select(*columns).order_by(a.c[LISTING_KEY]), header)
 
 
 def find_definition(session: Session, assignment_id: str) -> Definition | None:

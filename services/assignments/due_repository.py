@@ -15,13 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.assignments.models import ASSIGNMENT, ASSIGNMENT_UNIT, RISK_FOLLOWUP, STATUS_REPORT
+from services.assignments.listing_repository import responsible_for
+from services.assignments.models import ASSIGNMENT, RISK_FOLLOWUP, STATUS_REPORT
 from services.assignments.status_repository import speaks_for
-
-
-def _of_unit(org_unit: str) -> sa.Select[Any]:
-    u = ASSIGNMENT_UNIT
-    return sa.select(u.c.assignment_id).where(u.c.org_unit == org_unit)
 
 
 def assignments_of(session: Session, org_unit: str, up_to_year: int) -> Sequence[Any]:
@@ -29,7 +25,7 @@ def assignments_of(session: Session, org_unit: str, up_to_year: int) -> Sequence
     a = ASSIGNMENT
     return session.execute(
         sa.select(a.c.id, a.c.kind, a.c.title, a.c.year_given)
-        .where(a.c.id.in_(_of_unit(org_unit)), a.c.year_given <= up_to_year)
+        .where(a.c.id.in_(responsible_for(org_unit)), a.c.year_given <= up_to_year)
         .order_by(a.c.id)
     ).all()
 
@@ -48,7 +44,7 @@ def reports_for(session: Session, org_unit: str, until: date) -> Sequence[Any]:
             r.c.created_at,
             r.c.change_seq,
         ).where(
-            r.c.assignment_id.in_(_of_unit(org_unit)),
+            r.c.assignment_id.in_(responsible_for(org_unit)),
             speaks_for([org_unit]),
             r.c.as_of <= until,
         )

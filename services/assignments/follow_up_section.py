@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from services.assignments import internal_control
+from services.assignments import internal_control, listing
 from services.assignments.internal_control_schemas import InternalControlOut
 from services.assignments.schemas import AssignmentOut
 from services.assignments.section_repository import committee_assignments
@@ -45,7 +45,9 @@ def follow_up_section(
         summary = internal_control.summary(session, principal, org_unit, period.year, day)
         # Asked for one unit, the summary is that unit's (never the overview).
         control = summary if isinstance(summary, InternalControlOut) else None
+    # The listing's own filters for the unit and period: the same year, day and reports.
+    filters = listing.assignment_filters(principal, org_unit=org_unit, period=period)
     return {
-        "assignments": committee_assignments(session, org_unit, period.year, day),
+        "assignments": committee_assignments(session, filters),
         "internal_control": control,
     }

@@ -22,7 +22,9 @@ tests in ``tests/assignments/test_rules.py`` call them with plain values.
   report for the same slot said something else. Loading a file twice changes nothing.
 - **The latest status** is the report for the latest date (``as_of``), then the latest
   period, then the latest report; a listing for a follow-up year counts the reports for
-  dates in that year up to the date asked for, by the unit asked for or naming it.
+  dates in that year up to the date asked for, by the unit asked for or naming it
+  (``status_window``), its carry-over those up to the end of the year before
+  (``carry_over_window``).
 """
 
 from __future__ import annotations
@@ -385,6 +387,12 @@ def status_window(
     elif as_of.year != year:
         raise _query_error("as_of", f"{as_of.isoformat()} is not in the follow-up year {year}")
     return year, StatusWindow(since=date(year, 1, 1), until=as_of, units=units)
+
+
+def carry_over_window(year: int, units: frozenset[str] | None) -> StatusWindow:
+    """The reports the carry-over into follow-up ``year`` reads: those for dates up to the
+    end of the year before, by the same ``units`` (or naming them)."""
+    return StatusWindow(until=date(year - 1, 12, 31), units=units)
 
 
 def _query_error(name: str, msg: str) -> InvalidInput:

@@ -24,6 +24,7 @@ from shared.settings import ServiceSettings
 from shared.store import utcnow
 from shared.suite import Stack
 from tests.gateway.stack import metric
+from tests.gateway.views import shown_value
 
 pytestmark = pytest.mark.slow
 
@@ -41,19 +42,6 @@ def view(gw: httpx.Client, stack: Stack, unit: str = "SUS", **headers: str) -> h
     return gw.get(
         f"/v1/follow-up/{unit}", params={"period": PERIOD}, headers={**stack.auth(), **headers}
     )
-
-
-def shown_value(body: dict[str, Any]) -> Any:
-    (value,) = [
-        e["value"]
-        for g in body["goals"]
-        for a in g["areas"]
-        for d in a["delmal"]
-        for i in d["indicators"]
-        for e in i["evaluations"]
-        if e["indicator"] == "ID0285" and e["breakdown"] == "total"
-    ]
-    return value
 
 
 def write(stack: Stack, value: float) -> None:

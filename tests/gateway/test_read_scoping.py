@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from shared.suite import Stack
+from tests.gateway.views import evaluations_of
 
 pytestmark = pytest.mark.slow
 
@@ -49,14 +50,7 @@ def test_a_key_bound_to_hsn_reads_hsn_s_view_with_the_regions_indicators(
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     assert body["partial"] is False
-    evaluations = [
-        e
-        for g in body["goals"]
-        for a in g["areas"]
-        for d in a["delmal"]
-        for i in d["indicators"]
-        for e in i["evaluations"]
-    ]
+    evaluations = evaluations_of(body)
     assert evaluations and all(e["value_org_unit"] in ("HSN", "REGION") for e in evaluations)
     assert body["economy"]["outcome_result"] == 85_300_000
     # The region as a whole is not HSN's to read.

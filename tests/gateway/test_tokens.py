@@ -22,6 +22,7 @@ from shared.suite import Stack, new_stack
 from shared.suite import prepare_stores as prepare_suite_stores
 from tests import harness
 from tests.gateway.stack import KEYS, metric
+from tests.gateway.views import evaluations_of
 from tests.shared.issuer import Issuer, bearer, ec_key, rsa_key, serve_issuer
 
 pytestmark = pytest.mark.slow
@@ -76,14 +77,7 @@ def test_a_token_of_the_hsn_group_reads_hsn_s_view(gw: httpx.Client, issuer: Iss
     assert answer.status_code == 200, answer.text
     view = answer.json()
     assert (view["org_unit"], view["partial"]) == ("HSN", False)
-    evaluations = [
-        e
-        for g in view["goals"]
-        for a in g["areas"]
-        for d in a["delmal"]
-        for i in d["indicators"]
-        for e in i["evaluations"]
-    ]
+    evaluations = evaluations_of(view)
     assert evaluations and all(e["value_org_unit"] in ("HSN", "REGION") for e in evaluations)
     other = gw.get("/v1/follow-up/SUS", params={"period": "2024"}, headers=bearer(token))
     assert other.status_code == 403, other.text
