@@ -14,6 +14,14 @@ uvloop, the same statement two ways, back to back, ``--rounds`` times:
 - **loop** (``shared.counter_reads.CounterReader``): one psycopg connection of the
   reader's own, on the event loop.
 
+And, inside a session (what every kept answer of a service reads first,
+``shared.readcache.ReadCache.version``), in the same process without a thread:
+
+- **session, SQLAlchemy** (the baseline, the way before): ``session.execute`` of the
+  select on the counter's table;
+- **session, bare cursor** (``shared.store.counter_version``): the same statement's text
+  on a DB-API cursor of the session's connection.
+
 Printed per round: CPU and wall microseconds per read of each and their ratio, with the
 load average. Nothing is asserted: the figures are for the README.
 """
@@ -25,7 +33,9 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 
+import sqlalchemy as sa
 import uvloop
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from services.indicators.spec import SPEC
@@ -54,6 +64,19 @@ async def per_read(read: Callable[[], Awaitable[int]], reads: int) -> tuple[floa
     )
 
 
+def in_session(read: Callable[[], int], reads: int) -> tuple[float, float]:
+    """``per_read`` for a read made in this thread (a session's, as an endpoint makes it)."""
+    for _ in range(100):
+        read()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(reads):
+        read()
+    return (
+        1e6 * (time.process_time() - cpu) / reads,
+        1e6 * (time.perf_counter() - wall) / reads,
+    )
+
+
 async def main(url: str, reads: int, rounds: int) -> None:
     engine = reading_engine(make_engine(url, "indicators"))
     counter = SPEC.infrastructure.change_counter
@@ -68,6 +91,10 @@ async def main(url: str, reads: int, rounds: int) -> None:
     async def through_pool() -> int:
         return await run_in_threadpool(pooled_read)
 
+    def orm_read(session: Session) -> int:
+        select = sa.select(counter.c.last_seq).where(counter.c.id == 1)
+        return int(session.execute(select).scalar_one())
+
     print(f"{reads} reads a round; CPU / wall microseconds per read")
     for n in range(1, rounds + 1):
         base_cpu, base_wall = await per_read(through_pool, reads)
@@ -78,6 +105,16 @@ async def main(url: str, reads: int, rounds: int) -> None:
             f"   CPU {loop_cpu / base_cpu:.2f}x  wall {loop_wall / base_wall:.2f}x"
             f"   {load_average()}"
         )
+    with Session(engine) as session:
+        for n in range(1, rounds + 1):
+            base_cpu, base_wall = in_session(lambda: orm_read(session), reads)
+            bare_cpu, bare_wall = in_session(lambda: counter_version(session, counter), reads)
+            print(
+                f"  round {n}: session, SQLAlchemy {base_cpu:5.0f} / {base_wall:5.0f}"
+                f"   bare cursor {bare_cpu:5.0f} / {bare_wall:5.0f}"
+                f"   CPU {bare_cpu / base_cpu:.2f}x  wall {bare_wall / base_wall:.2f}x"
+                f"   {load_average()}"
+            )
     reader.close()
     engine.dispose()
 
