@@ -4,14 +4,14 @@ The gateway keeps idle connections to the services for ``keepalive_expiry`` seco
 services must not close them first (``shared.serve.KEEP_ALIVE_SECONDS``). A service is
 started both ways the suite serves an app, the launcher of `make run`, the tests and the
 benchmarks (``shared.processes``) and the production one (``python -m shared.serve``); on
-a raw socket to each, ``GET /health`` is asked, the connection left idle longer than
+one kept-alive connection to each, ``GET /health`` is asked, the connection left idle longer than
 uvicorn's default keep-alive (5 s), then asked again on the same socket: it must answer.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -70,46 +70,31 @@ def served(indicators: ServiceHarness, tmp_path: Path) -> Iterator[list[Process]
             process.stop()
 
 
-def _ask_health(sock: socket.socket) -> bytes:
-    """``GET /health`` on ``sock`` (kept alive) and its whole answer; ``b""`` when the
-    server had closed the connection."""
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n")
-    received = b""
-    while b"\r\n\r\n" not in received:
-        chunk = sock.recv(4096)
-        if not chunk:
-            return received
-        received += chunk
-    head, _, body = received.partition(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")[1:]
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(body) < length:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        body += chunk
-    return head + b"\r\n\r\n" + body
+def _health_status(connection: http.client.HTTPConnection) -> int | str:
+    """The status of ``GET /health`` on ``connection``'s socket as it stands (kept alive:
+    ``auto_open`` off, so a closed one is never opened afresh), or how it failed."""
+    try:
+        connection.request("GET", "/health")
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    except (http.client.HTTPException, ConnectionError) as failed:
+        return repr(failed)
 
 
 def test_an_idle_connection_stays_open_past_uvicorns_default(served: list[Process]) -> None:
-    sockets = [socket.create_connection((LOOPBACK, p.port), timeout=10) for p in served]
+    connections = [http.client.HTTPConnection(LOOPBACK, p.port, timeout=10) for p in served]
     try:
-        for sock, process in zip(sockets, served, strict=True):
-            first = _ask_health(sock)
-            assert first.startswith(b"HTTP/1.1 200"), f"{process.name}: {first!r}"
+        for connection, process in zip(connections, served, strict=True):
+            assert _health_status(connection) == 200, process.name
+            connection.auto_open = False  # from now on, only the socket it has
         time.sleep(IDLE_SECONDS)  # both idle at once: one wait for the two
-        closed: dict[str, bytes] = {}
-        for sock, process in zip(sockets, served, strict=True):
-            try:
-                again = _ask_health(sock)
-            except ConnectionError:  # reset by a server that had closed it
-                again = b""
-            if not again.startswith(b"HTTP/1.1 200"):
-                closed[process.name] = again
+        closed = {
+            process.name: status
+            for connection, process in zip(connections, served, strict=True)
+            if (status := _health_status(connection)) != 200
+        }
         assert not closed, f"closed after {IDLE_SECONDS} s idle: {closed}"
     finally:
-        for sock in sockets:
-            sock.close()
+        for connection in connections:
+            connection.close()
