@@ -19,7 +19,7 @@ And, inside a session (what every kept answer of a service reads first,
 
 - **session, SQLAlchemy** (the baseline, the way before): ``session.execute`` of the
   select on the counter's table;
-- **session, bare cursor** (``shared.store.counter_version``): the same statement's text
+- **session, bare cursor** (``shared.counter_reads.counter_version``): the same statement's text
   on a DB-API cursor of the session's connection.
 
 Printed per round: CPU and wall microseconds per read of each and their ratio, with the
@@ -39,9 +39,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from services.indicators.spec import SPEC
-from shared.counter_reads import CounterReader
+from shared.counter_reads import CounterReader, counter_version
 from shared.db import make_engine, reading_engine
-from shared.store import counter_version
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/bench"
 

@@ -1,5 +1,7 @@
-"""Where a change counter stands, read on the event loop: ``CounterReader``; and the
-connection it reads on, ``LoopConnection``, for the few other look-ups as frequent.
+"""Where a change counter stands: read in a session's transaction (``counter_version``,
+what every kept answer of a service reads first), or on the event loop (``CounterReader``);
+and the connection the latter reads on, ``LoopConnection``, for the few other look-ups as
+frequent. Both run one statement text (``counter_sql``).
 
 Every kept follow-up view asks it of every service (``GET /v1/data-version``) and of the
 cycle's store, which makes it the suite's most frequent query by far. Through a worker
@@ -22,6 +24,7 @@ runs on the engine in a worker thread, as the other queries do.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,15 +32,57 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-
-from shared.store import counter_sql, counter_version
 
 #: What a lost or refused connection raises (``InterfaceError``: it was closed already).
 _CONNECTION_FAILED = (psycopg.OperationalError, psycopg.InterfaceError)
 
 #: How long connecting may take, as for the engine's own connections (``shared.db``).
 CONNECT_TIMEOUT_SECONDS = 5
+
+
+def counter_version(session: Session | sa.Connection, counter: sa.Table) -> int:
+    """Where a change counter (``change_counter``) stands now, as ``session`` (or the
+    connection) reads it: in its transaction, if it has one.
+
+    On a bare DB-API cursor of the session's connection: every kept answer reads it
+    before anything else, and SQLAlchemy's execution of the same select cost about four
+    times the CPU of the bare cursor (440 against 115 microseconds a read, measured on
+    Postgres with both in one process).
+    """
+    connection = session.connection() if isinstance(session, Session) else session
+    sql = counter_sql(connection, counter)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
+        raise RuntimeError(f"no change counter row in {sql!r}")
+    return int(row[0])
+
+
+def counter_sql(bind: Engine | sa.Connection, counter: sa.Table) -> str:
+    """The statement reading where ``counter`` stands (its row ``id = 1``), as text for a
+    bare DB-API cursor: the table named as ``bind`` names it (its schema translation,
+    SQLite's included). The one text both ``counter_version`` and
+    ``CounterReader`` run."""
+    translate = bind.get_execution_options().get("schema_translate_map") or {}
+    return _select_last_seq(
+        bind.dialect, translate.get(counter.schema, counter.schema), counter.name
+    )
+
+
+@functools.cache
+def _select_last_seq(dialect: sa.Dialect, schema: str | None, name: str) -> str:
+    preparer = dialect.identifier_preparer
+    table = preparer.quote(name)
+    if schema is not None:
+        table = f"{preparer.quote_schema(schema)}.{table}"
+    # Identifiers quoted by the dialect, from the code's own table: no input reaches it.
+    return f"SELECT last_seq FROM {table} WHERE id = 1"  # noqa: S608
 
 
 class CounterReader:

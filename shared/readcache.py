@@ -56,9 +56,10 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from shared.app import FeedDep, SessionDep
+from shared.counter_reads import counter_version
 from shared.keys import Principal, Reader
 from shared.paging import next_link
-from shared.store import DATA_VERSION, ChangeFeed, counter_version
+from shared.store import DATA_VERSION, ChangeFeed
 
 #: The region's time zone: what "today" means for an answer as of today.
 REGION_TIME_ZONE = ZoneInfo("Europe/Stockholm")
