@@ -21,11 +21,16 @@ What it does:
    the sum of the calls (goals ≤ 1.2× + 3 ms and ≤ 0.6× the sum). A kept view asked again
    while nothing changed makes one call per service, ``GET /v1/data-version``; beside
    them, the section calls a view made before that (each with the ``If-None-Match`` the
-   gateway holds, answered 304) and that it still makes when a service's data moved;
+   gateway holds, answered 304) and that it still makes when a service's data moved. And
+   the floor: ``view_floor.py``, a bare app making only the three data-version asks, its
+   p50 ÷ their sum (what no view that confirms its freshness per request comes under);
 4. **50 clients asking different committees and periods** (``wrk -c50`` with a script
    rotating through every committee × 26 periods; goal p99 ≤ 500 ms, 0 partial, 0
    errors), from cold (right after a write to every service) and, once every view has
-   been asked for once (8 clients; how long that took is printed), warm;
+   been asked for once (8 clients; how long that took is printed), warm; beside each, the
+   CPU all processes (Postgres's too) spent per view and what it bounds: at most
+   2000 ÷ (ms per view) views a second on two cores, so 50 clients wait at least
+   50 ÷ that on average;
 5. **unrelated rows**: ``--unrelated-rows`` monthly results of 2030–2100 loaded into the
    indicators service (``POST /v1/results``, CSV); then the view of HSN 2024 and 2024-08
    again, cold (the load changed the data: the first ask computes) and warm, each against
@@ -40,6 +45,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -49,6 +55,7 @@ from pathlib import Path
 import httpx
 from indicators_data import HEADER, load_average, seeded_indicators, unrelated_lines
 from stacks import bench_database, running_stack
+from view_floor import start_floor
 from wrk import WrkRun, cpu_seconds, run_wrk
 
 from shared.reference import org_units
@@ -85,8 +92,11 @@ def wrk(
     connections: int,
     duration: int,
     script: Path | None = None,
+    pids: list[int] | None = None,
 ) -> WrkRun:
-    return run_wrk(url, headers, connections=connections, duration=duration, script=script)
+    return run_wrk(
+        url, headers, connections=connections, duration=duration, script=script, pids=pids or []
+    )
 
 
 ROTATING = """
@@ -212,27 +222,59 @@ def ratios(label: str, view: WrkRun, calls: dict[str, WrkRun]) -> tuple[float, f
     return slowest, total
 
 
-def view_against_calls(stack: Stack, duration: int, rounds: int, period: str) -> WrkRun:
+def view_against_calls(
+    stack: Stack, folder: Path, duration: int, rounds: int, period: str
+) -> WrkRun:
     gateway = stack.gateways[0].base_url
     auth = stack.auth("read")
     print(f"\nview {VIEW_UNIT} {period} at 1 client beside its calls (wrk -c1, {duration} s):")
-    views: list[WrkRun] = []
-    for n in range(rounds):
-        view = wrk(gateway + view_path(VIEW_UNIT, period), auth, 1, duration)
-        print(line(f"round {n + 1} gateway view", view))
-        kinds = {
-            "call it makes": (version_calls(), "direct"),
-            "section call (made before)": (upstream_calls(VIEW_UNIT, period), "direct, 304"),
-        }
-        for label, (calls, how) in kinds.items():
-            direct: dict[str, WrkRun] = {}
-            for name, (service, path) in calls.items():
-                headers = conditional_headers(stack, service, path)
-                direct[name] = wrk(stack.services[service].base_url + path, headers, 1, duration)
-                print(line(f"round {n + 1} {name} ({how})", direct[name]))
-            ratios(label, view, direct)
-        views.append(view)
+    floor, floor_url = start_floor(
+        [p.base_url.removeprefix("http://") for p in stack.services.values()],
+        auth["Authorization"],
+        folder / "floor.log",
+    )
+    try:
+        wait_answering(floor_url)
+        views: list[WrkRun] = []
+        for n in range(rounds):
+            view = wrk(gateway + view_path(VIEW_UNIT, period), auth, 1, duration)
+            print(line(f"round {n + 1} gateway view", view))
+            bare = wrk(floor_url, {}, 1, duration)
+            print(line(f"round {n + 1} floor: the three asks alone", bare))
+            kinds = {
+                "call it makes": (version_calls(), "direct"),
+                "section call (made before)": (upstream_calls(VIEW_UNIT, period), "direct, 304"),
+            }
+            for label, (calls, how) in kinds.items():
+                direct: dict[str, WrkRun] = {}
+                for name, (service, path) in calls.items():
+                    headers = conditional_headers(stack, service, path)
+                    url = stack.services[service].base_url + path
+                    direct[name] = wrk(url, headers, 1, duration)
+                    print(line(f"round {n + 1} {name} ({how})", direct[name]))
+                _, total = ratios(label, view, direct)
+                if label == "call it makes":
+                    print(
+                        f"    floor (a bare app making only these asks) / sum of them: "
+                        f"{bare.p50_ms / total:.2f}x: no view that confirms its freshness "
+                        f"on each request comes under this"
+                    )
+            views.append(view)
+    finally:
+        floor.terminate()
+        floor.wait(10)
     return views[-1]
+
+
+def wait_answering(url: str) -> None:
+    for _ in range(300):
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} does not answer 200")
 
 
 def rotating_paths() -> list[str]:
@@ -260,12 +302,41 @@ def every_view_once(stack: Stack, clients: int = 8) -> None:
     )
 
 
+def postgres_pids() -> list[int]:
+    """The Postgres server's processes on this machine (its backends included)."""
+    found = subprocess.run(["pgrep", "postgres"], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
 def fifty_clients(stack: Stack, folder: Path, duration: int, label: str) -> None:
+    """50 clients rotating through every view; beside it, the CPU all processes spent per
+    view (the four apps and Postgres's processes that lived through the run) and what that
+    CPU bounds: the two cores make at most 2000 / (ms per view) views a second, so 50
+    clients asking at once wait at least 50 / that on average (Little's law)."""
     gateway = stack.gateways[0].base_url
     paths = rotating_paths()
     script = rotating_script(folder, paths)
-    result = wrk(gateway + paths[0], stack.auth("read"), 50, duration, script)
+    ours = list(pids(stack).values())
+    database = postgres_pids()
+    before = {pid: cpu_seconds(pid) for pid in database}
+    result = wrk(gateway + paths[0], stack.auth("read"), 50, duration, script, ours)
+    spent = 0.0
+    # Backends started during the run (a pool growing) count whole; one that ended
+    # during it is missed (its CPU since ``before``), which only understates the cost.
+    for pid in postgres_pids():
+        try:
+            spent += cpu_seconds(pid) - before.get(pid, 0.0)
+        except FileNotFoundError:
+            continue
+    database_ms = 1000 * spent / result.requests
+    per_view = sum(result.cpu_ms.values()) + database_ms
+    views_per_second = 1000 * (os.cpu_count() or 1) / per_view
     print(line(f"{label}: 50 clients, {len(paths)} views rotating", result))
+    print(
+        f"    CPU per view {per_view:.1f} ms (the apps {per_view - database_ms:.1f}, Postgres "
+        f"{database_ms:.1f}): at most {views_per_second:.0f} views/s on {os.cpu_count()} cores, "
+        f"so 50 clients wait >= {1000 * 50 / views_per_second:.0f} ms on average"
+    )
 
 
 def load_unrelated(stack: Stack, url: str, rows: int) -> None:
@@ -319,7 +390,7 @@ def main() -> None:
     with running_stack(url, "bench-gateway-", **overrides) as (stack, folder):
         print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
         view_cost(stack)
-        view_against_calls(stack, args.duration, args.rounds, "2024")
+        view_against_calls(stack, folder, args.duration, args.rounds, "2024")
         print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
         touch_every_service(stack)
         fifty_clients(stack, folder, args.duration, "from cold")
