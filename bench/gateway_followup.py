@@ -236,7 +236,6 @@ def view_against_calls(
         folder / "floor.log",
     )
     try:
-        wait_answering(floor_url)
         views: list[WrkRun] = []
         for n in range(rounds):
             view = wrk(gateway + view_path(VIEW_UNIT, period), auth, 1, duration)
@@ -266,17 +265,6 @@ def view_against_calls(
         floor.terminate()
         floor.wait(10)
     return views[-1]
-
-
-def wait_answering(url: str) -> None:
-    for _ in range(300):
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} does not answer 200")
 
 
 def rotating_paths() -> list[str]:

@@ -22,9 +22,12 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from gateway.upstream.reads import ReadConnections
 from shared.processes import LOOPBACK, free_port
@@ -95,7 +98,8 @@ def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
 def start_floor(
     upstreams: list[str], authorization: str, log: Path
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """The floor app under uvicorn on a free loopback port: (its process, its ``/floor`` URL)."""
+    """The floor app under uvicorn on a free loopback port, answering: (its process, its
+    ``/floor`` URL). Stopped again if it does not answer within 30 s."""
     port = free_port()
     bench_dir = Path(__file__).resolve().parent
     command = [
@@ -122,4 +126,14 @@ def start_floor(
     }
     with log.open("ab") as out:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    return proc, f"http://{LOOPBACK}:{port}{PATH}"
+    url = f"http://{LOOPBACK}:{port}{PATH}"
+    for _ in range(300):
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.terminate()
+    proc.wait(10)
+    raise RuntimeError(f"{url} does not answer 200 (its output: {log})")
