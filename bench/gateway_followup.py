@@ -233,7 +233,7 @@ def view_against_calls(
     floor, floor_url = start_floor(
         [p.base_url.removeprefix("http://") for p in stack.services.values()],
         auth["Authorization"],
-        folder / "floor.log",
+        folder,
     )
     try:
         views: list[WrkRun] = []
@@ -262,8 +262,7 @@ def view_against_calls(
                     )
             views.append(view)
     finally:
-        floor.terminate()
-        floor.wait(10)
+        floor.stop()
     return views[-1]
 
 

@@ -10,33 +10,32 @@ without. Its p50 beside the sum of the three calls (each asked alone) says how f
 sum a view that confirms its freshness per request can come on this machine; issue 13's goal
 of 0.6x the sum is met by no design of that kind if this bare app does not meet it.
 
-Served under uvicorn as the suite serves its apps (``shared.processes``' flags), one worker:
+Served as the suite serves its apps, by its one launcher (``shared.processes.start``: the
+same uvicorn flags, one worker, ready when ``/health`` answers), with ``bench/`` on the path:
 
-    FLOOR_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002 FLOOR_AUTHORIZATION='Bearer ...' \\
-        python -m uvicorn --app-dir bench --factory view_floor:floor_app --port 9000
+    PYTHONPATH=.:bench FLOOR_UPSTREAMS=127.0.0.1:8001,127.0.0.1:8002 \\
+        FLOOR_AUTHORIZATION='Bearer ...' python -m uvicorn view_floor:app --port 9000
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from gateway.upstream.reads import ReadConnections
-from shared.processes import LOOPBACK, free_port
-from shared.serve import KEEP_ALIVE_SECONDS
+from shared.processes import LOOPBACK, Process, start
+from shared.registry import AppEntry
 
 #: Where the services listen (``host:port``, comma-separated) and the key to ask them with.
 UPSTREAMS_ENV = "FLOOR_UPSTREAMS"
 AUTHORIZATION_ENV = "FLOOR_AUTHORIZATION"
 PATH = "/floor"
+#: The floor as the launcher knows an app: it stands where the gateway stands (ready when
+#: ``/health`` answers), and owns no store.
+ENTRY = AppEntry(name="floor", kind="gateway", asgi="view_floor:app", port=0, env_prefix="FLOOR_")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,11 +44,28 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The bare ASGI app: ``GET /floor`` asks every upstream's data version at once."""
-    authorization = os.environ[AUTHORIZATION_ENV].encode("latin-1")
-    addresses = [part.rsplit(":", 1) for part in os.environ[UPSTREAMS_ENV].split(",")]
+    """The bare ASGI app: ``GET /floor`` asks every upstream's data version at once,
+    ``GET /health`` answers at once. The upstreams are read from the environment on the
+    first ``/floor``, so the module imports without them."""
     pools: list[ReadConnections] = []
-    headers = [(b"host", LOOPBACK.encode()), (b"authorization", authorization)]
+    headers: list[tuple[bytes, bytes]] = []
+
+    def connect() -> None:
+        authorization = os.environ[AUTHORIZATION_ENV].encode("latin-1")
+        headers.extend([(b"host", LOOPBACK.encode()), (b"authorization", authorization)])
+        for part in os.environ[UPSTREAMS_ENV].split(","):
+            host, port = part.rsplit(":", 1)
+            pools.append(
+                ReadConnections(
+                    host,
+                    int(port),
+                    max_connections=8,
+                    max_idle=8,
+                    keepalive_expiry=30.0,
+                    connect_timeout=2.0,
+                    pool_timeout=2.0,
+                )
+            )
 
     async def ask(pool: ReadConnections) -> None:
         status, _, _ = await pool.get(b"/v1/data-version", headers, 5.0)
@@ -62,22 +78,13 @@ def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
-        if not pools:
-            pools.extend(
-                ReadConnections(
-                    host,
-                    int(port),
-                    max_connections=8,
-                    max_idle=8,
-                    keepalive_expiry=30.0,
-                    connect_timeout=2.0,
-                    pool_timeout=2.0,
-                )
-                for host, port in addresses
-            )
         status = 404
         if scope["path"] == PATH:
+            if not pools:
+                connect()
             await asyncio.gather(*(ask(pool) for pool in pools))
+            status = 200
+        elif scope["path"] == "/health":
             status = 200
         body = b"{}"
         await send(
@@ -95,45 +102,17 @@ def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
     return app
 
 
-def start_floor(
-    upstreams: list[str], authorization: str, log: Path
-) -> tuple[subprocess.Popen[bytes], str]:
-    """The floor app under uvicorn on a free loopback port, answering: (its process, its
-    ``/floor`` URL). Stopped again if it does not answer within 30 s."""
-    port = free_port()
+app = floor_app()
+
+
+def start_floor(upstreams: list[str], authorization: str, log_dir: Path) -> tuple[Process, str]:
+    """The floor app served and answering: (its process, stopped with ``stop()``, and its
+    ``/floor`` URL)."""
     bench_dir = Path(__file__).resolve().parent
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--app-dir",
-        str(bench_dir),
-        "--factory",
-        "view_floor:floor_app",
-        "--host",
-        LOOPBACK,
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--timeout-keep-alive",
-        str(KEEP_ALIVE_SECONDS),
-    ]
     env = {
-        **os.environ,
         UPSTREAMS_ENV: ",".join(upstreams),
         AUTHORIZATION_ENV: authorization,
-        "PYTHONPATH": str(bench_dir.parent),
+        "PYTHONPATH": os.pathsep.join([str(bench_dir.parent), str(bench_dir)]),
     }
-    with log.open("ab") as out:
-        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://{LOOPBACK}:{port}{PATH}"
-    for _ in range(300):
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.terminate()
-    proc.wait(10)
-    raise RuntimeError(f"{url} does not answer 200 (its output: {log})")
+    process = start(ENTRY, env=env, log_dir=log_dir)
+    return process, process.base_url + PATH
