@@ -50,8 +50,10 @@ POLL_SECONDS = 0.2
 
 log = logging.getLogger(__name__)
 
-#: Exports whose client left before the end, and whose running query was cancelled: an
-#: export that ran to its end (however its client went) is not counted.
+#: Exports whose client left while their query ran, the query then cancelled: an export
+#: that ran to its end (however its client went) is not counted. Counted where the query
+#: is let go (``_Export.cancel_with(None)``), once, whichever ended it: ``stop``'s cancel
+#: or psycopg leaving the COPY early when ``put`` found the client gone.
 EXPORTS_CANCELLED = Counter(
     "followup_export_queries_cancelled_total",
     "Export queries cancelled because their client left before the end.",
@@ -153,8 +155,11 @@ class _Export:
         and cleared under the lock ``stop`` cancels under, so a cancel never reaches a
         connection after it went back to the pool."""
         with self._state:
+            cut_short = cancel is None and self._cancel is not None and self._stopped.is_set()
             self._cancel = cancel
             stopped = self._stopped.is_set()
+        if cut_short:
+            EXPORTS_CANCELLED.inc()
         if stopped and cancel is not None:
             raise _Stopped
 
@@ -193,8 +198,6 @@ class _Export:
                 self._cancel()
             except Exception:  # the query may have ended meanwhile
                 log.warning("could not cancel an export's query", exc_info=True)
-            else:
-                EXPORTS_CANCELLED.inc()
 
 
 async def _body(export: _Export) -> AsyncIterator[bytes]:
