@@ -10,8 +10,8 @@ loads ``--rows`` unrelated results through the service (``--reuse`` keeps a stor
 holds them already and only writes a new key). Then ``--rounds`` times, alternating:
 ``COPY (SELECT …) TO STDOUT``, every result as JSON pages (``limit=10000``) and as JSON
 lines; with ``--baseline``, the pages of a second service run from another copy of the
-code (e.g. ``git archive HEAD`` unpacked) in between, on the same rows, and the two bodies
-compared byte for byte. The pages are read twice a round: kept as they come, following
+code (e.g. ``git archive HEAD`` unpacked) in between, on the same rows, read both ways,
+each beside ours round by round, and the two bodies compared byte for byte. The pages are read twice a round: kept as they come, following
 the ``Link: <…>; rel="next"`` header (a loader staging raw JSON, as the COPY client keeps
 CSV bytes without parsing them; the figure the issue's goal is about), and each parsed
 as a client would, following the body's ``next`` ("parsed"). A service that sends no
@@ -127,19 +127,24 @@ class Run:
     linked: bool = True
 
 
-def paging_run(client: httpx.Client, url: str, pid: int, *, parse: bool = True) -> Run:
-    """Every result by ``next``: each page parsed as a client would (``parse``), or kept as
-    it came, the next one found in the ``Link`` header. A digest of the bodies, to compare
-    with the baseline's byte for byte, made after the clock stops."""
+def database_sessions(url: str) -> list[int]:
+    """The pids of the client sessions on the benchmark's database (this one's aside)."""
     with psycopg.connect(url, autocommit=True) as pg:
-        sessions = [
+        return [
             int(row[0])
             for row in pg.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                 "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
             )
         ]
-    before = cpu_seconds(pid), sum(cpu_seconds(s) for s in sessions), time.process_time()
+
+
+def paging_run(client: httpx.Client, url: str, pid: int, *, parse: bool = True) -> Run:
+    """Every result by ``next``: each page parsed as a client would (``parse``), or kept as
+    it came, the next one found in the ``Link`` header. A digest of the bodies, to compare
+    with the baseline's byte for byte, made after the clock stops."""
+    sessions = {session: cpu_seconds(session) for session in database_sessions(url)}
+    before = cpu_seconds(pid), time.process_time()
     bodies: list[bytes] = []
     items = 0
     linked = True
@@ -163,7 +168,15 @@ def paging_run(client: httpx.Client, url: str, pid: int, *, parse: bool = True) 
             linked = False
             next_url = r.json()["next"]
     seconds = time.perf_counter() - t0
-    after = cpu_seconds(pid), sum(cpu_seconds(s) for s in sessions), time.process_time()
+    # Sessions opened during the run (the service's pool growing, its pages read ahead on
+    # a second connection) count whole; one that ended during it is missed (understated).
+    database = 0.0
+    for session in set(sessions) | set(database_sessions(url)):
+        try:
+            database += cpu_seconds(session) - sessions.get(session, 0.0)
+        except FileNotFoundError:
+            continue
+    after = cpu_seconds(pid), time.process_time()
     digest = hashlib.blake2b()
     own = str(client.base_url).rstrip("/").encode()
     for body in bodies:
@@ -175,8 +188,8 @@ def paging_run(client: httpx.Client, url: str, pid: int, *, parse: bool = True) 
         items,
         digest.hexdigest(),
         after[0] - before[0],
+        database,
         after[1] - before[1],
-        after[2] - before[2],
         linked or parse,
     )
 
@@ -219,9 +232,11 @@ def explain_page(url: str, after: int) -> list[str]:
         return [str(row[0]) for row in plan]
 
 
-def base_run(baseline: Process, headers: dict[str, str], url: str) -> Run:
+def base_run(baseline: Process, headers: dict[str, str], url: str) -> tuple[Run, Run]:
+    """The baseline's pages kept as they come and parsed, as ``paging_run`` reads them."""
     with httpx.Client(base_url=baseline.base_url, headers=headers, timeout=900) as other:
-        return paging_run(other, url, baseline.proc.pid)
+        kept = paging_run(other, url, baseline.proc.pid, parse=False)
+        return kept, paging_run(other, url, baseline.proc.pid)
 
 
 def _runs(seconds: list[float]) -> str:
@@ -290,6 +305,7 @@ def main() -> None:
             copies: list[float] = []
             stored: list[Run] = []
             pages: list[Run] = []
+            base_stored: list[Run] = []
             base_pages: list[Run] = []
             lines: list[float] = []
             for round_number in range(args.rounds):
@@ -297,7 +313,9 @@ def main() -> None:
                 # follows the same neighbour (the COPY, the JSON lines) on a busy machine.
                 baseline_first = round_number % 2 == 1
                 if baseline is not None and baseline_first:
-                    base_pages.append(base_run(baseline, headers, url))
+                    base_kept, base_parsed = base_run(baseline, headers, url)
+                    base_stored.append(base_kept)
+                    base_pages.append(base_parsed)
                 copies.append(copy_out_seconds(url))
                 stored.append(paging_run(client, url, service.proc.pid, parse=False))
                 assert stored[-1].items == total, stored[-1].items
@@ -310,9 +328,13 @@ def main() -> None:
                 note = ""
                 if baseline is not None:
                     if not baseline_first:
-                        base_pages.append(base_run(baseline, headers, url))
+                        base_kept, base_parsed = base_run(baseline, headers, url)
+                        base_stored.append(base_kept)
+                        base_pages.append(base_parsed)
                     same = base_pages[-1].digest == pages[-1].digest
                     note = (
+                        f", baseline {_kind_of(base_stored[-1])} {base_stored[-1].seconds:.2f} s"
+                        f" (÷ {stored[-1].seconds / base_stored[-1].seconds:.2f})"
                         f", baseline parsed {base_pages[-1].seconds:.2f} s"
                         + (" (same bodies)" if same else " (BODIES DIFFER)")
                         + f", parsed ÷ baseline {pages[-1].seconds / base_pages[-1].seconds:.2f}"
@@ -347,6 +369,13 @@ def main() -> None:
                     p.seconds / b.seconds for p, b in zip(pages, base_pages, strict=True)
                 )
                 print(f"parsed ÷ baseline, round by round: median {paired[len(paired) // 2]:.2f}")
+                paired = sorted(
+                    p.seconds / b.seconds for p, b in zip(stored, base_stored, strict=True)
+                )
+                print(
+                    f"pages {_kind_of(*stored)} ÷ baseline, round by round: median "
+                    f"{paired[len(paired) // 2]:.2f}"
+                )
                 print(
                     f"baseline pages parsed {base:.2f} s: {copy_out / base:.2f}× COPY (round by "
                     f"round median {_median_ratio(copies, base_pages):.2f}×); {_cpu(base_pages)}"

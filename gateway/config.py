@@ -72,10 +72,10 @@ class _GatewaySettings(ServiceSettings):
     #: share its fetch instead of repeating it (see ``gateway.upstream.coalesce``).
     coalesce: bool = True
     #: The services' answers kept, compressed, to ask again with ``If-None-Match``
-    #: (bytes per service), and how many of them are kept parsed too
-    #: (``gateway.upstream.answers``).
+    #: (bytes per service), and how many of them are kept parsed too: few, since every
+    #: parsed model kept is walked by each full garbage collection (``gateway.upstream.answers``).
     kept_answer_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
-    kept_parsed_answers: int = Field(default=256, ge=0)
+    kept_parsed_answers: int = Field(default=32, ge=0)
     #: Views kept as the JSON sent, compressed, while what they were made of stands still
     #: (``gateway.followup.kept_views``), and the lately sent ones as sent too, in a
     #: quarter of this again; 0 keeps none.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,14 +163,28 @@ def test_a_cursor_past_the_last_result_is_an_empty_last_page(
     assert r.content == b'{"items":[],"next_cursor":null,"next":null}'
 
 
-def _page_reads(threads: list[str]) -> Callable[..., None]:
-    """A listener noting the thread each page statement (``string_agg``) runs on."""
+@pytest.fixture
+def page_reads(indicators: ServiceHarness, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """On Postgres, with any limit a loader's: the thread each page statement
+    (``string_agg``) runs on, in order, as the test goes."""
+    _postgres(indicators)
+    monkeypatch.setattr(listing_repository, "AHEAD_MIN_LIMIT", 1)
+    threads: list[str] = []
 
     def note(_conn: object, _cursor: object, sql: str, *_: object) -> None:
         if "string_agg" in sql:
             threads.append(threading.current_thread().name)
 
-    return note
+    sa.event.listen(sa.Engine, "before_cursor_execute", note)
+    try:
+        yield threads
+    finally:
+        sa.event.remove(sa.Engine, "before_cursor_execute", note)
+        _settle()
+
+
+def _ahead(threads: list[str]) -> list[bool]:
+    return [t.startswith("results-page-ahead") for t in threads]
 
 
 def _settle() -> None:
@@ -179,39 +193,54 @@ def _settle() -> None:
         pending.result()
 
 
+@pytest.fixture(autouse=True)
+def _no_page_read_ahead_before() -> None:
+    """Pages an earlier test left read ahead (a store made afresh gives the same ids, so
+    the same cursors) are let go: each test sees only the reads its own walk starts."""
+    _settle()
+    listing_repository._AHEAD._pending.clear()
+
+
 def test_a_loader_s_next_page_is_read_ahead_and_never_older_than_a_write(
-    indicators: ServiceHarness, stored: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    indicators: ServiceHarness, stored: list[dict[str, Any]], page_reads: list[str]
 ) -> None:
     """Walking by ``next``, each page after the second was read ahead while the one
     before was sent; a page read ahead before a write is read again, not handed out."""
-    _postgres(indicators)
-    monkeypatch.setattr(listing_repository, "AHEAD_MIN_LIMIT", 1)
-    threads: list[str] = []
-    note = _page_reads(threads)
-    sa.event.listen(sa.Engine, "before_cursor_execute", note)
-    try:
-        _walk(indicators, stored, 2, between=_settle)  # 4 pages: the 3rd and 4th read ahead
-        assert [t.startswith("results-page-ahead") for t in threads] == [
-            False,
-            False,
-            True,
-            True,
-        ]
-        reader = indicators.auth("read")
-        first = indicators.client.get("/v1/results?limit=2", headers=reader).json()
-        second = indicators.client.get(first["next"], headers=reader).json()
-        _settle()  # the third page is read: now a write changes a row of it
-        row = stored[4]
-        changed = result_row(
-            **{k: row[k] for k in ("org_unit", "period", "breakdown")}, value="12.5"
-        )
-        assert load(indicators, [changed]).json()["updated"] == 1
-        third = indicators.client.get(second["next"], headers=reader).json()
-        assert third["items"][0]["id"] == row["id"]
-        assert third["items"][0]["value"] == 12.5
-    finally:
-        sa.event.remove(sa.Engine, "before_cursor_execute", note)
-        _settle()
+    _walk(indicators, stored, 2, between=_settle)  # 4 pages: the 3rd and 4th read ahead
+    assert _ahead(page_reads) == [False, False, True, True]
+    reader = indicators.auth("read")
+    first = indicators.client.get("/v1/results?limit=2", headers=reader).json()
+    second = indicators.client.get(first["next"], headers=reader).json()
+    _settle()  # the third page is read: now a write changes a row of it
+    row = stored[4]
+    changed = result_row(**{k: row[k] for k in ("org_unit", "period", "breakdown")}, value="12.5")
+    assert load(indicators, [changed]).json()["updated"] == 1
+    third = indicators.client.get(second["next"], headers=reader).json()
+    assert third["items"][0]["id"] == row["id"]
+    assert third["items"][0]["value"] == 12.5
+
+
+def test_a_loader_s_next_two_pages_are_read_ahead_at_once(
+    indicators: ServiceHarness, stored: list[dict[str, Any]], page_reads: list[str]
+) -> None:
+    """Once a loader walks on (its second page), the two pages after the one being sent
+    are both read ahead; they are then handed out as they are, and none is read past the
+    last page."""
+    reader = indicators.auth("read")
+    first = indicators.client.get("/v1/results?limit=2", headers=reader)
+    second = indicators.client.get(first.json()["next"], headers=reader)
+    _settle()
+    assert _ahead(page_reads) == [False, False, True, True]
+
+    third = indicators.client.get(second.json()["next"], headers=reader)
+    fourth = indicators.client.get(third.json()["next"], headers=reader)
+    _settle()
+
+    assert len(page_reads) == 4  # the third and fourth as read ahead, no fifth
+    for page, rows in ((third, stored[4:6]), (fourth, stored[6:8])):
+        body = page.json()
+        assert page.content == _body(rows, body["next_cursor"], body["next"])
+    assert fourth.json()["next"] is None
 
 
 def _postgres(h: ServiceHarness) -> None:
