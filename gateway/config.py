@@ -80,10 +80,11 @@ class _GatewaySettings(ServiceSettings):
     #: (``gateway.followup.kept_views``), and the lately sent ones as sent too, in a
     #: quarter of this again; 0 keeps none.
     kept_view_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
-    #: Views read and assembled afresh at once (``gateway.followup.kept_views``); more wait
-    #: their turn, for at most ``view_turn_share`` of the time the view has left, then go
-    #: beside the others (a hung service must not make the views behind it late). Kept
-    #: views never wait.
+    #: Views confirmed by their services (a kept view after a write) or read afresh at once
+    #: (``gateway.followup.kept_views``); more wait their turn, for at most
+    #: ``view_turn_share`` of the time the view has left, then go beside the others (a hung
+    #: service must not make the views behind it late). A kept view sent as it was (no
+    #: service's data moved) never waits.
     views_made_at_once: int = Field(default=8, ge=1)
     view_turn_share: float = Field(default=0.5, ge=0, le=1)
     #: Committees fetched at once by the all-committee overview.

@@ -147,6 +147,34 @@ def test_a_write_that_leaves_the_view_as_it_was_is_confirmed_by_the_services(
     assert kept_count(gw, "unchanged") == unchanged + 1
 
 
+def turns_taken(gw: httpx.Client) -> float:
+    return sum(
+        metric(gw, "gateway_follow_up_view_turns_total", how=how)
+        for how in ("free", "waited", "beside")
+    )
+
+
+@pytest.mark.usefixtures("sus_march")
+def test_confirming_a_kept_view_takes_a_turn_as_making_one_does(
+    gw: httpx.Client, stack: Stack
+) -> None:
+    """Confirming PVN's kept view after a write to SUS's March has each service compute
+    its section again to answer 304, so it takes one of the gateway's turns
+    (``GATEWAY_VIEWS_MADE_AT_ONCE``), as making the view afresh does; sending it as kept
+    while no service's data moved takes none."""
+    assert view(gw, stack, "PVN").status_code == 200
+    turns = turns_taken(gw)
+    assert view(gw, stack, "PVN").status_code == 200
+    assert turns_taken(gw) == turns
+
+    write(stack, 65.0)
+    confirmed = kept_count(gw, "confirmed")
+    assert view(gw, stack, "PVN").status_code == 200
+
+    assert kept_count(gw, "confirmed") == confirmed + 1
+    assert turns_taken(gw) == turns + 1
+
+
 def revoke(stack: Stack, key: str) -> None:
     """Revoke a test key in every service's store, as ``keys revoke`` does."""
     parsed = parse_token(stack.tokens[key])
