@@ -30,7 +30,10 @@ What it does:
    been asked for once (8 clients; how long that took is printed), warm; beside each, the
    CPU all processes (Postgres's too) spent per view and what it bounds: at most
    2000 ÷ (ms per view) views a second on two cores, so 50 clients wait at least
-   50 ÷ that on average;
+   50 ÷ that on average. The wrk runs' seconds go on past the first pass through the
+   views (warm from then on), so beside them the stricter form: 50 clients asking each
+   view exactly once, every one made afresh on a gateway started for it, after a write to
+   every service (``each_view_made_afresh``);
 5. **unrelated rows**: a second stack on its own database (``<name>_rows``), with
    ``--unrelated-rows`` monthly results of 2030–2100 loaded into its indicators service
    (``POST /v1/results``, CSV); then the view of HSN 2024 and 2024-08 on each stack in
@@ -43,6 +46,7 @@ Needs ``wrk`` (``apt-get install -y wrk``).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import statistics
@@ -272,7 +276,7 @@ def rotating_paths() -> list[str]:
 
 def every_view_once(stack: Stack, clients: int = 8) -> None:
     """Ask each rotating view once (``clients`` at a time), so that the warm run that
-    follows finds every view made: the cold run's seconds do not reach all of them."""
+    follows finds every view made, whether or not the cold run's seconds reached them."""
     gateway = stack.gateways[0].base_url
     auth = stack.auth("read")
     paths = rotating_paths()
@@ -288,6 +292,75 @@ def every_view_once(stack: Stack, clients: int = 8) -> None:
     print(
         f"  every view once, {clients} clients: {len(paths)} views in {spent:.1f} s "
         f"({len(paths) / spent:.0f}/s)  {load_average()}"
+    )
+
+
+async def _each_once(
+    base: str, auth: dict[str, str], paths: list[str], clients: int
+) -> tuple[list[float], int, int, float]:
+    """``paths`` asked once each by ``clients`` clients at a time: every answer's latency
+    (ms), how many said ``"partial":true``, how many were not 200, and the seconds it took."""
+    waiting = list(reversed(paths))
+    latencies: list[float] = []
+    partial = errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers=auth, timeout=60, limits=limits) as http:
+
+        async def one_client() -> None:
+            nonlocal partial, errors
+            while waiting:
+                path = waiting.pop()
+                started = time.perf_counter()
+                answer = await http.get(path)
+                latencies.append(1000 * (time.perf_counter() - started))
+                if answer.status_code != 200:
+                    errors += 1
+                elif b'"partial":true' in answer.content:
+                    partial += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        return latencies, partial, errors, time.perf_counter() - started
+
+
+def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: str) -> None:
+    """``clients`` clients asking each rotating view exactly once, every one made afresh:
+    on a gateway started for this (no view kept), right after a write to every service (no
+    answer kept there either). The stricter form of the wrk run "from cold", whose seconds
+    go on past the first pass through the views (warm from then on). Before it, the new
+    gateway makes a few views of the 2026 goal tree, which the rotation never asks for: a
+    gateway that has served before, not one that has just started. The client is Python
+    (httpx, asyncio) pinned to core 1 beside the apps, heavier than wrk: the figure errs on
+    the slow side."""
+    fresh = stack.start_gateway(**gateway_settings)
+    auth = stack.auth("read")
+    try:
+        with httpx.Client(base_url=fresh.base_url, headers=auth, timeout=60) as client:
+            for unit in committees()[:6]:
+                client.get(view_path(unit, "2024") + "&tree=2026").raise_for_status()
+        touch_every_service(stack)
+        paths = rotating_paths()
+        cores = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {1})
+        try:
+            latencies, partial, errors, spent = asyncio.run(
+                _each_once(fresh.base_url, auth, paths, clients)
+            )
+        finally:
+            os.sched_setaffinity(0, cores)
+    finally:
+        fresh.stop()
+        stack.gateways.remove(fresh)
+    ranked = sorted(latencies)
+
+    def at(share: float) -> float:
+        return ranked[min(len(ranked) - 1, int(share * len(ranked)))]
+
+    print(
+        f"  each view once, all made afresh: {clients} clients, {len(paths)} views in "
+        f"{spent:.1f} s ({len(paths) / spent:.0f}/s): p50 {at(0.5):.1f} ms  p90 {at(0.9):.1f} ms"
+        f"  p99 {at(0.99):.1f} ms  max {ranked[-1]:.1f} ms  partial {partial}  errors {errors}"
+        f"  {load_average()}"
     )
 
 
@@ -425,6 +498,7 @@ def main() -> None:
             args.duration,
         )
         print(line(f"beside it: 50 clients, one view ({VIEW_UNIT} 2024)", one))
+        each_view_made_afresh(stack, **overrides)
         if args.unrelated_rows:
             with_unrelated_rows(
                 stack, url, args.unrelated_rows, args.duration, args.rounds, **overrides
