@@ -54,7 +54,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -63,6 +62,7 @@ from stacks import bench_database, running_stack
 from view_floor import start_floor
 from wrk import WrkRun, cpu_seconds, run_wrk
 
+from gateway.upstream.reads import ReadConnections
 from shared.db import database_on_server
 from shared.reference import org_units
 from shared.suite import Stack
@@ -277,18 +277,12 @@ def rotating_paths() -> list[str]:
 def every_view_once(stack: Stack, clients: int = 8) -> None:
     """Ask each rotating view once (``clients`` at a time), so that the warm run that
     follows finds every view made, whether or not the cold run's seconds reached them."""
-    gateway = stack.gateways[0].base_url
-    auth = stack.auth("read")
     paths = rotating_paths()
-
-    def ask(path: str) -> None:
-        with httpx.Client(headers=auth, timeout=60) as client:
-            client.get(gateway + path).raise_for_status()
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(ask, paths))
-    spent = time.perf_counter() - started
+    _, _, errors, spent = asyncio.run(
+        _each_once(stack.gateways[0].base_url, stack.auth("read"), paths, clients)
+    )
+    if errors:
+        raise RuntimeError(f"{errors} of the views were not answered 200")
     print(
         f"  every view once, {clients} clients: {len(paths)} views in {spent:.1f} s "
         f"({len(paths) / spent:.0f}/s)  {load_average()}"
@@ -298,43 +292,49 @@ def every_view_once(stack: Stack, clients: int = 8) -> None:
 async def _each_once(
     base: str, auth: dict[str, str], paths: list[str], clients: int
 ) -> tuple[list[float], int, int, float]:
-    """``paths`` asked once each by ``clients`` clients at a time, each on a keep-alive
-    connection of its own opened before the clock starts: every answer's latency (ms), how
-    many said ``"partial":true``, how many were not 200, and the seconds it all took.
+    """``paths`` asked once each by ``clients`` clients at a time, on keep-alive
+    connections opened (by a ``/health`` each) before the clock starts: every answer's
+    latency (ms), how many said ``"partial":true``, how many were not 200, and the seconds
+    it all took.
 
-    Plain HTTP/1.1 over asyncio streams rather than httpx: a client doing little per
-    request, so that what is timed is the gateway's answer (an httpx client on the shared
-    core added tails of its own, up to 2 s, that the gateway's log did not show)."""
+    Through the gateway's own keep-alive client (``ReadConnections``), not httpx: a client
+    doing little per request, so that what is timed is the gateway's answer (an httpx
+    client on the shared core added tails of its own, up to 2 s, that the gateway's log
+    did not show)."""
     host, port = base.removeprefix("http://").rsplit(":", 1)
-    head = "".join(f"{name}: {value}\r\n" for name, value in auth.items())
+    connections = ReadConnections(
+        host,
+        int(port),
+        max_connections=clients,
+        max_idle=clients,
+        keepalive_expiry=300.0,
+        connect_timeout=10.0,
+        pool_timeout=300.0,
+    )
+    headers = [(b"host", host.encode()), *((k.encode(), v.encode()) for k, v in auth.items())]
     waiting = list(reversed(paths))
     latencies: list[float] = []
     partial = errors = 0
-    connections = [await asyncio.open_connection(host, int(port)) for _ in range(clients)]
 
-    async def one_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def one_client() -> None:
         nonlocal partial, errors
         while waiting:
             path = waiting.pop()
             started = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode())
-            status_line, _, fields = (await reader.readuntil(b"\r\n\r\n")).partition(b"\r\n")
-            length = next(
-                int(line.split(b":", 1)[1])
-                for line in fields.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            body = await reader.readexactly(length)
+            status, _, body = await connections.get(path.encode(), headers, 60.0)
             latencies.append(1000 * (time.perf_counter() - started))
-            if status_line.split()[1] != b"200":
+            if status != 200:
                 errors += 1
             elif b'"partial":true' in body:
                 partial += 1
-        writer.close()
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one_client(reader, writer) for reader, writer in connections))
-    return latencies, partial, errors, time.perf_counter() - started
+    try:
+        await asyncio.gather(*(connections.get(b"/health", headers, 10.0) for _ in range(clients)))
+        started = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        return latencies, partial, errors, time.perf_counter() - started
+    finally:
+        connections.close()
 
 
 def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: str) -> None:
@@ -343,8 +343,8 @@ def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: s
     answer kept there either). The stricter form of the wrk run "from cold", whose seconds
     go on past the first pass through the views (warm from then on). Before it, the new
     gateway makes a few views of the 2026 goal tree, which the rotation never asks for: a
-    gateway that has served before, not one that has just started. The client (plain
-    asyncio, ``_each_once``) is pinned to core 1 beside the apps, as wrk is."""
+    gateway that has served before, not one that has just started. The client
+    (``_each_once``) is pinned to core 1 beside the apps, as wrk is."""
     fresh = stack.start_gateway(**gateway_settings)
     auth = stack.auth("read")
     try:
