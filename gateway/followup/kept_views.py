@@ -29,8 +29,8 @@ as a read raises it), so the kept view is keyed by what was asked, not by who as
 Kept compressed (HSN's view of 2024, 174 kB, is 26 kB; SUS's of 2024-08, 76 kB, is
 10 kB), bounded by ``kept_view_bytes``, least recently used let go first. The views sent
 lately are kept as sent too, up to a quarter of that bound again: decompressing was about
-an eighth of the gateway's CPU per kept view sent (py-spy, HSN 2024 asked at one client). JSON only: CSV and the workbook are
-made from the view itself.
+an eighth of the gateway's CPU per kept view sent (py-spy, HSN 2024 asked at one client).
+JSON only: CSV and the workbook are made from the view itself.
 
 One module of about 400 lines: the kept views, the two ways one is sent again and the turns
 views take to be confirmed or made are one decision, read together.
@@ -210,8 +210,8 @@ class ViewTurns:
 
     @asynccontextmanager
     async def turn(self, wait: float) -> AsyncIterator[None]:
-        """A turn to confirm a view or make it afresh, waited for at most ``wait`` seconds, after which
-        the view is made beside the others rather than late (its deadline runs from when
+        """A turn to confirm a view or make it afresh, waited for at most ``wait`` seconds,
+        after which the view is made beside the others rather than late (its deadline runs from when
         it was asked for: a hung service must not starve the views behind it)."""
         if not self._making.locked():
             await self._making.acquire()  # free: returns at once
@@ -297,19 +297,8 @@ async def _confirmed_or_made(
         # Confirming takes a turn too: each service computes the section again to find it
         # unchanged (its data moved), which costs it what making the view afresh does.
         async with views.turns.turn(_turn_wait(asking)):
-            if kept is not None and await _still_standing(kept, asking):
-                compared_with, cycle_at = await decision
-                if compared_with == kept.decision:
-                    confirmed = replace(
-                        kept,
-                        versions=checked_versions().all_known(),
-                        cycle_version=cycle_at,
-                        made_on=today,
-                        made_for=asking.credential,
-                    )
-                    views.put(key, confirmed)
-                    _CONFIRMED.inc()
-                    return views.sent(key, kept)
+            if kept is not None and await _confirmed(views, key, kept, asking, decision, today):
+                return views.sent(key, kept)
             with recording_reads() as seen:
                 reads = await order.read()
     except BaseException:
@@ -336,6 +325,33 @@ async def _confirmed_or_made(
             ),
         )
     return made
+
+
+async def _confirmed(
+    views: KeptViews,
+    key: Asked,
+    kept: KeptView,
+    asking: Asking,
+    decision: Awaitable[tuple[DecisionSeen, int | None]],
+    today: date,
+) -> bool:
+    """Way 2 of the module's docstring: whether every answer ``kept`` was made of still
+    stands and its decision is the same; if so it is kept anew, confirmed by them."""
+    if not await _still_standing(kept, asking):
+        return False
+    compared_with, cycle_at = await decision
+    if compared_with != kept.decision:
+        return False
+    confirmed = replace(
+        kept,
+        versions=checked_versions().all_known(),
+        cycle_version=cycle_at,
+        made_on=today,
+        made_for=asking.credential,
+    )
+    views.put(key, confirmed)
+    _CONFIRMED.inc()
+    return True
 
 
 def _turn_wait(asking: Asking) -> float:
