@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from shared.boundary import OptionalTimestampQuery
+from shared.collector import settle_collector
 from shared.counter_reads import CounterReader
 from shared.db import (
     ClosesSessions,
@@ -169,6 +170,7 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settle_collector()
         yield
         app.state.counter.close()
         engine.dispose()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -83,8 +84,12 @@ class ViewSections(Generic[Section]):
     async def of(self, org_unit: str, period: Period) -> Section:
         asked = (org_unit, str(period))
         if asked not in self._calls:
+            # A partial of the upstream's method, not a lambda over ``self``: the call is kept
+            # in ``self._calls``, and a closure over ``self`` would make a reference cycle
+            # that holds the parsed section until a full garbage collection.
             self._calls[asked] = SharedCall(
-                lambda: self._upstream.read(
+                partial(
+                    self._upstream.read,
                     "/v1/follow-up-section",
                     self._into,
                     params={"org_unit": org_unit, "period": str(period)},
