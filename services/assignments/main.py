@@ -23,7 +23,8 @@ def build_app(settings: AssignmentsSettings | None = None) -> FastAPI:
             "internal control (intern kontroll): risk analyses, risks, control actions and "
             "their follow-ups."
         ),
-        routers=[router, internal_control_router, due_router, follow_up_router],
+        # Most asked first (``create_service_app``).
+        routers=[follow_up_router, router, internal_control_router, due_router],
         settings=settings,
         examples=EXAMPLES,
     )

@@ -24,7 +24,8 @@ def build_app(settings: BudgetSettings | None = None) -> FastAPI:
             "money, each committee's stated totals and reported figures, and the region's "
             "financial figures and goals, in integer kronor."
         ),
-        routers=[router, load_router, financial_router, due_router, follow_up_router],
+        # Most asked first (``create_service_app``).
+        routers=[follow_up_router, router, load_router, financial_router, due_router],
         settings=settings,
         examples=EXAMPLES,
     )

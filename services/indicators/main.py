@@ -19,7 +19,8 @@ def build_app(settings: IndicatorsSettings | None = None) -> FastAPI:
         SPEC,
         title="Indicators service",
         description="Indikatorbiblioteket and Kvalitetsapplikationen: quality indicators, their versioned targets (målnivåer), results and evaluations.",
-        routers=[router, due_router, production_router, follow_up_router],
+        # Most asked first (``create_service_app``).
+        routers=[follow_up_router, router, due_router, production_router],
         settings=settings,
         examples=EXAMPLES,
     )
