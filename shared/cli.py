@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from shared.db import make_engine
 from shared.keys import SCOPES, NewKey, generate_key, parse_token, store_key
@@ -59,8 +58,7 @@ def seed(names: list[str]) -> None:
         if spec.seed is None:
             continue
         engine = _engine(spec)
-        with Session(engine) as session:
-            loaded = spec.seed(session, spec)
+        loaded = spec.load_seed(engine)
         engine.dispose()
         print(
             f"{spec.name}: {'loaded ' + str(loaded) + ' seed rows' if loaded else 'already has data'}"

@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session
-
 from shared.db import make_engine
 from shared.keys import NewKey, generate_key, store_key
 from shared.migrations import recreate
@@ -59,9 +57,7 @@ def prepare_stores(
         url = urls[entry.name]
         recreate(spec, url)
         engine = make_engine(url, spec.metadata.schema or spec.name)
-        if spec.seed is not None:
-            with Session(engine) as session:
-                spec.seed(session, spec)
+        spec.load_seed(engine)
         with engine.begin() as conn:
             for name, grant in keys.items():
                 if grant.services is None or entry.name in grant.services:

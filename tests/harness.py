@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from shared.keys import generate_key, store_key
 from shared.migrations import recreate
@@ -77,8 +76,7 @@ class ServiceHarness:
 
     def seed(self) -> int:
         assert self.spec.seed is not None
-        with Session(self.engine) as session:
-            return self.spec.seed(session, self.spec)
+        return self.spec.load_seed(self.engine)
 
 
 def build_app(entry: AppEntry, settings: AppSettings | None = None) -> FastAPI:
