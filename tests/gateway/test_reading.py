@@ -1,7 +1,7 @@
 """A view's one call per service (``gateway.followup.reading.ViewSections``), on the real
 indicators service: every part of the view reads the same answer, and once the view is
 done its sections are let go at once. The gateway runs the cyclic collector seldom
-(``gateway.main``), so a reference cycle around a view's sections would keep every view's
+(``shared.collector``), so a reference cycle around a view's sections would keep every view's
 parsed answers alive until the next full collection, and each collection would walk them."""
 
 from __future__ import annotations
