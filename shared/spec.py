@@ -53,6 +53,8 @@ def read_statistics(engine: sa.Engine, metadata: sa.MetaData) -> None:
     off (as on this suite's CI server). SQLite's planner needs no statistics for tables
     this small: nothing is done there.
     """
+    # Not ``shared.db.is_sqlite``: this module stays free of the web framework that
+    # ``shared.db`` brings in (see the module's docstring).
     if engine.dialect.name == "sqlite":
         return
     with engine.begin() as conn:

@@ -211,8 +211,8 @@ class ViewTurns:
     @asynccontextmanager
     async def turn(self, wait: float) -> AsyncIterator[None]:
         """A turn to confirm a view or make it afresh, waited for at most ``wait`` seconds,
-        after which the view is made beside the others rather than late (its deadline runs from when
-        it was asked for: a hung service must not starve the views behind it)."""
+        after which the view is made beside the others rather than late (its deadline runs
+        from when it was asked for: a hung service must not starve the views behind it)."""
         if not self._making.locked():
             await self._making.acquire()  # free: returns at once
             _TURN_FREE.inc()
