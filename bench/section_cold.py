@@ -1,21 +1,26 @@
-"""Benchmark of the assignments and budget services' follow-up section computed afresh
-(cold): prints figures, asserts nothing (except with ``--compare``). Each figure stands
-beside its baseline measured in the same run, with the load average at the time.
+"""Benchmark of each service's follow-up section computed afresh (cold), read on the event
+loop and in worker threads: prints figures, asserts nothing (except with ``--compare``).
+Each figure stands beside its baseline measured in the same run, with the load average at
+the time.
 
     .venv/bin/python bench/section_cold.py [--rounds 3] [--save DIR | --compare DIR]
 
 What it does:
 1. migrates every store afresh in the Postgres database named by ``BENCH_DATABASE_URL``
    (default postgresql://postgres@127.0.0.1:5432/h_a), loads the seed data and writes the
-   keys; starts the assignments and budget services, one uvicorn worker each, with their
-   read cache off (``<PREFIX>READ_CACHE_BYTES=0``), so every answer is computed;
+   keys; starts the three services twice, one uvicorn worker each, with their read cache
+   off (``<PREFIX>READ_CACHE_BYTES=0``), so every answer is computed: once reading the
+   section on the event loop (``<PREFIX>LOOP_READS=true``, the default: ``shared.loop_reads``)
+   and once in worker threads, as every other read (``false``);
 2. per round and service: the CPU (``/proc/<pid>/stat``) per ``GET /health`` (the
    baseline: what a trivial route costs), then per ``GET /v1/follow-up-section`` of every
-   committee (19) x period (26) once each; prints both, their difference and ratio;
+   committee (19) x period (26) once each, on each form in turn; prints them, the section's
+   cost over ``/health`` and the loop's CPU ÷ the threads';
 3. ``--save DIR`` writes every answer's bytes there; ``--compare DIR`` checks every answer
-   is byte-identical to the saved one (exit 1 on any difference). Answers hold the times
-   rows were written, which a fresh seed changes: compare with ``--reuse``, which keeps the
-   data already in the database (seeded by an earlier run) and only writes a new key.
+   is byte-identical to the saved one (exit 1 on any difference); either way the two forms'
+   answers are compared with each other. Answers hold the times rows were written, which a
+   fresh seed changes: compare with ``--reuse``, which keeps the data already in the
+   database (seeded by an earlier run) and only writes a new key.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ from shared.registry import app, store_names
 from shared.suite import Stack, Stores, prepare_stores
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/h_a"
-SERVICES = ("assignments", "budget")
+SERVICES = ("indicators", "assignments", "budget")
+#: The two forms compared: the section read on the event loop, and in worker threads.
+FORMS = {"loop": "true", "threads": "false"}
 
 
 def section_path(unit: str, period: str) -> str:
@@ -95,6 +102,17 @@ def reuse_stores(url: str) -> Stores:
     return dict.fromkeys(store_names(), url), {"read": key.token}
 
 
+def measure(stack: Stack, name: str, paths: list[str]) -> tuple[float, float, list[bytes]]:
+    """CPU ms per section and per ``/health`` of ``name`` on ``stack``, and the sections."""
+    process = stack.services[name]
+    pid = process.proc.pid
+    with httpx.Client(base_url=process.base_url, headers=stack.auth("read"), timeout=60) as client:
+        cpu_ms_per_call(client, pid, paths[:20])  # warm up
+        health, _ = cpu_ms_per_call(client, pid, ["/health"] * len(paths))
+        section, bodies = cpu_ms_per_call(client, pid, paths)
+    return section, health, bodies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -111,58 +129,68 @@ def main() -> None:
         stores = prepare_stores(dict.fromkeys(store_names(), url))
     pairs = [(unit, period) for unit in committees() for period in PERIODS]
     paths = [section_path(unit, period) for unit, period in pairs]
-    figures: dict[str, list[tuple[float, float]]] = {name: [] for name in SERVICES}
+    figures: dict[tuple[str, str], list[tuple[float, float]]] = {}
     differ = 0
     with tempfile.TemporaryDirectory(prefix="bench-section-") as tmp:
         urls, tokens = stores
-        stack = Stack(Path(tmp), urls, tokens)
-        for name in SERVICES:
-            os.environ[f"{app(name).env_prefix}READ_CACHE_BYTES"] = "0"
+        stacks: dict[str, Stack] = {}
         try:
-            for name in SERVICES:
-                stack.start_service(name)
-            print(
-                f"cores: {os.cpu_count()}; one uvicorn worker each, read cache off; pids",
-                {name: process.proc.pid for name, process in stack.services.items()},
-            )
+            for form, setting in FORMS.items():
+                logs = Path(tmp) / form
+                logs.mkdir()
+                stacks[form] = stack = Stack(logs, urls, tokens)
+                for name in SERVICES:
+                    prefix = app(name).env_prefix
+                    os.environ[f"{prefix}READ_CACHE_BYTES"] = "0"
+                    os.environ[f"{prefix}LOOP_READS"] = setting
+                    stack.start_service(name)
+            print(f"cores: {os.cpu_count()}; one uvicorn worker each, read cache off")
             print(
                 f"{len(pairs)} sections per service per round ({len(committees())} x "
                 f"{len(PERIODS)})"
             )
             for n in range(args.rounds):
                 for name in SERVICES:
-                    process = stack.services[name]
-                    pid = process.proc.pid
-                    with httpx.Client(
-                        base_url=process.base_url, headers=stack.auth("read"), timeout=60
-                    ) as client:
-                        cpu_ms_per_call(client, pid, paths[:20])  # warm up
-                        health, _ = cpu_ms_per_call(client, pid, ["/health"] * len(paths))
-                        section, bodies = cpu_ms_per_call(client, pid, paths)
-                    figures[name].append((section, health))
+                    spent: dict[str, float] = {}
+                    answers: dict[str, list[bytes]] = {}
+                    for form, stack in stacks.items():
+                        section, health, answers[form] = measure(stack, name, paths)
+                        figures.setdefault((name, form), []).append((section, health))
+                        spent[form] = section
+                        print(
+                            f"  round {n + 1} {name:<12} {form:<8} section {section:6.2f} ms CPU"
+                            f"   /health {health:5.2f} ms   section - health "
+                            f"{section - health:6.2f} ms   {load_average()}"
+                        )
                     print(
-                        f"  round {n + 1} {name:<12} section {section:6.2f} ms CPU   "
-                        f"/health {health:5.2f} ms   section - health {section - health:6.2f}"
-                        f" ms   section / health {section / health:5.1f}x   {load_average()}"
+                        f"  round {n + 1} {name:<12} loop / threads "
+                        f"{spent['loop'] / spent['threads']:.2f}x"
                     )
                     if n == 0:
-                        differ += check_answers(name, pairs, bodies, args.save, args.compare)
+                        if answers["loop"] != answers["threads"]:
+                            differ += 1
+                            print(f"  DIFFERS: {name}, the loop's answers from the threads'")
+                        differ += check_answers(
+                            name, pairs, answers["loop"], args.save, args.compare
+                        )
         finally:
-            stack.stop()
+            for stack in stacks.values():
+                stack.stop()
     print("medians:")
-    for name, runs in figures.items():
-        section = statistics.median(s for s, _ in runs)
-        health = statistics.median(h for _, h in runs)
+    for name in SERVICES:
+        medians = {form: statistics.median(s for s, _ in figures[(name, form)]) for form in FORMS}
+        health = statistics.median(h for form in FORMS for _, h in figures[(name, form)])
         print(
-            f"  {name:<12} section {section:6.2f} ms CPU   /health {health:5.2f} ms   "
-            f"ratio {section / health:5.1f}x   {load_average()}"
+            f"  {name:<12} section on the loop {medians['loop']:6.2f} ms CPU, in threads "
+            f"{medians['threads']:6.2f} ms: {medians['loop'] / medians['threads']:.2f}x   "
+            f"/health {health:5.2f} ms   {load_average()}"
         )
     if args.save is not None:
         print(f"saved {len(pairs)} answers per service to {args.save}")
     if args.compare is not None:
         print(f"compared with {args.compare}: {differ} answers differ")
-        if differ:
-            sys.exit(1)
+    if differ:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from shared.keys import (
 )
 from shared.locks import PeriodLocks
 from shared.locks import router as locks_router
+from shared.loop_reads import LoopReads
 from shared.observability import ObservabilityMiddleware, configure_logging, metrics_body
 from shared.openapi_doc import NO_EXAMPLES, Examples, install_document, operation_ids
 from shared.protection import ProtectionMiddleware
@@ -180,6 +181,8 @@ def create_service_app(
         settle_collector()
         yield
         app.state.counter.close()
+        if app.state.loop_reads is not None:
+            app.state.loop_reads.close()
         engine.dispose()
 
     operations = APIRouter(tags=["operations"])
@@ -239,6 +242,8 @@ def create_service_app(
     app.state.reading_engine = reading_engine(engine)
     # On the event loop, on a connection of its own (Postgres): ``shared.counter_reads``.
     app.state.counter = CounterReader(app.state.reading_engine, spec.infrastructure.change_counter)
+    # The follow-up section's reads, on the loop too, on Postgres: ``shared.loop_reads``.
+    app.state.loop_reads = LoopReads.of(engine) if settings.loop_reads else None
     app.state.spec = spec
     app.state.key_verifier = verifier
     app.state.feed = feed

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -110,6 +111,23 @@ class InvalidInput(ProblemError):
 
 class ServiceUnavailable(ProblemError):
     status, title, type_suffix = 503, "Service Unavailable", "unavailable"
+
+
+def database_unavailable(exc: Exception) -> ServiceUnavailable | None:
+    """The 503 for an error of the database's (it went away or refused us, or every
+    pooled connection stayed taken for the pool's whole timeout): a moment's trouble, not a
+    fault of ours or the caller's, so the client is told to retry. None for other errors.
+    The exception handlers answer with it, and so does ``shared.protection`` for what the
+    middleware inside it raises (a key looked up in the key store)."""
+    if isinstance(exc, PoolTimeout):
+        log.warning("no database connection free: %s", exc)
+        detail = "Every database connection of the service is busy; retry shortly."
+    elif isinstance(exc, OperationalError | InterfaceError):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        detail = "The database is not answering; retry shortly."
+    else:
+        return None
+    return ServiceUnavailable(detail, headers={"Retry-After": "2"})
 
 
 class BodyRejected(StarletteHTTPException):
@@ -222,14 +240,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(problem, request)
 
     async def on_database(request: Request, exc: Exception) -> JSONResponse:
-        # The database went away or refused us: tell the client to retry, not that we broke.
-        log.warning("database unavailable: %s", type(exc).__name__)
-        return problem_response(
-            ServiceUnavailable(
-                "The database is not answering; retry shortly.", headers={"Retry-After": "2"}
-            ),
-            request,
-        )
+        problem = database_unavailable(exc)
+        assert problem is not None  # registered for the errors it names
+        return problem_response(problem, request)
 
     async def on_integrity(request: Request, exc: Exception) -> JSONResponse:
         # Two writers raced for the same key; the loser is told to re-read.
@@ -249,6 +262,7 @@ def install_error_handlers(app: FastAPI) -> None:
         (StarletteHTTPException, on_http),
         (OperationalError, on_database),
         (InterfaceError, on_database),
+        (PoolTimeout, on_database),
         (IntegrityError, on_integrity),
         (DataError, on_data),
         (Exception, on_unexpected),

@@ -29,6 +29,7 @@ from shared.errors import (
     InvalidInput,
     PayloadTooLarge,
     ProblemError,
+    database_unavailable,
     field_error,
 )
 from shared.json_depth import MAX_DEPTH, NestingScanner
@@ -188,8 +189,12 @@ class ProtectionMiddleware:
 
         try:
             await self.app(scope, guarded_receive, send_wrapper)
-        except Exception:
+        except Exception as exc:
             if started:
                 raise  # the answer is under way: the server breaks the connection off
+            unavailable = database_unavailable(exc)
+            if unavailable is not None:
+                await answer(unavailable)
+                return
             log.exception("unhandled error")
             await answer(ProblemError("An unexpected error occurred."))

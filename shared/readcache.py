@@ -54,10 +54,12 @@ import sqlalchemy as sa
 from fastapi import Depends, Request, Response
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from shared.app import FeedDep, SessionDep
 from shared.counter_reads import counter_version
 from shared.keys import Principal, Reader
+from shared.loop_reads import LoopReadFailed, LoopReads
 from shared.paging import next_link
 from shared.store import DATA_VERSION, ChangeFeed
 
@@ -235,6 +237,27 @@ class KeptReads:
     def json(self, compute: Callable[[], Any]) -> Response:
         """``kept_json`` of ``compute()``: call it after checking what the caller may read."""
         return kept_json(self.request, self.session, self.cache, self.principal, compute)
+
+    async def json_on_loop(self, compute: Callable[[Session], Any]) -> Response:
+        """``json`` of ``compute(session)``, read and computed on the event loop, on the
+        loop's own connection (``shared.loop_reads``), for a route whose reads are a few
+        indexed statements; in a worker thread on the request's session, as ``json`` from
+        a plain ``def`` route, where there is no such connection (SQLite, the setting off)
+        or when the loop's read did not complete (its leash ran out, the connection
+        failed). Call it after checking what the caller may read."""
+
+        def answer(session: Session) -> Response:
+            return kept_json(
+                self.request, session, self.cache, self.principal, lambda: compute(session)
+            )
+
+        loop_reads: LoopReads | None = getattr(self.request.app.state, "loop_reads", None)
+        if loop_reads is not None:
+            try:
+                return loop_reads.run(answer)
+            except LoopReadFailed:
+                pass
+        return await run_in_threadpool(answer, self.session)
 
 
 async def kept_reads(

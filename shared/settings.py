@@ -66,6 +66,10 @@ class ServiceSettings(AppSettings):
     #: Bytes of read answers one process keeps while the data stands still
     #: (``shared.readcache``); 0 keeps none (every answer computed, ETags still sent).
     read_cache_bytes: int = Field(default=16 * 1024 * 1024, ge=0)
+    #: Whether the follow-up section's reads run on the event loop, on a connection of
+    #: their own, on Postgres (``shared.loop_reads``); false runs them in worker threads
+    #: as every other read (``bench/section_cold.py`` measures both side by side).
+    loop_reads: bool = True
 
     @model_validator(mode="after")
     def _default_database(self) -> ServiceSettings:

@@ -44,6 +44,13 @@ class ServiceHarness:
     client: TestClient
     _keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
 
+    @property
+    def engines(self) -> list[Engine]:
+        """The service's engine and, on Postgres, the one its follow-up section reads on
+        (``shared.loop_reads``)."""
+        loop_reads = self.app.state.loop_reads
+        return [self.engine] if loop_reads is None else [self.engine, loop_reads.engine]
+
     def key(self, scope: str = "admin", *org_units: str) -> str:
         """A token with ``scope``, bound to ``org_units`` if any."""
         cache_key = (scope, tuple(sorted(org_units)))

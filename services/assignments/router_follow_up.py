@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1")
 
 
 @router.get("/follow-up-section", response_model=FollowUpSection, tags=["follow-up"])
-def get_follow_up_section(
+async def get_follow_up_section(
     reads: KeptReadsDep, org_unit: OrgUnitQuery, period: PeriodQuery
 ) -> Response:
     """What the follow-up view of `org_unit` for `period` shows of the assignments, in one
@@ -22,4 +22,6 @@ def get_follow_up_section(
     reads only its own. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
     has changed."""
     reads.principal.check_read(org_unit)
-    return reads.json(lambda: follow_up_section(reads.session, reads.principal, org_unit, period))
+    return await reads.json_on_loop(
+        lambda session: follow_up_section(session, reads.principal, org_unit, period)
+    )

@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1")
 
 
 @router.get("/follow-up-section", response_model=FollowUpSection, tags=["follow-up"])
-def get_follow_up_section(
+async def get_follow_up_section(
     reads: KeptReadsDep, org_unit: OrgUnitQuery, period: PeriodQuery
 ) -> Response:
     """What the follow-up view of `org_unit` for `period` shows of the economy, in one
@@ -21,4 +21,4 @@ def get_follow_up_section(
     reads only its own. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
     has changed."""
     reads.principal.check_read(org_unit)
-    return reads.json(lambda: follow_up_section(reads.session, org_unit, period))
+    return await reads.json_on_loop(lambda session: follow_up_section(session, org_unit, period))

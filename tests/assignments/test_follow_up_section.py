@@ -50,7 +50,7 @@ def test_the_section_is_the_listing_and_the_internal_control_in_two_statements(
     _reports(seeded)
     _get(seeded, "/v1/follow-up-section?org_unit=SUS&period=2024")  # warm the key cache
     for period, day in PERIODS.items():
-        with counting_queries(seeded.engine) as statements:
+        with counting_queries(*seeded.engines) as statements:
             section = _get(seeded, f"/v1/follow-up-section?org_unit=HSN&period={period}")
         listing = _get(seeded, f"/v1/assignments?org_unit=HSN&year=2024&as_of={day}&limit=1000")
         control = _get(seeded, f"/v1/internal-control?org_unit=HSN&year=2024&as_of={day}")

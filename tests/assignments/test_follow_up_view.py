@@ -13,18 +13,21 @@ from tests.harness import ServiceHarness
 
 
 @contextmanager
-def counting_queries(engine: sa.Engine) -> Iterator[list[str]]:
+def counting_queries(*engines: sa.Engine) -> Iterator[list[str]]:
+    """The statements run on ``engines`` in the block."""
     statements: list[str] = []
 
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if not statement.startswith("BEGIN"):  # SQLite's transaction control, no query
             statements.append(statement)
 
-    sa.event.listen(engine, "before_cursor_execute", before)
+    for engine in engines:
+        sa.event.listen(engine, "before_cursor_execute", before)
     try:
         yield statements
     finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
+        for engine in engines:
+            sa.event.remove(engine, "before_cursor_execute", before)
 
 
 def _view(svc: ServiceHarness, org_unit: str) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ def test_the_section_is_the_summary_and_the_rounds_in_six_statements(
     assert load(budget, "forecasts", rows).status_code == 200
     _get(budget, "/v1/follow-up-section?org_unit=PVN&period=2024")  # warm the key cache
     for period, through in (("2024-03", "2024-03"), ("2024-08", "2024-08"), ("2024", "2024-12")):
-        with counting_queries(budget.engine) as statements:
+        with counting_queries(*budget.engines) as statements:
             section = _get(budget, f"/v1/follow-up-section?org_unit=HSN&period={period}")
         query = f"org_unit=HSN&year=2024&through={through}"
         assert section == {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,6 +46,26 @@ def test_a_request_while_the_database_is_away_is_503_problem(
     assert r.status_code == 503
     assert r.headers["content-type"] == "application/problem+json"
     assert client.get("/ready").status_code == 503
+
+
+def test_a_read_finding_every_pooled_connection_taken_is_503_problem_not_500(
+    behind_proxy: tuple[TestClient, CuttableProxy, dict[str, str]],
+) -> None:
+    client, _, auth = behind_proxy
+    assert client.get("/v1/things", headers=auth).status_code == 200  # the key verified
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    pool = engine.pool
+    pool._timeout = 0.2  # the pool's wait, shortened for the test (10 s in service)
+    with ExitStack() as held:
+        # Every connection the pool may give, held as long exports hold theirs.
+        for _ in range(pool.size() + pool._max_overflow):
+            held.enter_context(engine.connect()).exec_driver_sql("SELECT 1")
+        busy = client.get("/v1/things", headers=auth)
+    assert busy.status_code == 503, busy.text
+    assert busy.headers["content-type"] == "application/problem+json"
+    assert busy.headers["retry-after"] == "2"
+    assert "busy" in busy.json()["detail"]
+    assert client.get("/v1/things", headers=auth).status_code == 200  # free again
 
 
 def test_the_service_recovers_when_the_database_is_back(
