@@ -10,7 +10,9 @@ query string, the body's size and nesting, security headers, and a 500 that keep
   found while it arrives, before any parser recurses into it; one with a NUL character
   (``\u0000``) in a string a 422.
 - Anything unexpected is a 500 problem that still carries the security headers (and,
-  from the observability middleware around this one, ``X-Request-ID``).
+  from the observability middleware around this one, ``X-Request-ID``); the database
+  away or every pooled connection taken, met by the middleware inside this one (a key
+  looked up in the key store), is the 503 the routes give (``database_unavailable``).
 """
 
 from __future__ import annotations
