@@ -34,6 +34,7 @@ no leash to put on it: reads stay in worker threads there (``LoopReads.of`` give
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -44,6 +45,8 @@ from sqlmodel import Session
 from shared.db import drop_dead_connections
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 #: How long one statement read on the loop may take before the server cancels it. The
 #: follow-up sections' statements take 0.1–2 ms on the seeded data and with a million
@@ -101,6 +104,8 @@ class LoopReads:
             with Session(self._engine, expire_on_commit=False) as session:
                 return read(session)
         except (sa.exc.DBAPIError, sa.exc.TimeoutError) as exc:
+            # Rare by design (a lock, a stalled or restarted server): worth an operator's eye.
+            log.warning("a read on the event loop did not complete, done in a thread: %s", exc)
             raise LoopReadFailed(str(exc)) from exc
 
     @property

@@ -73,7 +73,7 @@ def test_the_section_is_answered_while_every_pooled_connection_is_taken(
 
 
 def test_a_read_held_up_past_its_leash_goes_on_in_a_thread_while_the_service_answers(
-    seeded: ServiceHarness,
+    seeded: ServiceHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     auth = seeded.auth("read")
     asked: dict[str, Any] = {}
@@ -112,6 +112,8 @@ def test_a_read_held_up_past_its_leash_goes_on_in_a_thread_while_the_service_ans
     assert asked["health"].status_code == 200
     assert asked["section"].status_code == 200, asked["section"].text
     assert asked["section"].json() == expected.json()
+    # The operator is told the loop's read was cut short, and why.
+    assert "statement timeout" in caplog.text
 
 
 def test_on_the_loop_and_in_worker_threads_the_sections_are_the_same(
