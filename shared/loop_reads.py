@@ -5,11 +5,12 @@ each of the three services its section. Measured on the seeded data: one client 
 sections one after another, the section on the loop costs 0.89–0.92× the CPU it costs in
 a worker thread (``bench/section_cold.py``, which runs both forms side by side); with
 eight clients asking views at once through the gateway, where the worker threads hand the
-GIL back and forth (an ad-hoc driver, alternating with the code before), about 0.35 ms less per section in each service and 0.3 ms less Postgres CPU per view (a
-tenth of a view's CPU across the suite). A worker thread buys no parallelism for Python's
-own work (the GIL); it buys only that the loop goes on while the thread waits for the
-database. A section's reads are a few indexed statements of well under a millisecond
-each, so ``LoopReads`` runs them on the loop, and bounds the wait:
+GIL back and forth (an ad-hoc driver, alternating with the code before), about 0.35 ms
+less per section in each service and 0.3 ms less Postgres CPU per view (a tenth of a
+view's CPU across the suite). A worker thread buys no parallelism for Python's own work
+(the GIL); it buys only that the loop goes on while the thread waits for the database. A
+section's reads are a few indexed statements of well under a millisecond each, so
+``LoopReads`` runs them on the loop, and bounds the wait:
 
 - on an engine of its own with **one connection**, which only the loop takes: the loop
   runs one such read at a time, so taking it never waits, and the loop never waits for

@@ -186,8 +186,8 @@ def kept_json(
     principal: Principal,
     compute: Callable[[], Any],
 ) -> Response:
-    """``compute()``'s answer (a model, or data of models) as JSON, kept in ``cache`` while the data stands still; 304
-    when the caller's ``If-None-Match`` names the answer's ETag.
+    """``compute()``'s answer (a model, or data of models) as JSON, kept in ``cache`` while
+    the data stands still; 304 when the caller's ``If-None-Match`` names the answer's ETag.
 
     Call it after the route has checked that the caller may read what it asks for.
     """
@@ -251,7 +251,8 @@ class KeptReads:
                 self.request, session, self.cache, self.principal, lambda: compute(session)
             )
 
-        loop_reads: LoopReads | None = getattr(self.request.app.state, "loop_reads", None)
+        # Every service has it (``create_service_app``): None on SQLite or with the setting off.
+        loop_reads: LoopReads | None = self.request.app.state.loop_reads
         if loop_reads is not None:
             try:
                 return loop_reads.run(answer)
