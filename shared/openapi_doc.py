@@ -7,6 +7,9 @@ FastAPI writes the paths and schemas; ``install_document`` (called by
   ``shared.errors`` renders): 401/403 on every operation that needs a key, 404 where the
   path names a resource, 400/409/413/415/422 on writes, 412 where ``If-Match`` is taken, 503
   where a store or an upstream may be away (502/504 too on the gateway), a catch-all ``4XX``;
+- ``304 Not Modified`` on each operation that answers through a dependency marked
+  ``answers_not_modified`` (the kept reads of ``shared.readcache``: an ``If-None-Match`` that
+  names the answer's ETag gets a 304), found from the routes themselves;
 - an example for every JSON request and response body, from the app's ``Examples`` (taken
   from the seeded data of the region's documents) and, for problems, from the error
   classes themselves; a CSV request body's example is its JSON example as CSV rows.
@@ -22,12 +25,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import HTTPBearer
 
 from shared.errors import (
@@ -191,21 +195,65 @@ def operation_ids(app_name: str) -> Callable[[APIRoute], str]:
     return operation_id
 
 
+#: The dependencies whose routes answer 304 to a matching ``If-None-Match``.
+_NOT_MODIFIED_DEPENDENCIES: set[Callable[..., Any]] = set()
+
+NOT_MODIFIED = {
+    "description": "Not modified: `If-None-Match` names the answer's ETag, and nothing it "
+    "was made of has changed since. No body; the ETag again."
+}
+
+Dependency = TypeVar("Dependency", bound=Callable[..., Any])
+
+
+def answers_not_modified(dependency: Dependency) -> Dependency:
+    """Mark ``dependency``: every operation that depends on it, however deep, documents a
+    304 (``install_document``)."""
+    _NOT_MODIFIED_DEPENDENCIES.add(dependency)
+    return dependency
+
+
+def _depends_on_marked(dependant: Dependant) -> bool:
+    return dependant.call in _NOT_MODIFIED_DEPENDENCIES or any(
+        _depends_on_marked(d) for d in dependant.dependencies
+    )
+
+
+def not_modified_operations(app: FastAPI) -> set[tuple[str, str]]:
+    """The (path, method) of each of ``app``'s operations that can answer 304."""
+    # Each route as the app serves it: a router included in another is walked through, and
+    # the path is the one the document names (its prefixes included).
+    return {
+        (str(context.path_format), method.lower())
+        for context in iter_route_contexts(app.routes)
+        if isinstance(route := context.original_route, APIRoute)
+        and _depends_on_marked(route.dependant)
+        for method in route.methods or ()
+    }
+
+
 def install_document(app: FastAPI, examples: Examples, *, gateway: bool = False) -> None:
     """Make ``app.openapi()`` give the completed document (built once, then cached)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            complete(build(), examples, gateway=gateway)
+            complete(build(), examples, gateway=gateway, not_modified=not_modified_operations(app))
         assert app.openapi_schema is not None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def complete(document: dict[str, Any], examples: Examples, *, gateway: bool = False) -> None:
-    """Add problems and examples to ``document`` in place (see the module's docstring)."""
+def complete(
+    document: dict[str, Any],
+    examples: Examples,
+    *,
+    gateway: bool = False,
+    not_modified: Collection[tuple[str, str]] = (),
+) -> None:
+    """Add problems, 304s and examples to ``document`` in place (see the module's
+    docstring); ``not_modified``: the (path, method) of the operations that can answer 304."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     for path, item in document.get("paths", {}).items():
@@ -213,6 +261,8 @@ def complete(document: dict[str, Any], examples: Examples, *, gateway: bool = Fa
             operation = item.get(method)
             if isinstance(operation, dict):
                 add_problems(path, method, operation, gateway=gateway)
+                if (path, method) in not_modified:
+                    operation.setdefault("responses", {}).setdefault("304", dict(NOT_MODIFIED))
                 _add_examples(operation, examples)
 
 

@@ -60,6 +60,7 @@ from shared.app import FeedDep, SessionDep
 from shared.counter_reads import counter_version
 from shared.keys import Principal, Reader
 from shared.loop_reads import LoopReadFailed, LoopReads
+from shared.openapi_doc import answers_not_modified
 from shared.paging import next_link
 from shared.store import DATA_VERSION, ChangeFeed
 
@@ -162,6 +163,7 @@ class ReadCache:
         return self._size
 
 
+@answers_not_modified  # every route that takes the cache answers through ``kept_json``
 async def read_cache(request: Request, feed: FeedDep) -> ReadCache:
     """The app's read cache (made on first use, from its change feed's counter)."""
     state = request.app.state

@@ -23,6 +23,7 @@ from shared.migrations import recreate
 from shared.registry import AppEntry, app
 from shared.settings import AppSettings
 from shared.spec import ServiceSpec
+from tests.documented_statuses import DocumentedStatuses
 
 
 def test_database_url() -> str | None:
@@ -108,4 +109,4 @@ def build_service(name: str, sqlite_dir: Path) -> ServiceHarness:
     settings = spec.settings_factory().model_copy(update={"database_url": url})
     service = build_app(entry, settings)
     engine: Engine = service.state.engine
-    return ServiceHarness(spec, url, engine, service, TestClient(service))
+    return ServiceHarness(spec, url, engine, service, TestClient(DocumentedStatuses(service)))

@@ -86,7 +86,12 @@ EVALUATION_RULES = (
 # ------------------------------------------------------------------ indicators
 
 
-@router.put("/indicators/{code}", response_model=IndicatorOut, tags=["indicators"])
+@router.put(
+    "/indicators/{code}",
+    response_model=IndicatorOut,
+    responses={201: {"model": IndicatorOut, "description": "Created."}},
+    tags=["indicators"],
+)
 def put_indicator(
     code: IndicatorCodePath,
     body: IndicatorIn,
