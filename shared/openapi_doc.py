@@ -198,7 +198,7 @@ def operation_ids(app_name: str) -> Callable[[APIRoute], str]:
 #: The dependencies whose routes answer 304 to a matching ``If-None-Match``.
 _NOT_MODIFIED_DEPENDENCIES: set[Callable[..., Any]] = set()
 
-NOT_MODIFIED = {
+NOT_MODIFIED: dict[str, Any] = {
     "description": "Not modified: `If-None-Match` names the answer's ETag, and nothing it "
     "was made of has changed since. No body; the ETag again."
 }

@@ -7,7 +7,9 @@ random requests happen to reach them (a new indicator's ``PUT`` answered 201, do
 200 only, went unseen in the bounded fuzz); the suite's own tests reach every path on
 purpose. So each test harness's app is wrapped in ``DocumentedStatuses``, which compares
 every answer of a routed request with the responses its operation documents and fails
-the test that got an undocumented one, naming the route and the status.
+the test that got an undocumented one, naming the route and the status; the gateway's
+tests, which talk to it over HTTP, do the same with ``DocumentedAnswers`` on their client
+(the gateway's document holds every service's ``/v1`` operations, as it proxies them).
 
 Answers given before routing (authentication, the body-size limit, a draining service's
 503, an unknown path) and a path's 405 belong to no operation and are not checked here;
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+import schemathesis
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.types import Message, Receive, Scope, Send
@@ -80,4 +84,33 @@ class DocumentedStatuses:
             raise UndocumentedStatus(
                 f"{scope['method']} {route.path_format} answered {statuses[0]}, which its "
                 f"OpenAPI operation does not document (it lists {sorted(responses)})"
+            )
+
+
+class DocumentedAnswers:
+    """An httpx response hook: each answer to a path and method of an operation in
+    ``document`` (an app's ``/openapi.json``) has a status that operation documents."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+        self._schema = schemathesis.openapi.from_dict(document)
+
+    @classmethod
+    def of(cls, client: httpx.Client) -> DocumentedAnswers:
+        """The hook for the app ``client`` talks to, from its own document."""
+        answer = client.get("/openapi.json")
+        answer.raise_for_status()
+        return cls(answer.json())
+
+    def __call__(self, response: httpx.Response) -> None:
+        request = response.request
+        operation = self._schema.find_operation_by_path(request.method, request.url.path)
+        if operation is None:
+            return  # an unknown path, or a method the path has no operation for
+        responses = self._document["paths"][operation.path][operation.method.lower()]
+        if not documented(responses.get("responses", {}), response.status_code):
+            raise UndocumentedStatus(
+                f"{request.method} {operation.path} answered {response.status_code}, which "
+                f"its OpenAPI operation does not document (it lists "
+                f"{sorted(responses.get('responses', {}))})"
             )

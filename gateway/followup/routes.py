@@ -26,7 +26,7 @@ from gateway.upstream.transport import Headers
 from shared.boundary import OrgUnitPath, PeriodQuery
 from shared.errors import Unauthorized
 from shared.observability import request_id_var
-from shared.openapi_doc import BEARER
+from shared.openapi_doc import BEARER, NOT_MODIFIED
 from shared.reference import DEFAULT_GOAL_TREE, check_goal_tree
 
 router = APIRouter(tags=["follow-up"])
@@ -65,7 +65,11 @@ def _filename(*parts: str) -> str:
 @router.get(
     "/v1/follow-up",
     response_model=Overview,
-    responses={200: {"content": EXPORT_CONTENT}, 503: {"description": "No service answered."}},
+    responses={
+        200: {"content": EXPORT_CONTENT},
+        304: NOT_MODIFIED,
+        503: {"description": "No service answered."},
+    },
 )
 async def follow_up_overview(
     request: Request,
@@ -111,7 +115,7 @@ async def follow_up_overview(
             "column, the xlsx media type a workbook with one sheet per section.",
             "content": EXPORT_CONTENT,
         },
-        304: {"description": "Not modified (If-None-Match matched the ETag)."},
+        304: NOT_MODIFIED,
         503: {"description": "None of the three services answered."},
     },
 )

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from shared.suite import Stack, Stores, new_stack
+from tests.documented_statuses import DocumentedAnswers
 from tests.gateway.stack import prepare_stores
 
 
@@ -30,6 +31,8 @@ def stack(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 @pytest.fixture(scope="package")
 def gw(stack: Stack) -> Iterator[httpx.Client]:
-    """An HTTP client of the gateway."""
+    """An HTTP client of the gateway; an answer whose status the gateway's OpenAPI does
+    not document for its operation fails the test (``tests.documented_statuses``)."""
     with httpx.Client(base_url=stack.gateways[0].base_url, timeout=30) as client:
+        client.event_hooks["response"].append(DocumentedAnswers.of(client))
         yield client

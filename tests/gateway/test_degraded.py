@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from shared.suite import Stack, Stores, new_stack
+from tests.documented_statuses import DocumentedAnswers
 from tests.gateway.stack import metric
 
 pytestmark = pytest.mark.slow
@@ -43,6 +44,7 @@ def faulty(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture
 def gw(faulty: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=faulty.gateways[0].base_url, timeout=30) as client:
+        client.event_hooks["response"].append(DocumentedAnswers.of(client))
         yield client
 
 
