@@ -56,6 +56,7 @@ __all__ = [
     "PeriodField",
     "PeriodQuery",
     "PeriodsQuery",
+    "RowIdPath",
     "TimestampQuery",
     "YearField",
     "YearPath",
@@ -121,6 +122,12 @@ OptionalYearQuery = Annotated[
     int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="Only this year, e.g. 2024.")
 ]
 MonthQuery = Annotated[MonthField, Query(description="A month, YYYY-MM.")]
+#: The largest id a stored row can have (a SQL BIGINT). SQLite cannot even compare with a
+#: larger one (an OverflowError inside the driver), so it is refused here, named.
+MAX_ROW_ID = 2**63 - 1
+RowIdPath = Annotated[
+    int, Path(ge=1, le=MAX_ROW_ID, description="The row's id, as its listing gives it.")
+]
 OptionalMonthQuery = Annotated[MonthField | None, Query(description="A month, YYYY-MM.")]
 
 

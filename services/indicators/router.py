@@ -34,6 +34,7 @@ from shared.boundary import (
     OptionalPeriodQuery,
     OrgUnitQuery,
     PeriodQuery,
+    RowIdPath,
     YearPath,
 )
 from shared.bulk import LoadMode
@@ -271,7 +272,7 @@ def _json_page(request: Request, page: Slice[str | dict[str, Any]]) -> Response:
 
 @router.delete("/results/{result_id}", response_model=DeleteAnswer, tags=["results"])
 def delete_result(
-    result_id: int, session: SessionDep, feed: FeedDep, audit: AuditDep, principal: Writer
+    result_id: RowIdPath, session: SessionDep, feed: FeedDep, audit: AuditDep, principal: Writer
 ) -> DeleteAnswer:
     """Delete one result (write scope; a bound key only for its org units); a tombstone
     shows it to incremental loaders."""

@@ -3,6 +3,7 @@ no 5xx, and answers that match the schema. Bounded in examples per operation."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -13,7 +14,8 @@ from schemathesis.core.result import Err
 from shared.suite import Stack
 from tests.test_fuzz import CHECKS
 
-EXAMPLES = 8
+#: Examples per operation: a few in ``make test``, more from ``FUZZ_EXAMPLES`` (``make fuzz``).
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 #: The gateway's own routes; the proxied ones are fuzzed on each service directly.
 OWN = ("/v1/follow-up", "/v1/org-units", "/health", "/ready")
 

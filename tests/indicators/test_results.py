@@ -147,6 +147,17 @@ def test_deleted_results_come_as_tombstones_in_the_change_feed(indicators: Servi
     ]
 
 
+def test_a_result_id_no_row_can_have_is_a_422_naming_it(indicators: ServiceHarness) -> None:
+    # 2**63 is past a BIGINT: SQLite's driver could not even compare with it (a 500 before).
+    for bad in ("9223372036854775808", "0", "-1"):
+        r = indicators.client.delete(f"/v1/results/{bad}", headers=indicators.auth("write"))
+        assert r.status_code == 422, (bad, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["errors"][0]["loc"] == ["path", "result_id"]
+    largest = indicators.client.delete("/v1/results/9223372036854775807", headers=indicators.auth())
+    assert largest.status_code == 404, largest.text
+
+
 def test_a_bound_key_may_not_delete_other_units_results(indicators: ServiceHarness) -> None:
     put_indicator(indicators)
     load(indicators, [result_row(org_unit="YSTAD")])
