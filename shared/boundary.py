@@ -39,6 +39,7 @@ from shared.periods import (
 from shared.reference import org_units
 
 __all__ = [
+    "MAX_BIGINT",
     "MAX_PERIODS",
     "MAX_YEAR",
     "MIN_YEAR",
@@ -122,11 +123,11 @@ OptionalYearQuery = Annotated[
     int | None, Query(ge=MIN_YEAR, le=MAX_YEAR, description="Only this year, e.g. 2024.")
 ]
 MonthQuery = Annotated[MonthField, Query(description="A month, YYYY-MM.")]
-#: The largest id a stored row can have (a SQL BIGINT). SQLite cannot even compare with a
-#: larger one (an OverflowError inside the driver), so it is refused here, named.
-MAX_ROW_ID = 2**63 - 1
+#: The largest SQL BIGINT: row ids and change numbers. SQLite cannot even compare with a
+#: larger integer (an OverflowError inside the driver), so one is refused at the edge, named.
+MAX_BIGINT = 2**63 - 1
 RowIdPath = Annotated[
-    int, Path(ge=1, le=MAX_ROW_ID, description="The row's id, as its listing gives it.")
+    int, Path(ge=1, le=MAX_BIGINT, description="The row's id, as its listing gives it.")
 ]
 OptionalMonthQuery = Annotated[MonthField | None, Query(description="A month, YYYY-MM.")]
 

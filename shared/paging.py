@@ -32,7 +32,7 @@ from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from shared.boundary import Timestamp
+from shared.boundary import MAX_BIGINT, Timestamp
 from shared.errors import InvalidInput, field_error
 from shared.store import ChangeFeed
 
@@ -42,7 +42,7 @@ MAX_LIMIT = 10_000
 #: Cursors are url-safe base64 of a short JSON value; change numbers are SQL BIGINTs.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_CURSOR = 1000
-MAX_SEQ = 2**63 - 1
+MAX_SEQ = MAX_BIGINT
 #: Where ``list_params`` leaves the route's response for ``page_body`` to name the next page.
 _RESPONSE_KEY = "shared.paging.response"
 #: The characters of a URI other than letters, digits and ``-._~`` (RFC 3986), and ``%``.

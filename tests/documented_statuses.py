@@ -6,24 +6,23 @@ client treats as an error it cannot read. Schemathesis finds such gaps only wher
 random requests happen to reach them (a new indicator's ``PUT`` answered 201, documented
 200 only, went unseen in the bounded fuzz); the suite's own tests reach every path on
 purpose. So each test harness's app is wrapped in ``DocumentedStatuses``, which compares
-every answer of a routed request with the responses its operation documents and fails
-the test that got an undocumented one, naming the route and the status; the gateway's
-tests, which talk to it over HTTP, do the same with ``DocumentedAnswers`` on their client
-(the gateway's document holds every service's ``/v1`` operations, as it proxies them).
-
-Answers given before routing (authentication, the body-size limit, a draining service's
-503, an unknown path) and a path's 405 belong to no operation and are not checked here;
-the error responses every operation shares are documented by ``shared.openapi_doc``.
+every answer with the responses its operation documents and fails the test that got an
+undocumented one, naming the operation and the status; the gateway's tests, which talk
+to it over HTTP, do the same with a response hook on their client (``documented_answers``;
+the gateway's document holds every service's ``/v1`` operations, as it proxies them).
+An answer to a path no operation has, or to a method the path has none for, is not
+checked; the error responses every operation shares are documented by
+``shared.openapi_doc``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import schemathesis
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from starlette.types import Message, Receive, Scope, Send
 
 
@@ -37,25 +36,42 @@ def documented(responses: dict[str, Any], status: int) -> bool:
     return str(status) in responses or f"{status // 100}XX" in responses or "default" in responses
 
 
+class DocumentedOperations:
+    """An app's OpenAPI document, asked whether the operation a request reached documents
+    the status it got. The request is matched to its operation as the document's paths
+    say (``/v1/results/7`` to ``/v1/results/{result_id}``), by schemathesis."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+        self._schema = schemathesis.openapi.from_dict(document)
+
+    def check(self, method: str, path: str, status: int) -> None:
+        """Raise ``UndocumentedStatus`` when the operation ``method`` ``path`` reaches does
+        not document ``status``. A path no operation has, or a method the path has no
+        operation for (its 405), is no operation's to document."""
+        operation = self._schema.find_operation_by_path(method, path)
+        if operation is None:
+            return
+        item = self._document["paths"][operation.path][operation.method.lower()]
+        responses: dict[str, Any] = item.get("responses", {})
+        if not documented(responses, status):
+            raise UndocumentedStatus(
+                f"{method} {operation.path} answered {status}, which its OpenAPI operation "
+                f"does not document (it lists {sorted(responses)})"
+            )
+
+
 class DocumentedStatuses:
-    """The app, as a test client calls it, with each routed answer's status checked."""
+    """The app, as a test client calls it, with each answer's status checked against
+    the app's own document."""
 
     def __init__(self, app: FastAPI) -> None:
         self.app = app
-        self._operations: dict[tuple[str, str], dict[str, Any]] | None = None
+        self._operations: DocumentedOperations | None = None
 
     def __getattr__(self, name: str) -> Any:
-        # The test client and the tests reach the app's state and routes through it.
+        # Tests reach the app's state through the client (``client.app.state.engine``).
         return getattr(self.app, name)
-
-    def _responses(self, path: str, method: str) -> dict[str, Any] | None:
-        if self._operations is None:
-            self._operations = {
-                (p, m.upper()): op.get("responses", {})
-                for p, item in self.app.openapi()["paths"].items()
-                for m, op in item.items()
-            }
-        return self._operations.get((path, method))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,48 +85,21 @@ class DocumentedStatuses:
             await send(message)
 
         await self.app(scope, receive, noting)
-        route = scope.get("route")
-        if not statuses or not isinstance(route, APIRoute) or not route.include_in_schema:
-            return
-        if scope["method"] not in (route.methods or ()):
-            return  # the path's 405: a method no operation has
-        responses = self._responses(route.path_format, scope["method"])
-        if responses is None:
-            raise UndocumentedStatus(
-                f"{scope['method']} {route.path_format} answered, but its document has no "
-                "such operation"
-            )
-        if not documented(responses, statuses[0]):
-            raise UndocumentedStatus(
-                f"{scope['method']} {route.path_format} answered {statuses[0]}, which its "
-                f"OpenAPI operation does not document (it lists {sorted(responses)})"
-            )
+        if statuses:
+            if self._operations is None:
+                self._operations = DocumentedOperations(self.app.openapi())
+            self._operations.check(scope["method"], scope["path"], statuses[0])
 
 
-class DocumentedAnswers:
-    """An httpx response hook: each answer to a path and method of an operation in
-    ``document`` (an app's ``/openapi.json``) has a status that operation documents."""
+def documented_answers(client: httpx.Client) -> Callable[[httpx.Response], None]:
+    """An httpx response hook for ``client``: each answer's status checked against the
+    document of the app it talks to (its ``/openapi.json``)."""
+    answer = client.get("/openapi.json")
+    answer.raise_for_status()
+    operations = DocumentedOperations(answer.json())
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._document = document
-        self._schema = schemathesis.openapi.from_dict(document)
-
-    @classmethod
-    def of(cls, client: httpx.Client) -> DocumentedAnswers:
-        """The hook for the app ``client`` talks to, from its own document."""
-        answer = client.get("/openapi.json")
-        answer.raise_for_status()
-        return cls(answer.json())
-
-    def __call__(self, response: httpx.Response) -> None:
+    def check(response: httpx.Response) -> None:
         request = response.request
-        operation = self._schema.find_operation_by_path(request.method, request.url.path)
-        if operation is None:
-            return  # an unknown path, or a method the path has no operation for
-        responses = self._document["paths"][operation.path][operation.method.lower()]
-        if not documented(responses.get("responses", {}), response.status_code):
-            raise UndocumentedStatus(
-                f"{request.method} {operation.path} answered {response.status_code}, which "
-                f"its OpenAPI operation does not document (it lists "
-                f"{sorted(responses.get('responses', {}))})"
-            )
+        operations.check(request.method, request.url.path, response.status_code)
+
+    return check

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shared.suite import Stack, Stores, new_stack
-from tests.documented_statuses import DocumentedAnswers
+from tests.documented_statuses import documented_answers
 from tests.gateway.stack import prepare_stores
 
 
@@ -34,5 +34,5 @@ def gw(stack: Stack) -> Iterator[httpx.Client]:
     """An HTTP client of the gateway; an answer whose status the gateway's OpenAPI does
     not document for its operation fails the test (``tests.documented_statuses``)."""
     with httpx.Client(base_url=stack.gateways[0].base_url, timeout=30) as client:
-        client.event_hooks["response"].append(DocumentedAnswers.of(client))
+        client.event_hooks["response"].append(documented_answers(client))
         yield client

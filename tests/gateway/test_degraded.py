@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from shared.suite import Stack, Stores, new_stack
-from tests.documented_statuses import DocumentedAnswers
+from tests.documented_statuses import documented_answers
 from tests.gateway.stack import metric
 
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ def faulty(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture
 def gw(faulty: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=faulty.gateways[0].base_url, timeout=30) as client:
-        client.event_hooks["response"].append(DocumentedAnswers.of(client))
+        client.event_hooks["response"].append(documented_answers(client))
         yield client
 
 

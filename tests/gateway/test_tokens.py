@@ -21,7 +21,7 @@ from shared.registry import service_names, store_names
 from shared.suite import Stack, new_stack
 from shared.suite import prepare_stores as prepare_suite_stores
 from tests import harness
-from tests.documented_statuses import DocumentedAnswers
+from tests.documented_statuses import documented_answers
 from tests.gateway.stack import KEYS, metric
 from tests.gateway.views import evaluations_of
 from tests.shared.issuer import Issuer, bearer, ec_key, rsa_key, serve_issuer
@@ -65,7 +65,7 @@ def suite(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture(scope="module")
 def gw(suite: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=suite.gateways[0].base_url, timeout=30) as client:
-        client.event_hooks["response"].append(DocumentedAnswers.of(client))
+        client.event_hooks["response"].append(documented_answers(client))
         yield client
 
 
