@@ -5,9 +5,10 @@ retries and turns into an ``UpstreamFailure``: ``ConnectFailed``, ``TimedOut`` a
 ``TransportFailed``. Headers come back lower-cased; bodies as raw bytes, never decoded, so
 the proxy passes them on exactly as they came.
 
-A streamed call (the proxy's) goes to the client's connection pool (httpcore) directly, and
-a read (the view's) to connections of its own (``reads``, which says why), the request
-target and headers as bytes: ``httpx.AsyncClient``
+A GET, the view's reads and the proxy's streamed GETs alike, goes over connections of its
+own (``reads``, which says why); a streamed call with a body (the proxy's loads and writes)
+or a HEAD to the client's connection pool (httpcore) directly; the request target and
+headers as bytes either way: ``httpx.AsyncClient``
 would parse and merge its URL, normalise every header, run its auth, redirect and cookie
 machinery and wrap the answer, a large share of the gateway's CPU per proxied request
 (``bench/gateway_passthrough.py``, ``bench/gateway_followup.py``). What goes on the wire is
@@ -155,6 +156,10 @@ class StreamedResponse:
         try:
             async for chunk in self._chunks:
                 yield chunk
+        except TransportError as exc:  # a streamed GET's own connection broke off
+            if self.on_broken is not None:
+                self.on_broken(exc)
+            raise
         except _EXCHANGE_FAILURES as exc:
             broken = _sorted_out(exc)
             if self.on_broken is not None and isinstance(broken, TransportError):
@@ -232,18 +237,24 @@ class HttpxTransport:
             follow_redirects=False,
             trust_env=False,
         )
-        #: The reads' own keep-alive connections (``reads``' docstring says why), beside the
-        #: pool the streamed calls take; none when ``network`` replaces the sockets.
+        #: The GETs' own keep-alive connections (``reads``' docstring says why): the view's
+        #: reads on one set, the proxy's streamed GETs on another (so that long exports
+        #: never take the view's connections), beside the pool the calls with a body take;
+        #: none when ``network`` replaces the sockets.
         self._reads: ReadConnections | None = None
+        self._gets: ReadConnections | None = None
         if self._pool is not None and self._scheme == b"http":
-            self._reads = ReadConnections(
-                base.host,
-                base.port or 80,
-                max_connections=settings.max_connections,
-                max_idle=settings.max_keepalive_connections,
-                keepalive_expiry=settings.keepalive_expiry,
-                connect_timeout=settings.connect_timeout,
-                pool_timeout=settings.pool_timeout,
+            self._reads, self._gets = (
+                ReadConnections(
+                    base.host,
+                    base.port or 80,
+                    max_connections=settings.max_connections,
+                    max_idle=settings.max_keepalive_connections,
+                    keepalive_expiry=settings.keepalive_expiry,
+                    connect_timeout=settings.connect_timeout,
+                    pool_timeout=settings.pool_timeout,
+                )
+                for _ in range(2)
             )
         #: What the client adds to every request unless the caller's headers say otherwise.
         self._defaults: RawHeaders = [
@@ -328,6 +339,9 @@ class HttpxTransport:
                 method, url, params=params, headers=headers, content=content, timeout=timeout
             )
         assert self._pool is not None  # for mypy: a target is only made with a pool
+        if self._gets is not None and method == "GET" and content is None:
+            answer = await self._gets.stream(target, self._with_defaults(headers, False), timeout)
+            return StreamedResponse(answer.status, answer.headers, answer.chunks(), answer.aclose)
         request = httpcore.Request(
             method.encode("ascii"),
             httpcore.URL(scheme=self._scheme, host=self._host, port=self._port, target=target),
@@ -414,6 +428,7 @@ class HttpxTransport:
         return StreamedResponse.of_httpx(response)
 
     async def aclose(self) -> None:
-        if self._reads is not None:
-            self._reads.close()
+        for connections in (self._reads, self._gets):
+            if connections is not None:
+                connections.close()
         await self.client.aclose()

@@ -14,7 +14,7 @@ import pytest
 
 from gateway.upstream.failures import ConnectFailed, TimedOut, TransportFailed
 from gateway.upstream.reads import ReadConnections
-from tests.gateway.test_upstream_deadlines import server
+from tests.gateway.test_upstream_deadlines import body_until_broken, server
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
@@ -207,3 +207,121 @@ def test_a_header_with_a_line_break_is_never_sent() -> None:
             await pool.get(b"/", [(b"x-request-id", b"a\r\nX-Injected: 1")], 5)
 
     asyncio.run(go())
+
+
+# --- streamed answers (the proxy's GETs) ------------------------------------------------
+
+
+def test_a_streamed_answer_is_handed_on_before_its_body_has_all_come() -> None:
+    """An export through the gateway: its first rows reach the caller while the service is
+    still writing the rest."""
+    rest_may_come = asyncio.Event()
+
+    async def in_two_parts(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _request_target(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nfirst\r\n")
+        await writer.drain()
+        await rest_may_come.wait()
+        writer.write(b"4\r\nrest\r\n0\r\n\r\n")
+        await writer.drain()
+
+    async def stream(pool: ReadConnections) -> None:
+        answer = await pool.stream(b"/v1/results", [], 5)
+        chunks = answer.chunks()
+        assert answer.status == 200
+        assert await anext(chunks) == b"first"
+        rest_may_come.set()
+        assert [chunk async for chunk in chunks] == [b"rest"]
+        await answer.aclose()
+
+    _run(in_two_parts, stream)
+
+
+def test_a_caller_that_does_not_read_stops_the_upstream_sending() -> None:
+    """The gateway holds at most its high-water mark of an answer nobody is taking: a slow
+    caller slows the service's writes, and the gateway's memory stays flat."""
+    size, piece = 64 * 1024 * 1024, b"x" * 65536
+    written: list[int] = [0]
+
+    async def large(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _request_target(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % size)
+        while written[0] < size:
+            writer.write(piece)
+            await writer.drain()
+            written[0] += len(piece)
+
+    async def slow_caller(pool: ReadConnections) -> None:
+        answer = await pool.stream(b"/v1/results", [], 5)
+        await asyncio.sleep(0.5)  # time enough to send it all, were nothing holding it
+        held = written[0]
+        received = sum([len(chunk) async for chunk in answer.chunks()])
+        await answer.aclose()
+        assert held < size // 4, f"{held} of {size} bytes sent to a caller not reading"
+        assert received == size
+
+    _run(large, slow_caller)
+
+
+def test_an_answer_read_whole_keeps_its_connection_and_one_left_midway_does_not() -> None:
+    connections: list[int] = []
+    body = b"row\n" * 500_000  # past the high-water mark: never all read ahead
+
+    async def export(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(1)
+        while await _request_target(reader) is not None:
+            writer.write(_answer(body))
+            await writer.drain()
+
+    async def calls(pool: ReadConnections) -> None:
+        whole = await pool.stream(b"/a", [], 5)
+        assert b"".join([chunk async for chunk in whole.chunks()]) == body
+        await whole.aclose()
+        left = await pool.stream(b"/b", [], 5)
+        await anext(left.chunks())
+        await left.aclose()  # the caller went away: its rest must never reach a later call
+        again = await pool.stream(b"/c", [], 5)
+        assert b"".join([chunk async for chunk in again.chunks()]) == body
+        await again.aclose()
+
+    _run(export, calls)
+    assert len(connections) == 2  # /a and /b on one, /c on a new one
+
+
+@pytest.mark.parametrize(
+    ("head", "broken"),
+    [
+        (b"content-length: 100", True),  # 94 bytes short: broken off after what came
+        (b"connection: close", False),  # no length: the body ends with the connection
+    ],
+)
+def test_a_connection_closed_mid_body_breaks_the_answer_only_if_it_said_its_length(
+    head: bytes, broken: bool
+) -> None:
+    async def close_after_a_row(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _request_target(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\n" + head + b"\r\n\r\nrow 1\n")
+        await writer.drain()
+        writer.close()
+
+    async def stream(pool: ReadConnections) -> None:
+        answer = await pool.stream(b"/v1/results", [], 5)
+        got, failed = await body_until_broken(answer.chunks())
+        await answer.aclose()
+        assert got == b"row 1\n"
+        assert isinstance(failed, TransportFailed) if broken else failed is None
+
+    _run(close_after_a_row, stream)
+
+
+def test_no_head_in_time_is_a_timeout_and_frees_the_connection_slot() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while await _request_target(reader) is not None:
+            await asyncio.sleep(5)
+
+    async def stream(pool: ReadConnections) -> None:
+        for _ in range(2):  # one connection allowed: the second finds it given back
+            with pytest.raises(TimedOut, match="no answer in time"):
+                await pool.stream(b"/v1/results", [], 0.1)
+
+    _run(silent, stream, max_connections=1, pool_timeout=0.5)
