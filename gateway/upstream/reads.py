@@ -289,8 +289,8 @@ class ReadConnections:
             raise TimedOut("no free connection to the upstream in time") from None
 
     async def _sent(self, request: bytes, deadline: float, *, streaming: bool) -> _Exchange:
-        """A connection ``request`` was sent on whose answer has begun or failed: an idle
-        one, or a new one when the idle one proves closed before a byte of the answer."""
+        """A connection ``request`` has been sent on: an idle one, once it has said
+        something back (so that one the upstream had closed is found out), else a new one."""
         connection = self._idle_connection()
         if connection is not None:
             connection.send(request, streaming=streaming)
