@@ -24,6 +24,10 @@ What it does:
    gateway holds, answered 304) and that it still makes when a service's data moved. And
    the floor: ``view_floor.py``, a bare app making only the three data-version asks, its
    p50 ÷ their sum (what no view that confirms its freshness per request comes under);
+   then the same for **a view made afresh** (``made_afresh_against_calls``): each ask right
+   after a write to every service, the view beside its three section calls made afresh,
+   each alone, and beside the floor's ``/floor/sections`` (the three at once from a bare
+   app): medians of 40 committees x periods a round;
 4. **50 clients asking different committees and periods** (``wrk -c50`` with a script
    rotating through every committee × 26 periods; goal p99 ≤ 500 ms, 0 partial, 0
    errors), from cold (right after a write to every service) and, once every view has
@@ -301,17 +305,7 @@ async def _each_once(
     doing little per request, so that what is timed is the gateway's answer (an httpx
     client on the shared core added tails of its own, up to 2 s, that the gateway's log
     did not show)."""
-    host, port = base.removeprefix("http://").rsplit(":", 1)
-    connections = ReadConnections(
-        host,
-        int(port),
-        max_connections=clients,
-        max_idle=clients,
-        keepalive_expiry=300.0,
-        connect_timeout=10.0,
-        pool_timeout=300.0,
-    )
-    headers = [(b"host", host.encode()), *((k.encode(), v.encode()) for k, v in auth.items())]
+    connections, headers = _client(base, auth, clients)
     waiting = list(reversed(paths))
     latencies: list[float] = []
     partial = errors = 0
@@ -335,6 +329,111 @@ async def _each_once(
         return latencies, partial, errors, time.perf_counter() - started
     finally:
         connections.close()
+
+
+def _client(
+    base: str, auth: dict[str, str], clients: int
+) -> tuple[ReadConnections, list[tuple[bytes, bytes]]]:
+    """Keep-alive connections to ``base`` for ``clients`` at once (the gateway's own client:
+    little work per request, so what is timed is the answer), and the headers to send."""
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    connections = ReadConnections(
+        host,
+        int(port),
+        max_connections=clients,
+        max_idle=clients,
+        keepalive_expiry=300.0,
+        connect_timeout=10.0,
+        pool_timeout=300.0,
+    )
+    headers = [(b"host", host.encode()), *((k.encode(), v.encode()) for k, v in auth.items())]
+    return connections, headers
+
+
+def made_afresh_against_calls(stack: Stack, folder: Path, rounds: int, samples: int = 40) -> None:
+    """A view made afresh at one client beside the calls it makes, each made afresh too.
+
+    Per round, ``samples`` committees x periods (not RS, whose view asks the financial goals
+    too), each asked three ways, each right after a write to every service (so every
+    service computes its section, and the gateway keeps nothing that stands): the view;
+    the floor's ``/floor/sections`` (the three section calls at once from a bare app,
+    ``view_floor``); and each section call alone, one after the other. Prints the medians
+    of the view, the floor, the slowest call and the calls' sum, with the ratios of the
+    goals (view ÷ slowest ≤ 1.2× + 3 ms, view ÷ sum ≤ 0.6×) and the floor ÷ the sum (how
+    much asking at once can buy when the three services share two cores)."""
+    auth = stack.auth("read")
+    floor, floor_url = start_floor(
+        [p.base_url.removeprefix("http://") for p in stack.services.values()],
+        auth["Authorization"],
+        folder,
+    )
+    units = [unit for unit in committees() if unit != "RS"]
+    asks = [(units[i % len(units)], PERIODS[(i * 7) % len(PERIODS)]) for i in range(samples)]
+    print(f"\nview made afresh at 1 client beside its calls made afresh ({samples} asks a round):")
+    try:
+        for n in range(rounds):
+            found = asyncio.run(_made_afresh(stack, floor_url.removesuffix("/floor"), asks))
+            view, bare = statistics.median(found["view"]), statistics.median(found["floor"])
+            slowest = statistics.median(found["slowest"])
+            total = statistics.median(found["sum"])
+            print(
+                f"  round {n + 1}: view p50 {view:5.1f} ms, floor (the three calls at once) "
+                f"{bare:5.1f} ms, slowest call {slowest:4.1f} ms, the calls' sum {total:5.1f} ms  "
+                f"{load_average()}\n"
+                f"    view / slowest call: {view / slowest:.2f}x (+{view - slowest:.1f} ms; goal "
+                f"<= 1.2x + 3 ms)   view / sum: {view / total:.2f}x (goal <= 0.6x)   floor / "
+                f"sum: {bare / total:.2f}x   view - floor: {view - bare:.1f} ms (the gateway's own)"
+            )
+    finally:
+        floor.stop()
+
+
+async def _made_afresh(
+    stack: Stack, floor_base: str, asks: list[tuple[str, str]]
+) -> dict[str, list[float]]:
+    """Each of ``asks`` timed as the view, the floor and each section call alone, every one
+    after a write to every service (the order of the three ways turns with each ask)."""
+    auth = stack.auth("read")
+    bases = {
+        "view": stack.gateways[0].base_url,
+        "floor": floor_base,
+        **{name: process.base_url for name, process in stack.services.items()},
+    }
+    clients = {name: _client(base, auth, 1) for name, base in bases.items()}
+
+    async def timed(name: str, target: str) -> float:
+        connections, headers = clients[name]
+        started = time.perf_counter()
+        status, _, body = await connections.get(target.encode(), headers, 60.0)
+        if status != 200:
+            raise RuntimeError(f"{target} answered {status}: {body[:200]!r}")
+        return 1000 * (time.perf_counter() - started)
+
+    async def calls(unit: str, period: str) -> list[float]:
+        section = f"/v1/follow-up-section?org_unit={unit}&period={period}"
+        return [await timed(name, section) for name in SERVICES]
+
+    found: dict[str, list[float]] = {"view": [], "floor": [], "slowest": [], "sum": []}
+    try:
+        for name in clients:
+            await timed(name, "/health")
+        for i, (unit, period) in enumerate(asks):
+            ways = ["view", "floor", "calls"]
+            for way in ways[i % 3 :] + ways[: i % 3]:
+                touch_every_service(stack)
+                if way == "calls":
+                    each = await calls(unit, period)
+                    found["slowest"].append(max(each))
+                    found["sum"].append(sum(each))
+                elif way == "view":
+                    found["view"].append(await timed("view", view_path(unit, period)))
+                else:
+                    query = f"/floor/sections?org_unit={unit}&period={period}"
+                    found["floor"].append(await timed("floor", query))
+    finally:
+        for connections, _ in clients.values():
+            connections.close()
+    return found
 
 
 def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: str) -> None:
@@ -499,6 +598,7 @@ def main() -> None:
         print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
         view_cost(stack)
         view_against_calls(stack, folder, args.duration, args.rounds, "2024")
+        made_afresh_against_calls(stack, folder, args.rounds)
         print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
         touch_every_service(stack)
         fifty_clients(stack, folder, args.duration, "from cold")

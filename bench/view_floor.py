@@ -1,5 +1,5 @@
-"""The least a kept view can take at one client: a bench-only app that does nothing but what
-every kept view must (not a benchmark itself; ``gateway_followup.py`` runs it beside the view).
+"""The least a view can take at one client: a bench-only app that does nothing but the calls
+a view must make (not a benchmark itself; ``gateway_followup.py`` runs it beside the view).
 
 A view the gateway keeps is served again only after each service has said its data has not
 moved (``GET /v1/data-version``, one ask each, at once): the answer must be fresh on read.
@@ -9,6 +9,11 @@ check, no middleware, no decision look-up and no body to send: nothing a real vi
 without. Its p50 beside the sum of the three calls (each asked alone) says how far under that
 sum a view that confirms its freshness per request can come on this machine; issue 13's goal
 of 0.6x the sum is met by no design of that kind if this bare app does not meet it.
+
+``GET /floor/sections?org_unit=..&period=..`` makes the calls of a view made afresh: each
+service's ``/v1/follow-up-section`` of that org unit and period, at once (for a committee
+whose view makes no other call: not REGION, not RS), and answers ``{}`` without reading
+the answers: the least a view made afresh can take, beside the same sum.
 
 Served as the suite serves its apps, by its one launcher (``shared.processes.start``: the
 same uvicorn flags, one worker, ready when ``/health`` answers), with ``bench/`` on the path:
@@ -33,6 +38,8 @@ from shared.registry import AppEntry
 UPSTREAMS_ENV = "FLOOR_UPSTREAMS"
 AUTHORIZATION_ENV = "FLOOR_AUTHORIZATION"
 PATH = "/floor"
+#: The floor of a view made afresh: the section calls, the query passed on as it came.
+SECTIONS_PATH = "/floor/sections"
 #: The floor as the launcher knows an app: it stands where the gateway stands (ready when
 #: ``/health`` answers), and owns no store.
 ENTRY = AppEntry(name="floor", kind="gateway", asgi="view_floor:app", port=0, env_prefix="FLOOR_")
@@ -67,10 +74,10 @@ def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
                 )
             )
 
-    async def ask(pool: ReadConnections) -> None:
-        status, _, _ = await pool.get(b"/v1/data-version", headers, 5.0)
+    async def ask(pool: ReadConnections, target: bytes) -> None:
+        status, _, _ = await pool.get(target, headers, 5.0)
         if status != 200:
-            raise RuntimeError(f"data version answered {status}")
+            raise RuntimeError(f"{target.decode()} answered {status}")
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -79,10 +86,14 @@ def floor_app() -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             await send({"type": "lifespan.shutdown.complete"})
             return
         status = 404
-        if scope["path"] == PATH:
+        targets = {
+            PATH: b"/v1/data-version",
+            SECTIONS_PATH: b"/v1/follow-up-section?" + scope["query_string"],
+        }
+        if (target := targets.get(scope["path"])) is not None:
             if not pools:
                 connect()
-            await asyncio.gather(*(ask(pool) for pool in pools))
+            await asyncio.gather(*(ask(pool, target) for pool in pools))
             status = 200
         elif scope["path"] == "/health":
             status = 200
@@ -107,7 +118,7 @@ app = floor_app()
 
 def start_floor(upstreams: list[str], authorization: str, log_dir: Path) -> tuple[Process, str]:
     """The floor app served and answering: (its process, stopped with ``stop()``, and its
-    ``/floor`` URL)."""
+    ``/floor`` URL; ``SECTIONS_PATH`` on the same base)."""
     bench_dir = Path(__file__).resolve().parent
     env = {
         UPSTREAMS_ENV: ",".join(upstreams),
