@@ -45,6 +45,10 @@ What it does:
    (p50 at one client), each against the same figure on the seed alone (goal ≤ 1.2×).
 
 Needs ``wrk`` (``apt-get install -y wrk``).
+
+One script of about 630 lines: the five measurements run in turn on one running suite (the
+stack and its seeded data are the costly part) and share its helpers; they read top to
+bottom in the order ``main`` runs them.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ operation's id. Lists are cut to one item. Writes go to the throwaway stores onl
 a decision) written first, and marked as illustrations in the modules' docstrings.
 ``tests/gateway/test_openapi.py`` then checks every example against its schema. Run it
 again when a schema changes or a route is added; a route it does not call is reported.
+
+One module of about 470 lines: the calls are a script read top to bottom (each write
+before the reads that show it), and what is written where follows from all of them.
 """
 
 from __future__ import annotations
