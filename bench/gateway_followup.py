@@ -24,10 +24,11 @@ What it does:
    gateway holds, answered 304) and that it still makes when a service's data moved. And
    the floor: ``view_floor.py``, a bare app making only the three data-version asks, its
    p50 ÷ their sum (what no view that confirms its freshness per request comes under);
-   then the same for **a view made afresh** (``made_afresh_against_calls``): each ask right
-   after a write to every service, the view beside its three section calls made afresh,
-   each alone, and beside the floor's ``/floor/sections`` (the three at once from a bare
-   app): medians of 40 committees x periods a round;
+   then the same for **a view made afresh** (``made_afresh_against_calls``, on a gateway
+   started for it, each view asked once): each ask right after a write to every service,
+   the view beside its three section calls made afresh, each alone, and beside the floor's
+   ``/floor/sections`` (the three at once from a bare app): medians of 40 committees x
+   periods a round, with how many of them the gateway made afresh;
 4. **50 clients asking different committees and periods** (``wrk -c50`` with a script
    rotating through every committee × 26 periods; goal p99 ≤ 500 ms, 0 partial, 0
    errors), from cold (right after a write to every service) and, once every view has
@@ -61,7 +62,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -72,6 +74,7 @@ from wrk import WrkRun, cpu_seconds, run_wrk
 
 from gateway.upstream.reads import ReadConnections
 from shared.db import database_on_server
+from shared.processes import Process
 from shared.reference import org_units
 from shared.suite import Stack
 
@@ -335,6 +338,32 @@ async def _each_once(
         connections.close()
 
 
+@contextmanager
+def fresh_gateway(stack: Stack, **gateway_settings: str) -> Iterator[Process]:
+    """A gateway started for the block (no view kept), stopped after it. Before the block
+    it makes a few views of the 2026 goal tree, which no measurement asks for: a gateway
+    that has served before, not one that has just started."""
+    fresh = stack.start_gateway(**gateway_settings)
+    try:
+        with httpx.Client(base_url=fresh.base_url, headers=stack.auth("read"), timeout=60) as c:
+            for unit in committees()[:6]:
+                c.get(view_path(unit, "2024") + "&tree=2026").raise_for_status()
+        yield fresh
+    finally:
+        fresh.stop()
+        stack.gateways.remove(fresh)
+
+
+def views_made(gateway: Process, stack: Stack) -> int:
+    """How many views ``gateway`` has made afresh (its ``gateway_follow_up_views_total``)."""
+    metrics = httpx.get(gateway.base_url + "/metrics", headers=stack.auth("admin"), timeout=60)
+    metrics.raise_for_status()
+    for row in metrics.text.splitlines():
+        if row.startswith('gateway_follow_up_views_total{made="made"}'):
+            return int(float(row.rsplit(" ", 1)[1]))
+    return 0
+
+
 def _client(
     base: str, auth: dict[str, str], clients: int
 ) -> tuple[ReadConnections, list[tuple[bytes, bytes]]]:
@@ -354,52 +383,68 @@ def _client(
     return connections, headers
 
 
-def made_afresh_against_calls(stack: Stack, folder: Path, rounds: int, samples: int = 40) -> None:
+def made_afresh_against_calls(
+    stack: Stack, folder: Path, rounds: int, samples: int = 40, **gateway_settings: str
+) -> None:
     """A view made afresh at one client beside the calls it makes, each made afresh too.
 
-    Per round, ``samples`` committees x periods (not RS, whose view asks the financial goals
-    too), each asked three ways, each right after a write to every service (so every
-    service computes its section, and the gateway keeps nothing that stands): the view;
-    the floor's ``/floor/sections`` (the three section calls at once from a bare app,
-    ``view_floor``); and each section call alone, one after the other. Prints the medians
-    of the view, the floor, the slowest call and the calls' sum, with the ratios of the
-    goals (view ÷ slowest ≤ 1.2× + 3 ms, view ÷ sum ≤ 0.6×) and the floor ÷ the sum (how
-    much asking at once can buy when the three services share two cores)."""
+    On a gateway started for this (``fresh_gateway``), per round ``samples`` committees x
+    periods (not RS, whose view asks the financial goals too), none asked before, each
+    asked three ways, each right after a write to every service (so every service computes
+    its section): the view; the floor's ``/floor/sections`` (the three section calls at
+    once from a bare app, ``view_floor``); and each section call alone, one after the
+    other. Prints the medians of the view, the floor, the slowest call and the calls' sum,
+    with the ratios of the goals (view ÷ slowest ≤ 1.2× + 3 ms, view ÷ sum ≤ 0.6×), the
+    floor ÷ the sum (how much asking at once can buy when the three services share two
+    cores), and how many of the views the gateway made afresh (a view asked before would
+    be confirmed by its services instead: ``gateway.followup.kept_views``)."""
     auth = stack.auth("read")
+    units = [unit for unit in committees() if unit != "RS"]
+    if rounds * samples > len(units) * len(PERIODS):
+        raise ValueError(f"at most {len(units) * len(PERIODS)} views are asked once each")
+    # Distinct while i < len(units) x len(PERIODS) / gcd(7, len(PERIODS)) (7 and 26 coprime).
+    every = [
+        (units[i % len(units)], PERIODS[(i * 7) % len(PERIODS)]) for i in range(rounds * samples)
+    ]
     floor, floor_url = start_floor(
         [p.base_url.removeprefix("http://") for p in stack.services.values()],
         auth["Authorization"],
         folder,
     )
-    units = [unit for unit in committees() if unit != "RS"]
-    asks = [(units[i % len(units)], PERIODS[(i * 7) % len(PERIODS)]) for i in range(samples)]
     print(f"\nview made afresh at 1 client beside its calls made afresh ({samples} asks a round):")
     try:
-        for n in range(rounds):
-            found = asyncio.run(_made_afresh(stack, floor_url.removesuffix("/floor"), asks))
-            view, bare = statistics.median(found["view"]), statistics.median(found["floor"])
-            slowest = statistics.median(found["slowest"])
-            total = statistics.median(found["sum"])
-            print(
-                f"  round {n + 1}: view p50 {view:5.1f} ms, floor (the three calls at once) "
-                f"{bare:5.1f} ms, slowest call {slowest:4.1f} ms, the calls' sum {total:5.1f} ms  "
-                f"{load_average()}\n"
-                f"    view / slowest call: {view / slowest:.2f}x (+{view - slowest:.1f} ms; goal "
-                f"<= 1.2x + 3 ms)   view / sum: {view / total:.2f}x (goal <= 0.6x)   floor / "
-                f"sum: {bare / total:.2f}x   view - floor: {view - bare:.1f} ms (the gateway's own)"
-            )
+        with fresh_gateway(stack, **gateway_settings) as gateway:
+            for n in range(rounds):
+                asks = every[n * samples : (n + 1) * samples]
+                before = views_made(gateway, stack)
+                found = asyncio.run(
+                    _made_afresh(stack, gateway.base_url, floor_url.removesuffix("/floor"), asks)
+                )
+                made = views_made(gateway, stack) - before
+                view, bare = statistics.median(found["view"]), statistics.median(found["floor"])
+                slowest = statistics.median(found["slowest"])
+                total = statistics.median(found["sum"])
+                print(
+                    f"  round {n + 1}: view p50 {view:5.1f} ms ({made} of {len(asks)} made "
+                    f"afresh), floor (the three calls at once) {bare:5.1f} ms, slowest call "
+                    f"{slowest:4.1f} ms, the calls' sum {total:5.1f} ms  {load_average()}\n"
+                    f"    view / slowest call: {view / slowest:.2f}x (+{view - slowest:.1f} ms; "
+                    f"goal <= 1.2x + 3 ms)   view / sum: {view / total:.2f}x (goal <= 0.6x)   "
+                    f"floor / sum: {bare / total:.2f}x   view - floor: {view - bare:.1f} ms "
+                    f"(the gateway's own)"
+                )
     finally:
         floor.stop()
 
 
 async def _made_afresh(
-    stack: Stack, floor_base: str, asks: list[tuple[str, str]]
+    stack: Stack, gateway_base: str, floor_base: str, asks: list[tuple[str, str]]
 ) -> dict[str, list[float]]:
     """Each of ``asks`` timed as the view, the floor and each section call alone, every one
     after a write to every service (the order of the three ways turns with each ask)."""
     auth = stack.auth("read")
     bases = {
-        "view": stack.gateways[0].base_url,
+        "view": gateway_base,
         "floor": floor_base,
         **{name: process.base_url for name, process in stack.services.items()},
     }
@@ -442,18 +487,12 @@ async def _made_afresh(
 
 def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: str) -> None:
     """``clients`` clients asking each rotating view exactly once, every one made afresh:
-    on a gateway started for this (no view kept), right after a write to every service (no
-    answer kept there either). The stricter form of the wrk run "from cold", whose seconds
-    go on past the first pass through the views (warm from then on). Before it, the new
-    gateway makes a few views of the 2026 goal tree, which the rotation never asks for: a
-    gateway that has served before, not one that has just started. The client
-    (``_each_once``) is pinned to core 1 beside the apps, as wrk is."""
-    fresh = stack.start_gateway(**gateway_settings)
+    on a gateway started for this (``fresh_gateway``: no view kept), right after a write
+    to every service (no answer kept there either). The stricter form of the wrk run "from
+    cold", whose seconds go on past the first pass through the views (warm from then on).
+    The client (``_each_once``) is pinned to core 1 beside the apps, as wrk is."""
     auth = stack.auth("read")
-    try:
-        with httpx.Client(base_url=fresh.base_url, headers=auth, timeout=60) as client:
-            for unit in committees()[:6]:
-                client.get(view_path(unit, "2024") + "&tree=2026").raise_for_status()
+    with fresh_gateway(stack, **gateway_settings) as fresh:
         touch_every_service(stack)
         paths = rotating_paths()
         cores = os.sched_getaffinity(0)
@@ -464,9 +503,6 @@ def each_view_made_afresh(stack: Stack, clients: int = 50, **gateway_settings: s
             )
         finally:
             os.sched_setaffinity(0, cores)
-    finally:
-        fresh.stop()
-        stack.gateways.remove(fresh)
     ranked = sorted(latencies)
 
     def at(share: float) -> float:
@@ -602,7 +638,7 @@ def main() -> None:
         print(f"cores: {os.cpu_count()}; each app one uvicorn worker; gateway {overrides}")
         view_cost(stack)
         view_against_calls(stack, folder, args.duration, args.rounds, "2024")
-        made_afresh_against_calls(stack, folder, args.rounds)
+        made_afresh_against_calls(stack, folder, args.rounds, **overrides)
         print("\n50 clients, different committees and periods (goal p99 <= 500 ms, 0 partial):")
         touch_every_service(stack)
         fifty_clients(stack, folder, args.duration, "from cold")
