@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.budget import financial_rules as rules
 from services.budget import financial_schemas as fs
+from services.budget.loads import finished
 from services.budget.repository import financial as repo
 from services.budget.repository.store import CsvQuery
 from shared.bulk import LoadMode, LoadReport, RowError, reject_if_atomic, validate_rows
@@ -62,20 +63,7 @@ def load(
     counts and writes nothing."""
     principal.check_org_unit(rules.REGION)
     report = load_rows(session, feed, rows, mode)
-    if dry_run:
-        session.rollback()
-        report.dry_run = True
-        return report
-    audit.record(
-        session,
-        principal.key_id,
-        "load",
-        RESOURCE,
-        f"{report.inserted + report.updated} rows written",
-        {**report.model_dump(exclude={"rejected"}), "rejected": len(report.rejected), "mode": mode},
-    )
-    session.commit()
-    return report
+    return finished(session, audit, principal, RESOURCE, report, mode, dry_run)
 
 
 def _out(row: Any) -> fs.FinancialFiguresOut:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.budget import schemas as s
 from services.budget.line_rules import check_rows_authorised, flow_row_id, no_line_error
+from services.budget.loads import finished
 from services.budget.repository import budget_lines as line_repo
 from services.budget.repository import flows as flow_repo
 from services.budget.repository.flows import FlowName
@@ -104,20 +105,7 @@ def load(
 ) -> LoadReport:
     """A bulk load of outcome or forecast rows; ``dry_run`` counts and writes nothing."""
     report = load_rows(session, feed, principal, flow, rows, mode)
-    if dry_run:
-        session.rollback()
-        report.dry_run = True
-        return report
-    audit.record(
-        session,
-        principal.key_id,
-        "load",
-        flow.resource,
-        f"{report.inserted + report.updated} rows written",
-        {**report.model_dump(exclude={"rejected"}), "rejected": len(report.rejected), "mode": mode},
-    )
-    session.commit()
-    return report
+    return finished(session, audit, principal, flow.resource, report, mode, dry_run)
 
 
 def list_flow(

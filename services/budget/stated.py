@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from services.budget import stated_rules as rules
 from services.budget import stated_schemas as ss
 from services.budget.line_rules import check_rows_authorised
+from services.budget.loads import finished
 from services.budget.money import mnkr
 from services.budget.repository import reported as reported_repo
 from services.budget.repository.reported import StatedName
@@ -149,20 +150,7 @@ def load(
 ) -> LoadReport:
     """A bulk load of one stated resource; ``dry_run`` counts and writes nothing."""
     report = load_rows(session, feed, principal, kind, rows, mode)
-    if dry_run:
-        session.rollback()
-        report.dry_run = True
-        return report
-    audit.record(
-        session,
-        principal.key_id,
-        "load",
-        kind.resource,
-        f"{report.inserted + report.updated} rows written",
-        {**report.model_dump(exclude={"rejected"}), "rejected": len(report.rejected), "mode": mode},
-    )
-    session.commit()
-    return report
+    return finished(session, audit, principal, kind.resource, report, mode, dry_run)
 
 
 def list_stated(
