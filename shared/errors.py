@@ -8,7 +8,7 @@ documents. No stack trace ever reaches a client.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -164,6 +164,14 @@ def problem_response(problem: ProblemError, request: Request | None = None) -> J
     )
 
 
+#: What pydantic puts before the message of a ``ValueError`` our validators raise: the
+#: caller needs our words, not the exception's class.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+#: How much of one field's message the ``detail`` of a 422 repeats (``errors`` has it all):
+#: a message may quote the value sent, which can be long.
+_DETAIL_MESSAGE_CHARS = 200
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # List indexes stay integers (``["body", "org_units", 0]``); names are text.
     out = []
@@ -172,8 +180,26 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             p if isinstance(p, int) and not isinstance(p, bool) else str(p)
             for p in err.get("loc", ())
         ]
-        out.append({"loc": loc, "msg": str(err.get("msg", ""))})
+        msg = str(err.get("msg", ""))
+        for prefix in _PYDANTIC_PREFIXES:
+            msg = msg.removeprefix(prefix)
+        out.append({"loc": loc, "msg": msg})
     return out
+
+
+def validation_detail(errors: Sequence[Mapping[str, Any]]) -> str:
+    """The ``detail`` of a 422 for ``errors``: the first field and what is wrong with it,
+    then where the others are (``errors`` says what is wrong with each)."""
+    first = errors[0] if errors else {"loc": ["request"], "msg": "not valid"}
+    msg = str(first["msg"])
+    if len(msg) > _DETAIL_MESSAGE_CHARS:
+        msg = msg[: _DETAIL_MESSAGE_CHARS - 1] + "…"
+    detail = f"The request is not valid: {_loc_text(first['loc'])}: {msg}"
+    others = [_loc_text(e["loc"]) for e in errors[1:]]
+    if others:
+        shown = ", ".join(others[:4]) + (", …" if len(others) > 4 else "")
+        detail += f" (and {len(others)} more: {shown})"
+    return detail + "."
 
 
 def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
@@ -213,10 +239,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = _validation_errors(exc)
-        fields = ", ".join(_loc_text(e["loc"]) for e in errors[:5])
-        return problem_response(
-            InvalidInput(f"The request is not valid: {fields}.", errors=errors), request
-        )
+        return problem_response(InvalidInput(validation_detail(errors), errors=errors), request)
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

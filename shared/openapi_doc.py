@@ -158,7 +158,8 @@ PROBLEMS: dict[int, tuple[str, ProblemError]] = {
     422: (
         "A field, a row or a period is not valid; `errors` names each.",
         InvalidInput(
-            "The request is not valid: query.period.",
+            "The request is not valid: query.period: a period such as 2024, 2024-08 or "
+            "2024-01/2024-08.",
             errors=[
                 field_error(
                     ["query", "period"], "a period such as 2024, 2024-08 or 2024-01/2024-08"

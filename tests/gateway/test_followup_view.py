@@ -116,7 +116,9 @@ def test_unknown_org_unit_is_a_422_problem_naming_the_field(gw: httpx.Client, st
     assert answer.headers["content-type"] == "application/problem+json"
     (error,) = answer.json()["errors"]
     assert error["loc"] == ["path", "org_unit"]
-    assert "NOPE" in error["msg"]
+    assert error["msg"] == "unknown org unit 'NOPE'; GET /v1/org-units lists them"
+    # A script that prints only the detail still learns what to change, and where.
+    assert answer.json()["detail"] == f"The request is not valid: path.org_unit: {error['msg']}."
 
 
 @pytest.mark.parametrize("period", ["2024-13", "24", "2024-08/2024-01", "2023-01/2024-02"])

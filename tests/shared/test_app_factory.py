@@ -2,11 +2,12 @@
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from shared.app import create_app
 from shared.keys import generate_key, store_key
@@ -108,6 +109,39 @@ def test_a_validation_error_keeps_list_indexes_as_integers() -> None:
     r = TestClient(app).post("/numbers", json={"numbers": [1, "x"]})
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"] == ["body", "numbers", 1]
+
+
+def test_a_422_says_what_is_wrong_with_the_first_field_and_where_the_others_are() -> None:
+    def known_code(code: str) -> str:
+        if code != "ID0288":
+            raise ValueError(f"unknown indicator {code!r}")
+        return code
+
+    class Row(BaseModel):
+        code: Annotated[str, AfterValidator(known_code)]
+        value: float
+
+    router = APIRouter()
+
+    @router.post("/rows")
+    def rows(body: list[Row]) -> int:
+        return len(body)
+
+    client = TestClient(create_app(AppSettings(), title="t", description="t", routers=[router]))
+    r = client.post("/rows", json=[{"code": "ID9999", "value": "x"}, {"code": "ID0288"}])
+    assert r.status_code == 422
+    body = r.json()
+    # Our validator's words, without pydantic's "Value error, " in front.
+    assert body["errors"][0] == {"loc": ["body", 0, "code"], "msg": "unknown indicator 'ID9999'"}
+    assert body["detail"] == (
+        "The request is not valid: body.0.code: unknown indicator 'ID9999' "
+        "(and 2 more: body.0.value, body.1.value)."
+    )
+    # A message quoting a long value is cut in the detail, whole in ``errors``.
+    long = "X" * 5000
+    r = client.post("/rows", json=[{"code": long, "value": 1}])
+    assert r.json()["errors"][0]["msg"] == f"unknown indicator '{long}'"
+    assert len(r.json()["detail"]) < 300 and r.json()["detail"].endswith("….")
 
 
 @pytest.mark.parametrize("value", ["%00", "a%00b", "%0A", "%1B", "%7F"])
