@@ -146,7 +146,16 @@ RefusalHook = Callable[[Request, ProblemError], None]
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+#: What pydantic puts before the message of a ``ValueError`` (or an ``assert``) our
+#: validators raise: the caller needs our words, not the exception's class.
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
 def field_error(loc: Sequence[str | int], msg: str) -> dict[str, Any]:
+    """One field's problem in the suite's form (``{"loc": [...], "msg": ...}``), also when
+    ``msg`` is pydantic's, which loses its prefix."""
+    for prefix in _PYDANTIC_PREFIXES:
+        msg = msg.removeprefix(prefix)
     return {"loc": list(loc), "msg": msg}
 
 
@@ -164,9 +173,6 @@ def problem_response(problem: ProblemError, request: Request | None = None) -> J
     )
 
 
-#: What pydantic puts before the message of a ``ValueError`` our validators raise: the
-#: caller needs our words, not the exception's class.
-_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 #: How much of one field's message the ``detail`` of a 422 repeats (``errors`` has it all):
 #: a message may quote the value sent, which can be long.
 _DETAIL_MESSAGE_CHARS = 200
@@ -180,10 +186,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             p if isinstance(p, int) and not isinstance(p, bool) else str(p)
             for p in err.get("loc", ())
         ]
-        msg = str(err.get("msg", ""))
-        for prefix in _PYDANTIC_PREFIXES:
-            msg = msg.removeprefix(prefix)
-        out.append({"loc": loc, "msg": msg})
+        out.append(field_error(loc, str(err.get("msg", ""))))
     return out
 
 

@@ -190,7 +190,9 @@ def test_an_unknown_org_unit_is_named(services: dict[str, ServiceHarness], e: Lo
         h, e, lambda: h.client.post(e.path, json=[bad], headers=h.auth("admin")), 422
     )
     assert body["rejected"][0]["row"] == 1
-    assert "org_unit" in str(body["rejected"][0]["errors"])
+    (error,) = [err for err in body["rejected"][0]["errors"] if err["loc"] == ["org_unit"]]
+    # The validator's own words, as a reporting script shows them to whoever fixes the file.
+    assert error["msg"].startswith("unknown org unit 'ATLANTIS'")
 
 
 @pytest.mark.parametrize("e", [e for e in ENDPOINTS if e.number_field], ids=lambda e: e.path)
