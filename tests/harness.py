@@ -44,6 +44,7 @@ class ServiceHarness:
     app: FastAPI
     client: TestClient
     _keys: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    _unrelated_writes: int = 0
 
     @property
     def engines(self) -> list[Engine]:
@@ -64,6 +65,17 @@ class ServiceHarness:
 
     def auth(self, scope: str = "admin", *org_units: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key(scope, *org_units)}"}
+
+    def unrelated_write(self) -> None:
+        """A write no answer of the tests reads (a period lock of PAN's 2019): the
+        service's data version moves on, so every answer it keeps is computed afresh."""
+        self._unrelated_writes += 1
+        r = self.client.put(
+            f"/v1/locks/unrelated-{self._unrelated_writes}",
+            json={"org_units": ["PAN"], "period": "2019"},
+            headers=self.auth("admin"),
+        )
+        assert r.status_code in (200, 201), r.text
 
     def clean(self) -> None:
         """Empty every table of the service (keys included) and reset the change counter."""

@@ -59,27 +59,38 @@ async def due_as_of(
     )
 
 
+async def occasions_in_period(store: CycleStore, period: Period, today: date) -> list[Occasion]:
+    """The occasions within ``period`` whose own period has ended by ``today``: the same
+    for every committee (the calendar is the region's)."""
+    occasions = await store.run(lambda s: calendar.occasions_of(s, [period.year]))
+    return [
+        o
+        for o in occasions
+        if period.contains(Period.parse(o.period)) and Period.parse(o.period).last_day < today
+    ]
+
+
 async def due_in_period(
     store: CycleStore, upstreams: Upstreams, org_unit: str, period: Period, headers: Headers
 ) -> DueAnswer:
     """The unit's items, as of today, of the occasions within ``period`` whose own period
     has ended: what the overview counts and the page lists."""
     today = date.today()
-    occasions = await store.run(lambda s: calendar.occasions_of(s, [period.year]))
-    chosen = [
-        o
-        for o in occasions
-        if period.contains(Period.parse(o.period)) and Period.parse(o.period).last_day < today
-    ]
+    chosen = await occasions_in_period(store, period, today)
     return await assess(store, upstreams, org_unit, today, chosen, headers)
 
 
 async def late_in_period(
-    store: CycleStore, upstreams: Upstreams, org_unit: str, period: Period, headers: Headers
+    store: CycleStore,
+    upstreams: Upstreams,
+    org_unit: str,
+    today: date,
+    occasions: Sequence[Occasion],
+    headers: Headers,
 ) -> int | None:
-    """The unit's late items of ``due_in_period`` (the overview's count); ``None`` when a
-    service could not be asked."""
-    answer = await due_in_period(store, upstreams, org_unit, period, headers)
+    """The unit's late items of ``occasions`` (``occasions_in_period``: the overview's
+    count, as ``due_in_period`` finds them); ``None`` when a service could not be asked."""
+    answer = await assess(store, upstreams, org_unit, today, occasions, headers)
     return None if answer.partial else answer.counts.late
 
 

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Literal
 
 from fastapi import Request
 from sqlalchemy.exc import OperationalError
 
 from gateway.cycle.decisions import changes_since
-from gateway.cycle.due import late_in_period
+from gateway.cycle.due import late_in_period, occasions_in_period
+from gateway.cycle.schemas import Occasion
 from gateway.cycle.store import CycleStore
 from gateway.followup.view import FollowUpView
 from gateway.upstream.transport import Headers
@@ -86,15 +89,25 @@ async def with_decision_changes(
 def late_counter(
     request: Request, upstreams: Upstreams, period: Period, headers: Headers
 ) -> LateCounter | None:
-    """Counts a committee's late items of the period's occasions, as of today."""
+    """Counts a committee's late items of the period's occasions, as of today. The
+    occasions are read once, by the first count, for all the committees counted."""
     store = _store(request)
     if store is None:
         return None
     found = store
+    today = date.today()
+    occasions: asyncio.Task[list[Occasion]] | None = None
 
     async def count(org_unit: str) -> int | None:
+        nonlocal occasions
+        if occasions is None:
+            occasions = asyncio.ensure_future(occasions_in_period(found, period, today))
+            # Its failure is each count's to see; read here too, for when none waits.
+            occasions.add_done_callback(lambda read: read.cancelled() or read.exception())
         try:
-            return await late_in_period(found, upstreams, org_unit, period, headers)
+            # Shielded: one count given up must not cancel the read the others wait for.
+            chosen = await asyncio.shield(occasions)
+            return await late_in_period(found, upstreams, org_unit, today, chosen, headers)
         except OperationalError:
             return None
 

@@ -6,20 +6,17 @@ calendar (``/v1/due``) can ask each for its own part.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.assignments import due
-from shared.app import SessionDep
 from shared.boundary import OrgUnitQuery, PeriodsQuery
-from shared.keys import Reader
+from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 
 
 @router.get("/expected", response_model=due.ExpectedItems, tags=["due"])
-def expected(
-    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, periods: PeriodsQuery
-) -> due.ExpectedItems:
+def expected(reads: KeptReadsDep, org_unit: OrgUnitQuery, periods: PeriodsQuery) -> Response:
     """What the service expected of `org_unit` for each `period` and what it got.
 
     - `kind: status_report`: each assignment of the unit active in the period (given in its
@@ -30,6 +27,7 @@ def expected(
       counts it).
 
     `received_at`: when the first report (the half's first follow-up item) was written.
-    A key bound to org units reads only its own units."""
-    principal.check_read(org_unit)
-    return due.expected(session, org_unit, periods)
+    A key bound to org units reads only its own units. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
+    has changed (the overview asks it of every committee)."""
+    reads.principal.check_read(org_unit)
+    return reads.json(lambda: due.expected(reads.session, org_unit, periods))

@@ -12,18 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from services.budget import due, rounds
-from shared.app import SessionDep
 from shared.boundary import MonthField, OrgUnitQuery, PeriodsQuery, YearQuery
-from shared.keys import Reader
 from shared.readcache import KeptReadsDep
 
 router = APIRouter(prefix="/v1")
 
 
 @router.get("/expected", response_model=due.ExpectedItems, tags=["due"])
-def expected(
-    session: SessionDep, principal: Reader, org_unit: OrgUnitQuery, periods: PeriodsQuery
-) -> due.ExpectedItems:
+def expected(reads: KeptReadsDep, org_unit: OrgUnitQuery, periods: PeriodsQuery) -> Response:
     """What the service expected of `org_unit` for each `period` and what it got.
 
     - `kind: outcome`: each month of the period booked on the committee's lines, or its
@@ -33,9 +29,10 @@ def expected(
       in that month, of its total or of its lines.
 
     REGION is expected nothing here (its economy is the yearly financial figures). A key
-    bound to org units reads only its own units."""
-    principal.check_read(org_unit)
-    return due.expected(session, org_unit, periods)
+    bound to org units reads only its own units. Sent with an ETag; `If-None-Match` with it gives 304 while nothing
+    has changed (the overview asks it of every committee)."""
+    reads.principal.check_read(org_unit)
+    return reads.json(lambda: due.expected(reads.session, org_unit, periods))
 
 
 @router.get("/forecast-rounds", response_model=rounds.ForecastRounds, tags=["summary"])

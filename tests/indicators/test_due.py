@@ -164,6 +164,11 @@ def test_the_answer_takes_the_same_queries_whatever_the_count(indicators: Servic
 
     _setup(indicators)
     statements()  # the key is looked up once, then remembered
+    # Asked again while nothing changed: the kept answer (the data version is read on the
+    # bare connection, not counted here), nothing computed; the overview asks it of every
+    # committee, on every ask.
+    assert statements() == 0
+    indicators.unrelated_write()
     few = statements()
     assert few == 1
     codes = [f"ID8{n:03d}" for n in range(40)]
