@@ -23,6 +23,7 @@ from gateway.cycle.store import CycleStore
 from gateway.dependencies import ArrivalStamp
 from gateway.examples import EXAMPLES
 from gateway.followup import routes as followup
+from gateway.followup.kept_overview import KeptOverviews
 from gateway.followup.kept_views import KeptViews
 from gateway.followup.rendering import Rendered
 from gateway.openapi import install_merged_openapi
@@ -86,6 +87,7 @@ def build_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.state.flights = SingleFlight[Rendered](settings.coalesce)
     app.state.kept_views = KeptViews(settings.kept_view_bytes, settings.views_made_at_once)
+    app.state.kept_overviews = KeptOverviews()
     app.state.own_routes = proxy.own_routes(
         operations.router, followup.router, cycle.router, proxy.router
     )

@@ -8,7 +8,7 @@ The view is serialised and hashed once however many callers share its fetch
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -44,21 +44,6 @@ class Rendered:
         return cls(
             data, hashlib.sha256(data).hexdigest()[:32], partial(csv, view), partial(xlsx, view)
         )
-
-
-async def rendered(
-    request: Request,
-    key: tuple[Hashable, ...],
-    fetch: Callable[[], Awaitable[View]],
-    csv: Callable[[View], bytes],
-    xlsx: Callable[[View], bytes],
-) -> Rendered:
-    """Fetch (or join the identical fetch already running, same key) and serialise once."""
-
-    async def produce() -> Rendered:
-        return Rendered.of(await fetch(), csv, xlsx)
-
-    return await shared_flight(request, key, produce)
 
 
 async def shared_flight(

@@ -17,9 +17,10 @@ from gateway.followup.export import (
     view_csv,
     view_xlsx,
 )
+from gateway.followup.kept_overview import kept_overview
 from gateway.followup.kept_views import Asking, ViewOrder, kept_view
 from gateway.followup.overview import Overview, fetch_overview
-from gateway.followup.rendering import refused, rendered, respond, shared_flight, wants_json
+from gateway.followup.rendering import Rendered, refused, respond, shared_flight, wants_json
 from gateway.followup.view import FollowUpView, read_view
 from gateway.upstream.errors import UpstreamRefused
 from gateway.upstream.transport import Headers
@@ -87,19 +88,17 @@ async def follow_up_overview(
     fetched in parallel, `overview_concurrency` at a time. A row whose source could not
     answer says so in `sources` / `problems`; `partial` is then true.
     """
+
+    async def make() -> tuple[Rendered, bool]:
+        late = late_counter(request, upstreams, period, headers)
+        found = await fetch_overview(upstreams, settings, period, headers, late)
+        return Rendered.of(found, overview_csv, overview_xlsx), found.partial
+
     try:
-        overview = await rendered(
+        overview = await shared_flight(
             request,
             ("overview", str(period)),
-            lambda: fetch_overview(
-                upstreams,
-                settings,
-                period,
-                headers,
-                late_counter(request, upstreams, period, headers),
-            ),
-            overview_csv,
-            overview_xlsx,
+            lambda: kept_overview(request, upstreams, headers, str(period), make),
         )
     except UpstreamRefused as exc:
         return refused(exc)

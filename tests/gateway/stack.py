@@ -9,15 +9,20 @@ each other. Without it, SQLite files in a temporary folder.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import make_url
 
-from shared.db import database_on_server, normalise_url
-from shared.registry import store_names
-from shared.suite import KeyGrant, Stores
+from shared.db import database_on_server, make_engine, normalise_url
+from shared.keys import parse_token
+from shared.registry import app, store_names
+from shared.store import utcnow
+from shared.suite import KeyGrant, Stack, Stores
 from shared.suite import prepare_stores as prepare_suite_stores
 from tests.harness import test_database_url
 
@@ -31,6 +36,8 @@ KEYS = {
     "read_hsn": KeyGrant("read", ("HSN",)),
     # Revoked by the kept views' tests (``test_kept_views.py``): nobody else uses it.
     "read_revoked": KeyGrant("read"),
+    # Revoked by the kept overview's tests (``test_kept_overview.py``): nobody else uses it.
+    "read_revoked_overview": KeyGrant("read"),
     # Known to the indicators service only: the others answer 401.
     "indicators_only": KeyGrant("read", services=("indicators",)),
 }
@@ -59,3 +66,31 @@ def metric(client: httpx.Client, name: str, **labels: str) -> float:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 return float(sample.value)
     return 0.0
+
+
+def revoke(stack: Stack, key: str) -> None:
+    """Revoke a test key in every service's store, as ``keys revoke`` does."""
+    parsed = parse_token(stack.tokens[key])
+    assert parsed is not None
+    for name in stack.services:
+        spec = app(name).load_spec()
+        engine = make_engine(stack.urls[name], spec.metadata.schema or spec.name)
+        table = spec.infrastructure.api_key
+        with engine.begin() as conn:
+            conn.execute(
+                sa.update(table).where(table.c.id == parsed[0]).values(revoked_at=utcnow())
+            )
+        engine.dispose()
+
+
+def beside_one_another(
+    writer: Callable[[], None], reader: Callable[[], None], readers: int = 3, timeout: float = 300
+) -> None:
+    """``writer`` in one thread and ``reader`` in ``readers`` more, all at once, until each
+    has ended (or ``timeout`` seconds)."""
+    threads = [threading.Thread(target=writer)]
+    threads += [threading.Thread(target=reader) for _ in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)

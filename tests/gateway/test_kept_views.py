@@ -15,15 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from shared.db import make_engine
-from shared.keys import parse_token
-from shared.registry import app
 from shared.settings import ServiceSettings
-from shared.store import utcnow
 from shared.suite import Stack
-from tests.gateway.stack import metric
+from tests.gateway.stack import beside_one_another, metric, revoke
 from tests.gateway.views import shown_value
 
 pytestmark = pytest.mark.slow
@@ -175,21 +170,6 @@ def test_confirming_a_kept_view_takes_a_turn_as_making_one_does(
     assert turns_taken(gw) == turns + 1
 
 
-def revoke(stack: Stack, key: str) -> None:
-    """Revoke a test key in every service's store, as ``keys revoke`` does."""
-    parsed = parse_token(stack.tokens[key])
-    assert parsed is not None
-    for name in stack.services:
-        spec = app(name).load_spec()
-        engine = make_engine(stack.urls[name], spec.metadata.schema or spec.name)
-        table = spec.infrastructure.api_key
-        with engine.begin() as conn:
-            conn.execute(
-                sa.update(table).where(table.c.id == parsed[0]).values(revoked_at=utcnow())
-            )
-        engine.dispose()
-
-
 def test_a_kept_view_is_not_shown_to_a_revoked_key(gw: httpx.Client, stack: Stack) -> None:
     """The key that made the view is revoked: once the services' memory of good keys has
     run out, the kept view is refused to it (401), though nothing else changed."""
@@ -266,13 +246,7 @@ def test_readers_beside_a_writer_never_get_an_older_view_than_was_committed(
                 if shown is None or shown < before:
                     stale.append((before, shown))
 
-    threads = [threading.Thread(target=writer)] + [
-        threading.Thread(target=reader) for _ in range(3)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
+    beside_one_another(writer, reader, timeout=180)
     assert not errors, errors
     assert not stale, stale
     assert shown_value(view(gw, stack).json()) == 15
