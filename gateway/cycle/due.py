@@ -35,6 +35,7 @@ from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
 from shared.periods import Period
+from shared.readcache import region_today
 
 LATE_ITEMS = Gauge(
     "followup_late_items",
@@ -75,7 +76,7 @@ async def due_in_period(
 ) -> DueAnswer:
     """The unit's items, as of today, of the occasions within ``period`` whose own period
     has ended: what the overview counts and the page lists."""
-    today = date.today()
+    today = region_today()
     chosen = await occasions_in_period(store, period, today)
     return await assess(store, upstreams, org_unit, today, chosen, headers)
 

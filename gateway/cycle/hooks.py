@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date
 from typing import Literal
 
 from fastapi import Request
@@ -20,6 +19,7 @@ from gateway.followup.view import FollowUpView
 from gateway.upstream.transport import Headers
 from gateway.upstream.upstream import Upstreams
 from shared.periods import Period
+from shared.readcache import region_today
 
 log = logging.getLogger("gateway.cycle")
 
@@ -95,7 +95,8 @@ def late_counter(
     if store is None:
         return None
     found = store
-    today = date.today()
+    # The region's date, as the kept overview's (``kept_overview``): the counts are as of it.
+    today = region_today()
     occasions: asyncio.Task[list[Occasion]] | None = None
 
     async def count(org_unit: str) -> int | None:

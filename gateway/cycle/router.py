@@ -41,6 +41,7 @@ from shared.etag import IfMatch, etag
 from shared.keys import Reader, RegionAdmin
 from shared.locks import DECISION_ID_PATTERN
 from shared.observability import request_id_var
+from shared.readcache import region_today
 from shared.reference import committees
 
 router = APIRouter(tags=["follow-up cycle"])
@@ -125,7 +126,7 @@ async def get_due(
     are those whose period has ended by `as_of`, of its year or due in it."""
     _committee(org_unit)
     principal.check_read(org_unit)
-    when = as_of or date.today()
+    when = as_of or region_today()
     try:
         return await due_as_of(store, upstreams, org_unit, when, _headers(request))
     except UpstreamRefused as exc:

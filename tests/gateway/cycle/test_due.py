@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from shared.readcache import region_today
 from shared.suite import Stack
 from tests.gateway.stack import metric
 
@@ -120,4 +121,4 @@ def test_the_overview_counts_each_committees_late_items(
     assert rows["HSN"]["late"] > 0
     hsn = cgw.get("/v1/due", params={"org_unit": "HSN"}, headers=cycle_stack.auth("read")).json()
     assert isinstance(rows["SUS"]["late"], int)
-    assert hsn["as_of"] == date.today().isoformat()
+    assert hsn["as_of"] == region_today().isoformat()  # the region's date, not the machine's
