@@ -21,20 +21,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from fastapi import Request
 from prometheus_client import Counter
 
-from gateway.cycle.hooks import cycle_version
+from gateway.config import GatewaySettings
+from gateway.cycle.hooks import cycle_version, late_counter
+from gateway.followup.export import overview_csv, overview_xlsx
+from gateway.followup.overview import Overview, fetch_overview
 from gateway.followup.rendering import Rendered
 from gateway.upstream.answers import recording_reads
 from gateway.upstream.errors import UpstreamFailure, UpstreamRefused
 from gateway.upstream.transport import Headers, credential_of
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
+from shared.periods import Period
 from shared.readcache import region_today
 
 #: Overviews kept (a period and a credential each): few are asked, each a few kB.
@@ -55,7 +59,7 @@ class KeptOverview:
     """An overview as sent, and what it was made at (it is kept by the credential it was
     made for: ``KeptOverviews``)."""
 
-    rendered: Rendered
+    made: MadeOverview
     #: Each service's data version its answers were made at.
     versions: Mapping[str, int]
     cycle_version: int
@@ -82,18 +86,26 @@ class KeptOverviews:
             self._kept.popitem(last=False)
 
 
-async def kept_overview(
+@dataclass(frozen=True)
+class MadeOverview:
+    """An overview as the API sends it (``rendered``) and as the page shows it."""
+
+    overview: Overview
+    rendered: Rendered
+
+
+async def overview_for(
     request: Request,
     upstreams: Upstreams,
+    settings: GatewaySettings,
     headers: Headers,
-    period: str,
-    make: Callable[[], Awaitable[tuple[Rendered, bool]]],
-) -> Rendered:
+    period: Period,
+) -> MadeOverview:
     """The overview of ``period`` for the caller: the kept one while nothing it was made
-    of changed, else ``make()``'s (the overview and whether it is partial), kept."""
+    of changed, else made afresh (``fetch_overview``, with the cycle's late counts) and
+    kept."""
     overviews: KeptOverviews = request.app.state.kept_overviews
-    credential = credential_of(headers)
-    key = (period, credential)
+    key = (str(period), credential_of(headers))
     today = region_today()
     kept = overviews.get(key)
     if (
@@ -102,15 +114,17 @@ async def kept_overview(
         and await _nothing_changed(request, upstreams, headers, kept)
     ):
         _UNCHANGED.inc()
-        return kept.rendered
+        return kept.made
     # Read before the overview is made: a change of the calendar or a decision committed
     # while it is made leaves it older than this version says, and the next ask remakes it.
     cycle_at = await cycle_version(request)
     with recording_reads() as seen:
-        made, partial = await make()
+        late = late_counter(request, upstreams, period, headers)
+        found = await fetch_overview(upstreams, settings, period, headers, late)
     _MADE.inc()
+    made = MadeOverview(found, Rendered.of(found, overview_csv, overview_xlsx))
     versions = seen.versions.all_known()
-    if seen.complete and versions and cycle_at is not None and not partial:
+    if seen.complete and versions and cycle_at is not None and not found.partial:
         overviews.put(key, KeptOverview(made, versions, cycle_at, today))
     return made
 

@@ -8,18 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from gateway.cycle.hooks import late_counter
 from gateway.dependencies import ArrivedDep, SettingsDep, UpstreamsDep
 from gateway.followup.export import (
     XLSX_MEDIA_TYPE,
-    overview_csv,
-    overview_xlsx,
     view_csv,
     view_xlsx,
 )
-from gateway.followup.kept_overview import kept_overview
+from gateway.followup.kept_overview import overview_for
 from gateway.followup.kept_views import Asking, ViewOrder, kept_view
-from gateway.followup.overview import Overview, fetch_overview
+from gateway.followup.overview import Overview
 from gateway.followup.rendering import Rendered, refused, respond, shared_flight, wants_json
 from gateway.followup.view import FollowUpView, read_view
 from gateway.upstream.errors import UpstreamRefused
@@ -89,17 +86,11 @@ async def follow_up_overview(
     answer says so in `sources` / `problems`; `partial` is then true.
     """
 
-    async def make() -> tuple[Rendered, bool]:
-        late = late_counter(request, upstreams, period, headers)
-        found = await fetch_overview(upstreams, settings, period, headers, late)
-        return Rendered.of(found, overview_csv, overview_xlsx), found.partial
+    async def made() -> Rendered:
+        return (await overview_for(request, upstreams, settings, headers, period)).rendered
 
     try:
-        overview = await shared_flight(
-            request,
-            ("overview", str(period)),
-            lambda: kept_overview(request, upstreams, headers, str(period), make),
-        )
+        overview = await shared_flight(request, ("overview", str(period)), made)
     except UpstreamRefused as exc:
         return refused(exc)
     return await respond(request, overview, _filename(str(period)))

@@ -1,8 +1,8 @@
 """The three pages: fetch (in-process, with the signed-in key), shape, render.
 
-The view and the overview are the JSON routes' own assembly (``read_view``,
-``fetch_overview``): the page shows the same figures the API gives, never a second
-reading of the services. What can go wrong is shown, not raised:
+The view and the overview are the JSON routes' own assembly (``read_view``; the
+overview as kept or made by ``kept_overview.overview_for``): the page shows the same
+figures the API gives, never a second reading of the services. What can go wrong is shown, not raised:
 - a section whose service could not answer is marked unavailable on the page, which
   still renders (the view's ``sources`` / ``problems``);
 - no service answering is a page saying so (503), not a problem document;
@@ -13,15 +13,15 @@ reading of the services. What can go wrong is shown, not raised:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from gateway.config import GatewaySettings
-from gateway.cycle.hooks import LateCounter
 from gateway.cycle.store import CycleStore
-from gateway.followup.overview import fetch_overview
+from gateway.followup.overview import Overview
 from gateway.followup.reading import WHOLE_LIST, ReadModel
 from gateway.followup.view import read_view
 from gateway.page import shaping
@@ -89,15 +89,12 @@ def all_down(exc: ServiceUnavailable, period: Period) -> HTMLResponse:
 
 
 async def overview_page(
-    upstreams: Upstreams,
-    settings: GatewaySettings,
-    period: Period,
-    headers: Headers,
-    late: LateCounter | None,
+    overview_of: Callable[[], Awaitable[Overview]], period: Period, due_available: bool
 ) -> Response:
-    """``late``: the follow-up cycle's count of a committee's late items, when it is there."""
+    """The overview ``overview_of`` gives (the API's: ``kept_overview.overview_for``);
+    ``due_available``: the gateway has the follow-up cycle, whose late counts it shows."""
     try:
-        overview = await fetch_overview(upstreams, settings, period, headers, late)
+        overview = await overview_of()
     except UpstreamRefused as exc:
         return refusal(exc, "nämndernas uppföljning")
     except ServiceUnavailable as exc:
@@ -108,7 +105,7 @@ async def overview_page(
         period_label=period_label(str(period)),
         overview=overview,
         lines=shaping.overview_lines(overview),
-        due_available=late is not None,
+        due_available=due_available,
     )
 
 

@@ -18,6 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from gateway.cycle.hooks import late_counter
 from gateway.cycle.store import CycleStore
 from gateway.dependencies import ArrivedDep, SettingsDep, UpstreamsDep
+from gateway.followup.kept_overview import overview_for
+from gateway.followup.overview import Overview
 from gateway.page import access, pages
 from gateway.page.rendering import css_response, page
 from gateway.page.session import Session
@@ -134,8 +136,13 @@ async def overview(
         if period is None:
             latest = await pages.latest_complete_year(upstreams, headers)
             return RedirectResponse(f"/?period={quote(str(latest))}", status_code=303)
-        late = late_counter(request, upstreams, period, headers)
-        return await pages.overview_page(upstreams, settings, period, headers, late)
+
+        async def overview_of() -> Overview:
+            made = await overview_for(request, upstreams, settings, headers, period)
+            return made.overview
+
+        due_available = late_counter(request, upstreams, period, headers) is not None
+        return await pages.overview_page(overview_of, period, due_available)
 
     return await _signed_in(request, settings, show)
 

@@ -17,6 +17,7 @@ from gateway.page.session import COOKIE, seal
 from gateway.page.swedish import NBSP
 from shared.suite import Stack, Stores, new_stack
 from tests.gateway.page.conftest import sign_in
+from tests.gateway.stack import metric
 
 pytestmark = pytest.mark.slow
 
@@ -120,6 +121,20 @@ def test_the_overview_lists_each_committee_with_its_standing(
     assert "34 av 89" in text  # HSN 2024: 34 of 89 evaluations met
     assert "2 av 9 områden uppfyllda" in text
     assert "85,3" in text  # the outcome result the report states, mnkr
+
+
+def test_the_overview_page_is_the_apis_overview_kept_for_the_same_key(
+    page_client: httpx.Client, gw: httpx.Client, stack: Stack
+) -> None:
+    """The page signed in with the read key and the API asked with it share one kept
+    overview: the page made after the API's is the kept one, nothing asked again."""
+    period = {"period": "2024-08"}
+    assert gw.get("/v1/follow-up", params=period, headers=stack.auth("read")).status_code == 200
+    made = metric(gw, "gateway_follow_up_overviews_total", made="made")
+    unchanged = metric(gw, "gateway_follow_up_overviews_total", made="unchanged")
+    assert page_client.get("/", params=period).status_code == 200
+    assert metric(gw, "gateway_follow_up_overviews_total", made="made") == made
+    assert metric(gw, "gateway_follow_up_overviews_total", made="unchanged") == unchanged + 1
 
 
 def test_the_hsn_2024_page_shows_id0288_akutmottagningar_met_69_2_against_68_2(
