@@ -14,7 +14,9 @@ makes it afresh: this is way 1 of ``gateway.followup.kept_views``, without way 2
 overview's answers are too many to confirm one by one).
 
 Not kept: an overview with a source unavailable (``partial``), one whose answers did not
-all name their service's version, or one made while the cycle's store was away.
+all name their service's version, one made while the cycle's store was away, and one for a
+key bound to org units (the services refuse it the other committees' reads, which leaves
+the record of what it was made of incomplete: it is made on every ask, as before).
 """
 
 from __future__ import annotations
