@@ -21,7 +21,6 @@ the record of what it was made of incomplete: it is made on every ask, as before
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,11 +31,11 @@ from prometheus_client import Counter
 
 from gateway.config import GatewaySettings
 from gateway.cycle.hooks import cycle_version, late_counter
+from gateway.followup.data_versions import versions_now
 from gateway.followup.export import overview_csv, overview_xlsx
 from gateway.followup.overview import Overview, fetch_overview
 from gateway.followup.rendering import Rendered
 from gateway.upstream.answers import recording_reads
-from gateway.upstream.errors import UpstreamFailure, UpstreamRefused
 from gateway.upstream.transport import Headers, credential_of
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
@@ -136,14 +135,5 @@ async def _nothing_changed(
 ) -> bool:
     """Whether each service's counter and the cycle's still read what they read when
     ``kept`` was made, asked now with the caller's credential (a refusal is raised)."""
-    names = list(kept.versions)
-    asks = [upstreams[name].data_version(headers) for name in names]
-    *versions, cycle = await asyncio.gather(*asks, cycle_version(request), return_exceptions=True)
-    for found in versions:
-        if isinstance(found, UpstreamRefused):
-            raise found
-        if isinstance(found, BaseException) and not isinstance(found, UpstreamFailure):
-            raise found
-    return dict(zip(names, versions, strict=True)) == kept.versions and (
-        cycle == kept.cycle_version
-    )
+    now, cycle = await versions_now(request, upstreams, headers, list(kept.versions))
+    return now == kept.versions and cycle == kept.cycle_version

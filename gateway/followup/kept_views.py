@@ -53,10 +53,10 @@ from gateway.config import GatewaySettings
 from gateway.cycle.hooks import (
     STORE_AWAY,
     DecisionSeen,
-    cycle_version,
     decision_seen,
     with_decision_changes,
 )
+from gateway.followup.data_versions import versions_now
 from gateway.followup.rendering import Rendered
 from gateway.followup.sources import deadline_of
 from gateway.followup.view import FollowUpView, ViewReads
@@ -68,7 +68,7 @@ from gateway.upstream.answers import (
     note_checked,
     recording_reads,
 )
-from gateway.upstream.errors import FailureReason, UpstreamFailure, UpstreamRefused
+from gateway.upstream.errors import FailureReason, UpstreamFailure
 from gateway.upstream.transport import Headers, credential_of
 from gateway.upstream.upstream import Upstreams
 from shared.observability import REGISTRY
@@ -378,21 +378,13 @@ async def _nothing_changed(request: Request, kept: KeptView, asking: Asking, tod
         or kept.made_for != asking.credential
     ):
         return False
-    names = list(kept.versions)
-    asks = [
-        asking.upstreams[name].data_version(
-            asking.headers,
-            deadline_at=deadline_of(asking.upstreams[name], asking.settings, asking.arrived),
-        )
-        for name in names
-    ]
-    *versions, cycle = await asyncio.gather(*asks, cycle_version(request), return_exceptions=True)
-    for found in versions:
-        if isinstance(found, UpstreamRefused):
-            raise found
-        if isinstance(found, BaseException) and not isinstance(found, UpstreamFailure):
-            raise found
-    now = dict(zip(names, versions, strict=True))
+    now, cycle = await versions_now(
+        request,
+        asking.upstreams,
+        asking.headers,
+        list(kept.versions),
+        lambda upstream: deadline_of(upstream, asking.settings, asking.arrived),
+    )
     if now == kept.versions and cycle == kept.cycle_version:
         return True
     for upstream, asked, etag in kept.reads:
