@@ -15,8 +15,8 @@ answer newer than its version, never older; the next reader sees the new version
 computes afresh. Nothing is served that a reader at the same moment could not have read.
 
 Answers are kept compressed (zlib level 1: JSON shrinks 8–10×, a committee's indicator
-section of 45 kB to about 5 kB, in a tenth of a millisecond), with a strong ETag (a hash
-of the JSON bytes as sent): a client that sends the ETag back in ``If-None-Match`` (the
+section of 45 kB to about 5 kB, in 0.1-0.4 ms), packed after the answer they were made for
+went out (``shared.compaction``), with a strong ETag (a hash of the JSON bytes as sent): a client that sends the ETag back in ``If-None-Match`` (the
 gateway does) gets ``304 Not Modified`` without a body, and keeps what it has already
 parsed; only a 200 unpacks the bytes. Memory is bounded by what is kept (the compressed
 bytes plus ``ENTRY_BYTES`` an answer, against the service's ``read_cache_bytes``, 16 MiB
@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from shared.app import FeedDep, SessionDep
+from shared.compaction import compact_later, on_loop
 from shared.counter_reads import counter_version
 from shared.keys import Principal, Reader
 from shared.loop_reads import LoopReadFailed, LoopReads
@@ -76,31 +77,53 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 ENTRY_BYTES = 1024
 
 
-@dataclass(frozen=True, slots=True)
 class KeptAnswer:
-    """One answer: its JSON bytes compressed, and the strong ETag of the JSON bytes."""
+    """One answer: its JSON bytes, compressed once packed (``shared.compaction``), and the
+    strong ETag of the JSON bytes."""
 
-    compressed: bytes
-    etag: str
-    #: Headers sent with it beside the ETag: a page's ``Link`` to the next (``next_link``).
-    headers: tuple[tuple[str, str], ...] = ()
+    __slots__ = ("_json", "compressed", "etag", "headers")
+
+    def __init__(self, body: bytes, etag: str, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        #: The JSON as made, until ``pack`` lets go of it.
+        self._json: bytes | None = body
+        self.compressed = b""
+        self.etag = etag
+        #: Headers sent with it beside the ETag: a page's ``Link`` to the next (``next_link``).
+        self.headers = headers
 
     @classmethod
     def of(cls, body: bytes, headers: Mapping[str, str] | None = None) -> KeptAnswer:
-        # Level 1: nearly the ratio of the default level (JSON repeats its keys) at a
-        # fraction of its time.
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        return cls(zlib.compress(body, 1), etag, tuple((headers or {}).items()))
+        # SHA-256 cut to 96 bits: with the CPU's SHA extensions a third of BLAKE2b's time
+        # for the same bytes (0.06 against 0.16 ms for a 90 kB section).
+        etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+        return cls(body, etag, tuple((headers or {}).items()))
+
+    @property
+    def packed(self) -> bool:
+        return self._json is None
+
+    def compress(self) -> bytes:
+        """The JSON compressed: zlib level 1, nearly the ratio of the default level (JSON
+        repeats its keys) at a fraction of its time."""
+        return self.compressed if self._json is None else zlib.compress(self._json, 1)
+
+    def pack(self, compressed: bytes) -> None:
+        """Keep ``compressed`` (``compress()``) and let go of the JSON."""
+        self.compressed = compressed
+        self._json = None
 
     @property
     def body(self) -> bytes:
-        """The JSON bytes, unpacked on each call: only a 200 needs them, a 304 never."""
-        return zlib.decompress(self.compressed)
+        """The JSON bytes: as made until packed, then unpacked on each call (only a 200
+        needs them, a 304 never)."""
+        made = self._json
+        return made if made is not None else zlib.decompress(self.compressed)
 
     @property
     def size(self) -> int:
-        """What it counts against the cache's bound."""
-        return len(self.compressed) + ENTRY_BYTES
+        """What it counts against the cache's bound: its bytes as kept now."""
+        made = self._json
+        return (len(made) if made is not None else len(self.compressed)) + ENTRY_BYTES
 
 
 class ReadCache:
@@ -143,15 +166,37 @@ class ReadCache:
                 return kept, version
         made = compute()
         kept = made if isinstance(made, KeptAnswer) else KeptAnswer.of(made)
-        if kept.size <= self._max_bytes:
-            with self._lock:
-                if entry not in self._kept:
-                    self._kept[entry] = kept
-                    self._size += kept.size
-                while self._size > self._max_bytes:
-                    _, dropped = self._kept.popitem(last=False)
-                    self._size -= dropped.size
+        self._keep(entry, kept)
         return kept, version
+
+    def _keep(self, entry: tuple[Hashable, int], kept: KeptAnswer) -> None:
+        """Keep ``kept``: packed later on the event loop (``shared.compaction``), at once
+        in a worker thread."""
+        later = on_loop()
+        if not later:
+            kept.pack(kept.compress())
+        if kept.size > self._max_bytes:
+            return
+        with self._lock:
+            if entry in self._kept:
+                return
+            self._kept[entry] = kept
+            self._size += kept.size
+            while self._size > self._max_bytes:
+                _, dropped = self._kept.popitem(last=False)
+                self._size -= dropped.size
+        if later:
+            compact_later(lambda: self._pack(entry, kept))
+
+    def _pack(self, entry: tuple[Hashable, int], kept: KeptAnswer) -> None:
+        if self._kept.get(entry) is not kept:
+            return  # let go already: nothing to pack
+        compressed = kept.compress()
+        with self._lock:
+            before = kept.size
+            kept.pack(compressed)
+            if self._kept.get(entry) is kept:
+                self._size += kept.size - before
 
     def __len__(self) -> int:
         """Answers kept now."""

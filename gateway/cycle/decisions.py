@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from pydantic_core import to_json
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -321,7 +322,7 @@ async def decide(
                 extra={"problems": view.problems},
                 headers={"Retry-After": "5"},
             )
-        report_json = view.model_dump_json().encode()
+        report_json = to_json(view)
         report_xlsx = await run_in_threadpool(view_xlsx, view)
     except BaseException as exc:
         await _undo(store, upstreams, principal, decision_id, claim, tried, exc, headers)

@@ -58,6 +58,36 @@ async def decision_seen(
     return decided, version
 
 
+class DecisionLookup:
+    """``decision_seen`` for a view made afresh, looked up after the view's calls went
+    out: ``after_calls`` (which the view's reads call once their calls' tasks are made)
+    starts the lookup on the loop's next turn, when each call has taken its first step and
+    written its request. Looked up first, its query went out ahead of them and the three
+    calls went out over 0.6 ms more (stamped on the gateway's event loop, views made afresh
+    at one client); the lookup takes about 1 ms while the services take 5-8.
+    """
+
+    def __init__(self, request: Request, org_unit: str, period: Period) -> None:
+        self._asked = request, org_unit, period
+        self._task: asyncio.Task[tuple[DecisionSeen, int | None]] | None = None
+
+    def after_calls(self) -> None:
+        asyncio.get_running_loop().call_soon(self.start)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.ensure_future(decision_seen(*self._asked))
+
+    async def result(self) -> tuple[DecisionSeen, int | None]:
+        self.start()
+        assert self._task is not None
+        return await self._task
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
 async def cycle_version(request: Request) -> int | None:
     """Where the cycle's change counter stands, read after this call began (``None``: the
     store did not answer)."""

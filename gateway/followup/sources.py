@@ -20,7 +20,7 @@ answers; the overview, which shows less of each committee, asks the lists it sho
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -152,6 +152,7 @@ async def fetch_sources(
     with_items: bool = True,
     arrived: float | None = None,
     clients: ViewClients | None = None,
+    calls_out: Callable[[], None] | None = None,
 ) -> Sources:
     """Ask the three services for one committee at once; never longer than their deadlines
     (counted from ``arrived`` when given).
@@ -159,6 +160,8 @@ async def fetch_sources(
     ``with_items`` (the view) asks each service for its view section (through ``clients``,
     whose answers the view's other parts read too); ``with_items=False`` (the overview)
     asks for the area verdicts, the assignments and the summary, and no evaluations.
+    ``calls_out`` is called once the three calls are on their way: what it starts goes
+    out after them.
     """
     clients = clients or ViewClients.of(upstreams, settings, headers, arrived)
     indicators, assignments, budget = clients.indicators, clients.assignments, clients.budget
@@ -171,6 +174,8 @@ async def fetch_sources(
         asyncio.ensure_future(_section(listed(org_unit, period))),
         asyncio.ensure_future(_section(summary(org_unit, period))),
     ]
+    if calls_out is not None:
+        calls_out()
     results = await _settled_by(work, clients.deadlines)
     _raise_first(*results)
     indicator_section, assignment_section, budget_section = results

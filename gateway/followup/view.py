@@ -22,6 +22,7 @@ Decisions (documented in the OpenAPI too):
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -164,12 +165,16 @@ async def read_view(
     headers: Headers,
     arrived: float | None = None,
     tree: str = DEFAULT_GOAL_TREE,
+    calls_out: Callable[[], None] | None = None,
 ) -> ViewReads:
     """Every upstream call of the view, ending by their deadlines counted from
-    ``arrived``; its goals to be grouped by ``tree`` (``gateway.followup.sections``)."""
+    ``arrived``; its goals to be grouped by ``tree`` (``gateway.followup.sections``);
+    ``calls_out`` called once the three services' calls are on their way."""
     clients = ViewClients.of(upstreams, settings, headers, arrived)
     sources, sections = await asyncio.gather(
-        fetch_sources(upstreams, settings, org_unit, period, headers, clients=clients),
+        fetch_sources(
+            upstreams, settings, org_unit, period, headers, clients=clients, calls_out=calls_out
+        ),
         fetch_sections(clients, org_unit, period, tree=tree),
     )
     raise_if_all_down(sources)

@@ -5,8 +5,8 @@ answers one view was made of.
 back the model kept here, with no body sent (the services keep their answers while their
 data stands still: ``shared.readcache``).
 
-Each answer is kept twice over: as its body, compressed (small: a committee's indicator
-section of 45 kB is about 6 kB), for as many answers as ``answer_bytes`` holds, and as its
+Each answer is kept twice over: as its body, compressed once the view it came for has gone
+(``shared.compaction``; small: a committee's indicator section of 45 kB is about 6 kB), for as many answers as ``answer_bytes`` holds, and as its
 parsed model for the ``parsed`` most recently used of them (default 32 per service). A
 model takes about seven times its JSON in memory, and each of its objects is one more the
 garbage collector walks on every full collection, which parsing (allocating) sets off: with
@@ -34,14 +34,21 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.upstream.transport import QueryParams
+from shared.compaction import compact_later
 
 
 @dataclass
 class KeptAnswer:
     etag: str
-    body: bytes  # compressed
+    #: The answer's JSON as it came until packed (``shared.compaction``), then compressed.
+    body: bytes
     into: type[BaseModel]
     model: BaseModel | None
+    packed: bool = False
+
+    @property
+    def json(self) -> bytes:
+        return zlib.decompress(self.body) if self.packed else self.body
 
 
 class ParsedAnswers:
@@ -74,7 +81,7 @@ class ParsedAnswers:
         its body when it was let go; still its own if a newer answer replaced it meanwhile."""
         model = kept.model
         if model is None:
-            model = kept.model = kept.into.model_validate_json(zlib.decompress(kept.body))
+            model = kept.model = kept.into.model_validate_json(kept.json)
         if self._kept.get(key) is kept:
             self._kept.move_to_end(key)
             # With no models kept (``parsed`` 0) this lets go of the one just parsed: the
@@ -83,14 +90,23 @@ class ParsedAnswers:
         return model
 
     def put(self, key: Hashable, etag: str, content: bytes, model: BaseModel) -> None:
+        """Keep ``content`` and its ``model`` as the answer to ``key`` named ``etag``; the
+        content is packed later, once the view being made has gone (``shared.compaction``)."""
         self.discard(key)
-        body = zlib.compress(content, 1)
-        self._kept[key] = KeptAnswer(etag, body, type(model), model)
-        self._bytes += len(body)
+        kept = self._kept[key] = KeptAnswer(etag, content, type(model), model)
+        self._bytes += len(content)
         self._hold_model(key)
         while self._bytes > self._answer_bytes and self._kept:
             oldest = next(iter(self._kept))
             self.discard(oldest)
+        compact_later(lambda: self._pack(key, kept))
+
+    def _pack(self, key: Hashable, kept: KeptAnswer) -> None:
+        if self._kept.get(key) is not kept or kept.packed:
+            return  # let go or replaced already
+        packed = zlib.compress(kept.body, 1)
+        self._bytes += len(packed) - len(kept.body)
+        kept.body, kept.packed = packed, True
 
     def discard(self, key: Hashable) -> None:
         kept = self._kept.pop(key, None)

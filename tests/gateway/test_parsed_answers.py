@@ -3,10 +3,13 @@ an answer confirmed by a 304 gives back its model, however few models are kept p
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from pydantic import BaseModel
 
 from gateway.upstream.answers import ParsedAnswers
+from shared.compaction import COMPACT_AFTER
 
 
 class Section(BaseModel):
@@ -34,6 +37,20 @@ def test_a_confirmed_answer_gives_its_model_back(parsed: int) -> None:
     # Asked again: the same model, parsed again from the kept body when it was let go.
     assert answers.model(key, kept) == SECTION
     assert answers.parsed_count == min(parsed, 1)
+
+
+def test_on_the_event_loop_an_answer_is_packed_after_the_view_it_came_for() -> None:
+    async def kept_on_the_loop() -> None:
+        answers, key = kept_section(parsed=0)
+        kept = answers.get(key)
+        # Kept at once, as it came: compressing it is not on the view's path.
+        assert kept is not None and not kept.packed
+        assert kept.body == SECTION.model_dump_json().encode()
+        await asyncio.sleep(COMPACT_AFTER * 2)
+        assert kept.packed and kept.body != kept.json
+        assert answers.model(key, kept) == SECTION
+
+    asyncio.run(kept_on_the_loop())
 
 
 def test_with_no_models_kept_only_the_compressed_body_stays() -> None:
