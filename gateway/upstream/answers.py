@@ -23,7 +23,6 @@ all still stand is the same view (``gateway.followup.kept_views``).
 
 from __future__ import annotations
 
-import zlib
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.upstream.transport import QueryParams
-from shared.compaction import compact_later
+from shared.compaction import compact_later, pack, unpack
 
 
 @dataclass
@@ -48,7 +47,7 @@ class KeptAnswer:
 
     @property
     def json(self) -> bytes:
-        return zlib.decompress(self.body) if self.packed else self.body
+        return unpack(self.body) if self.packed else self.body
 
 
 class ParsedAnswers:
@@ -104,7 +103,7 @@ class ParsedAnswers:
     def _pack(self, key: Hashable, kept: KeptAnswer) -> None:
         if self._kept.get(key) is not kept or kept.packed:
             return  # let go or replaced already
-        packed = zlib.compress(kept.body, 1)
+        packed = pack(kept.body)
         self._bytes += len(packed) - len(kept.body)
         kept.body, kept.packed = packed, True
 
