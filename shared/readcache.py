@@ -16,8 +16,8 @@ computes afresh. Nothing is served that a reader at the same moment could not ha
 
 Answers are kept compressed (``shared.compaction``: JSON shrinks 8–14×, a committee's
 indicator section of 89 kB to about 6 kB, in 0.05 ms), packed after the answer they were
-made for went out, with a strong ETag (a hash of the JSON bytes as sent): a client that sends the ETag back in ``If-None-Match`` (the
-gateway does) gets ``304 Not Modified`` without a body, and keeps what it has already
+made for went out, with a strong ETag (a hash of the JSON bytes as sent): a client that
+sends the ETag back in ``If-None-Match`` (the gateway does) gets ``304 Not Modified`` without a body, and keeps what it has already
 parsed; only a 200 unpacks the bytes. Memory is bounded by what is kept (the compressed
 bytes plus ``ENTRY_BYTES`` an answer, against the service's ``read_cache_bytes``, 16 MiB
 by default; least recently used answers go first): the 494 committee sections of the

@@ -6,15 +6,15 @@ back the model kept here, with no body sent (the services keep their answers whi
 data stands still: ``shared.readcache``).
 
 Each answer is kept twice over: as its body, compressed once the view it came for has gone
-(``shared.compaction``; small: a committee's indicator section of 45 kB is about 6 kB), for as many answers as ``answer_bytes`` holds, and as its
-parsed model for the ``parsed`` most recently used of them (default 32 per service). A
-model takes about seven times its JSON in memory, and each of its objects is one more the
-garbage collector walks on every full collection, which parsing (allocating) sets off: with
-256 models kept per service, the gateway spent 4.0–5.2 ms of CPU per view made afresh, with
-none kept 3.5–4.0 and with 32 3.2–4.3 (one client asking every committee × period once,
-three rounds alternating). A 304 for an answer whose model was let go parses the kept body
-again (0.2–0.3 ms for the largest with few models kept), which is still no body sent and
-nothing computed.
+(``shared.compaction``; small: a committee's indicator section of 45 kB is about 6 kB),
+for as many answers as ``answer_bytes`` holds, and as its parsed model for the ``parsed``
+most recently used of them (default 32 per service). A model takes about seven times its
+JSON in memory, and each of its objects is one more the garbage collector walks on every
+full collection, which parsing (allocating) sets off: with 256 models kept per service,
+the gateway spent 4.0–5.2 ms of CPU per view made afresh, with none kept 3.5–4.0 and with
+32 3.2–4.3 (one client asking every committee × period once, three rounds alternating).
+A 304 for an answer whose model was let go parses the kept body again (0.2–0.3 ms for the
+largest with few models kept), which is still no body sent and nothing computed.
 
 ``ReadsSeen`` records the answers one view was made of (service, what was asked, ETag),
 and the data version each service made them at (``Data-Version``): a view whose answers
