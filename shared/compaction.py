@@ -23,10 +23,11 @@ behind it): stamped on the gateway's event loop, 1 ms from the last answer parse
 view going on.
 
 So what is kept is kept at once, as made, and packed ``COMPACT_AFTER`` later, when the
-answer it was made for has gone out. Until then it counts against its cache's bound at
-its full size. Code with no event loop running in its thread (a service's worker thread)
-has no later: it packs at once (the read cache before keeping, so that its bound counts
-packed answers only).
+answer it was made for has gone out. Each cache lets go of older entries for a new one
+only once it is packed: its bound holds what is packed, and for up to ``COMPACT_AFTER``
+what waits to be packed comes on top (a few MB at most, at the rates the benchmarks reach).
+Code with no event loop running in its thread (a service's worker thread) has no later: it
+packs at once.
 """
 
 from __future__ import annotations

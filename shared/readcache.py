@@ -168,22 +168,21 @@ class ReadCache:
         return kept, version
 
     def _keep(self, entry: tuple[Hashable, int], kept: KeptAnswer) -> None:
-        """Keep ``kept``: packed later on the event loop (``shared.compaction``), at once
-        in a worker thread."""
-        later = on_loop()
-        if not later:
-            kept.pack(kept.compress())
-        if kept.size > self._max_bytes:
+        """Keep ``kept``: at once packed in a worker thread; on the event loop as made,
+        packed later (``shared.compaction``). The bound counts packed answers: older
+        answers are let go for one only once it is packed."""
+        if self._max_bytes == 0:
             return
+        if not on_loop():
+            kept.pack(kept.compress())
         with self._lock:
             if entry in self._kept:
                 return
             self._kept[entry] = kept
             self._size += kept.size
-            while self._size > self._max_bytes:
-                _, dropped = self._kept.popitem(last=False)
-                self._size -= dropped.size
-        if later:
+            if kept.packed:
+                self._within_bound(entry, kept)
+        if not kept.packed:
             compact_later(lambda: self._pack(entry, kept))
 
     def _pack(self, entry: tuple[Hashable, int], kept: KeptAnswer) -> None:
@@ -195,6 +194,18 @@ class ReadCache:
             kept.pack(compressed)
             if self._kept.get(entry) is kept:
                 self._size += kept.size - before
+                self._within_bound(entry, kept)
+
+    def _within_bound(self, entry: tuple[Hashable, int], kept: KeptAnswer) -> None:
+        """Under the lock, ``kept`` just packed: let go of it if it alone is over the
+        bound, else of the least recently used answers until all are within it."""
+        if kept.size > self._max_bytes:
+            del self._kept[entry]
+            self._size -= kept.size
+            return
+        while self._size > self._max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self._size -= dropped.size
 
     def __len__(self) -> int:
         """Answers kept now."""

@@ -181,17 +181,16 @@ class KeptViews:
         return kept
 
     def put(self, asked: Asked, view: KeptView) -> None:
-        if len(view.body) > self._max_bytes:
-            return
+        """Keep ``view``; one not packed yet is packed later (``shared.compaction``), and
+        older views are let go for it only then: the bound counts views packed."""
         old = self._kept.pop(asked, None)
         if old is not None:
             self._bytes -= len(old.body)
         self._kept[asked] = view
         self._bytes += len(view.body)
-        while self._bytes > self._max_bytes:
-            _, dropped = self._kept.popitem(last=False)
-            self._bytes -= len(dropped.body)
-        if not view.packed:
+        if view.packed:
+            self._within_bound(asked, view)
+        else:
             compact_later(lambda: self._pack(asked, view))
 
     def _pack(self, asked: Asked, view: KeptView) -> None:
@@ -200,6 +199,18 @@ class KeptViews:
         packed = replace(view, body=pack(view.body), packed=True)
         self._kept[asked] = packed  # in its place: the order of use stays
         self._bytes += len(packed.body) - len(view.body)
+        self._within_bound(asked, packed)
+
+    def _within_bound(self, asked: Asked, view: KeptView) -> None:
+        """``view`` (packed) let go if it alone is over the bound, else the least recently
+        used views until all are within it."""
+        if len(view.body) > self._max_bytes:
+            del self._kept[asked]
+            self._bytes -= len(view.body)
+            return
+        while self._bytes > self._max_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self._bytes -= len(dropped.body)
 
     def __len__(self) -> int:
         return len(self._kept)

@@ -95,17 +95,19 @@ class ParsedAnswers:
         kept = self._kept[key] = KeptAnswer(etag, content, type(model), model)
         self._bytes += len(content)
         self._hold_model(key)
-        while self._bytes > self._answer_bytes and self._kept:
-            oldest = next(iter(self._kept))
-            self.discard(oldest)
         compact_later(lambda: self._pack(key, kept))
 
     def _pack(self, key: Hashable, kept: KeptAnswer) -> None:
+        """Pack ``kept``, then let go of the least recently used answers until the packed
+        ones are within ``answer_bytes``: the bound counts answers packed."""
         if self._kept.get(key) is not kept or kept.packed:
             return  # let go or replaced already
         packed = pack(kept.body)
         self._bytes += len(packed) - len(kept.body)
         kept.body, kept.packed = packed, True
+        while self._bytes > self._answer_bytes and self._kept:
+            oldest = next(iter(self._kept))
+            self.discard(oldest)
 
     def discard(self, key: Hashable) -> None:
         kept = self._kept.pop(key, None)

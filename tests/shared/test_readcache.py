@@ -168,6 +168,27 @@ def test_on_the_event_loop_an_answer_is_kept_as_made_and_packed_once_it_went_out
     asyncio.run(asked_twice())
 
 
+def test_on_the_event_loop_room_is_made_for_an_answer_once_it_is_packed(session: Session) -> None:
+    probe = ReadCache(COUNTER)
+    probe.answer(session, "x", Computed().of("x"))
+    bound = probe.size * 5 // 2  # room for two packed answers, not three
+    cache, computed = ReadCache(COUNTER, max_bytes=bound), Computed()
+
+    async def three_asked() -> None:
+        for key in ("a", "b", "c"):
+            cache.answer(session, key, computed.of(key))
+            if key != "c":
+                await asyncio.sleep(COMPACT_AFTER * 2)
+        # "c" waits to be packed: nothing was let go for it yet.
+        assert len(cache) == 3
+        await asyncio.sleep(COMPACT_AFTER * 2)
+        assert len(cache) == 2 and cache.size <= bound
+        cache.answer(session, "a", computed.of("a"))  # the least recently used went
+
+    asyncio.run(three_asked())
+    assert computed.made == ["a", "b", "c", "a"]
+
+
 ANSWER: dict[str, Any] = {
     "org_unit": "HSN",
     "items": [{"value": "90.5", "n": i} for i in range(500)],
