@@ -32,7 +32,7 @@ kept as sent too, up to a quarter of that bound again: decompressing (zlib then)
 an eighth of the gateway's CPU per kept view sent (py-spy, HSN 2024 asked at one client).
 JSON only: CSV and the workbook are made from the view itself.
 
-One module of about 400 lines: the kept views, the two ways one is sent again and the turns
+One module of about 440 lines: the kept views, the two ways one is sent again and the turns
 views take to be confirmed or made are one decision, read together.
 """
 
