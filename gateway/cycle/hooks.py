@@ -70,12 +70,14 @@ class DecisionLookup:
     def __init__(self, request: Request, org_unit: str, period: Period) -> None:
         self._asked = request, org_unit, period
         self._task: asyncio.Task[tuple[DecisionSeen, int | None]] | None = None
+        self._given_up = False
 
     def after_calls(self) -> None:
         asyncio.get_running_loop().call_soon(self.start)
 
     def start(self) -> None:
-        if self._task is None:
+        # Given up (the view failed) before its turn came: never started.
+        if self._task is None and not self._given_up:
             self._task = asyncio.ensure_future(decision_seen(*self._asked))
 
     async def result(self) -> tuple[DecisionSeen, int | None]:
@@ -84,6 +86,7 @@ class DecisionLookup:
         return await self._task
 
     def cancel(self) -> None:
+        self._given_up = True
         if self._task is not None:
             self._task.cancel()
 

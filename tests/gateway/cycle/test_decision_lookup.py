@@ -1,7 +1,9 @@
 """The look-up every view made afresh makes of the cycle's store
 (``CycleStore.decision_seen``): the unit's latest decided or reopened decision of the
 period, beside where the cycle's change counter stands. On Postgres one statement on the
-event loop, on SQLite two queries in a worker thread: the same answers either way."""
+event loop, on SQLite two queries in a worker thread: the same answers either way. A view
+starts it once its calls went out (``DecisionLookup``), and one given up before then never
+starts it."""
 
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI, Request
 
+from gateway.cycle.hooks import DecisionLookup
 from gateway.cycle.models import INFRASTRUCTURE, decision
 from gateway.cycle.store import CycleStore
 from shared.keys import KeyVerifier
+from shared.periods import Period
 from shared.store import AuditTrail, ChangeFeed, utcnow
 from tests.harness import ServiceHarness, build_service
 
@@ -93,3 +98,46 @@ def test_the_latest_decided_or_reopened_decision_is_seen_pending_ones_are_not(
     other = record(harness, "d-4", "decided", period="2023")
     assert seen(cycle) == (other, ("d-2", reopened))
     assert seen(cycle, "2023") == (other, ("d-4", other))
+
+
+def view_request(cycle: CycleStore) -> Request:
+    """A request to the gateway whose cycle store is ``cycle``."""
+    app = FastAPI()
+    app.state.cycle = cycle
+    return Request({"type": "http", "app": app})
+
+
+def test_a_view_looks_its_decision_up_once_its_calls_went_out(
+    store: tuple[CycleStore, ServiceHarness],
+) -> None:
+    cycle, harness = store
+    seq = record(harness, "beslut-1", "decided")
+
+    async def looked_up() -> object:
+        try:
+            lookup = DecisionLookup(view_request(cycle), "SUS", Period.parse("2024"))
+            lookup.after_calls()
+            return await lookup.result()
+        finally:
+            cycle.close()
+
+    assert asyncio.run(looked_up()) == (("beslut-1", seq), seq)
+
+
+def test_a_view_given_up_before_its_calls_went_out_never_looks_its_decision_up(
+    store: tuple[CycleStore, ServiceHarness],
+) -> None:
+    cycle, _ = store
+
+    async def given_up() -> set[asyncio.Task[object]]:
+        try:
+            lookup = DecisionLookup(view_request(cycle), "SUS", Period.parse("2024"))
+            lookup.after_calls()
+            lookup.cancel()  # the view's reads failed at once
+            for _ in range(3):
+                await asyncio.sleep(0)
+            return asyncio.all_tasks() - {asyncio.current_task()}
+        finally:
+            cycle.close()
+
+    assert asyncio.run(given_up()) == set()
