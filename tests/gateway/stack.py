@@ -94,3 +94,48 @@ def beside_one_another(
         thread.start()
     for thread in threads:
         thread.join(timeout=timeout)
+
+
+def readers_beside_a_writer(
+    base_url: str,
+    write: Callable[[int], None],
+    writes: int,
+    ask: Callable[[httpx.Client], httpx.Response],
+    shown: Callable[[httpx.Response], float | None],
+    timeout: float = 300,
+) -> tuple[list[tuple[int, float | None]], list[str]]:
+    """``write(1)``, ``write(2)``, … ``write(writes)`` in one thread while readers ``ask``
+    the gateway at ``base_url`` in more (``beside_one_another``), each answer checked to
+    show (``shown``) at least the last write that had returned before it was asked.
+
+    Returns the answers that showed less (the write returned before, what was shown) and
+    the errors (a write's failed assertion, an answer other than 200)."""
+    committed = [0]
+    stale: list[tuple[int, float | None]] = []
+    errors: list[str] = []
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for n in range(1, writes + 1):
+                write(n)
+                committed[0] = n
+        except AssertionError as exc:
+            errors.append(str(exc))
+        finally:
+            done.set()
+
+    def reader() -> None:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            while not done.is_set():
+                before = committed[0]
+                answer = ask(client)
+                if answer.status_code != 200:
+                    errors.append(answer.text)
+                    return
+                value = shown(answer)
+                if value is None or value < before:
+                    stale.append((before, value))
+
+    beside_one_another(writer, reader, timeout=timeout)
+    return stale, errors

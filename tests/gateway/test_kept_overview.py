@@ -9,7 +9,6 @@ PAN's row of the 2019 overview (``ingen_rapport``: not reported)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ import pytest
 
 from shared.settings import ServiceSettings
 from shared.suite import Stack
-from tests.gateway.stack import beside_one_another, metric, revoke
+from tests.gateway.stack import metric, readers_beside_a_writer, revoke
 
 pytestmark = pytest.mark.slow
 
@@ -147,34 +146,13 @@ def test_readers_beside_a_writer_never_get_an_older_overview_than_was_committed(
     overview: each shows at least the assignments whose writes had returned before it
     was asked."""
     base_count = pan_assignments(overview(gw, stack))
-    committed = [0]
-    stale: list[tuple[int, int]] = []
-    errors: list[str] = []
-    done = threading.Event()
-
-    def writer() -> None:
-        try:
-            for n in range(1, 9):
-                give_pan_an_assignment(stack, created, n)
-                committed[0] = n
-        except AssertionError as exc:
-            errors.append(str(exc))
-        finally:
-            done.set()
-
-    def reader() -> None:
-        with httpx.Client(base_url=stack.gateways[0].base_url, timeout=60) as client:
-            while not done.is_set():
-                before = committed[0]
-                answer = overview(client, stack)
-                if answer.status_code != 200:
-                    errors.append(answer.text)
-                    return
-                shown = pan_assignments(answer) - base_count
-                if shown < before:
-                    stale.append((before, shown))
-
-    beside_one_another(writer, reader, timeout=300)
+    stale, errors = readers_beside_a_writer(
+        stack.gateways[0].base_url,
+        lambda n: give_pan_an_assignment(stack, created, n),
+        8,
+        lambda client: overview(client, stack),
+        lambda answer: pan_assignments(answer) - base_count,
+    )
     assert not errors, errors
     assert not stale, stale
     assert pan_assignments(overview(gw, stack)) == base_count + 8

@@ -8,7 +8,6 @@ asked."""
 
 from __future__ import annotations
 
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 
 from shared.settings import ServiceSettings
 from shared.suite import Stack
-from tests.gateway.stack import beside_one_another, metric, revoke
+from tests.gateway.stack import metric, readers_beside_a_writer, revoke
 from tests.gateway.views import shown_value
 
 pytestmark = pytest.mark.slow
@@ -218,35 +217,14 @@ def test_readers_beside_a_writer_never_get_an_older_view_than_was_committed(
     """One writer stores 1, 2, 3, … for SUS's March while readers ask for SUS's view: each
     view shows at least the value whose write had returned before the view was asked."""
     write(stack, 0)
-    committed = [0]
-    stale: list[tuple[int, Any]] = []
-    errors: list[str] = []
-    done = threading.Event()
-    base = stack.gateways[0].base_url
-
-    def writer() -> None:
-        try:
-            for value in range(1, 16):
-                write(stack, value)
-                committed[0] = value
-        except AssertionError as exc:
-            errors.append(str(exc))
-        finally:
-            done.set()
-
-    def reader() -> None:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while not done.is_set():
-                before = committed[0]
-                answer = view(client, stack)
-                if answer.status_code != 200:
-                    errors.append(answer.text)
-                    return
-                shown = shown_value(answer.json())
-                if shown is None or shown < before:
-                    stale.append((before, shown))
-
-    beside_one_another(writer, reader, timeout=180)
+    stale, errors = readers_beside_a_writer(
+        stack.gateways[0].base_url,
+        lambda value: write(stack, value),
+        15,
+        lambda client: view(client, stack),
+        lambda answer: shown_value(answer.json()),
+        timeout=180,
+    )
     assert not errors, errors
     assert not stale, stale
     assert shown_value(view(gw, stack).json()) == 15
